@@ -1,0 +1,96 @@
+// Echo load generator: raw sockets with pre-built masked frames, so the generator costs far less
+// than the server it measures. Counts echoed bytes instead of parsing the replies.
+
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { serializeFrame } from '../src/protocol/serializer.js';
+import { encodedHeaderLength } from '../src/codec/frame-header.js';
+import { Opcode } from '../src/codec/opcode.js';
+
+/** One load run's settings. */
+export interface LoadOptions {
+  port: number;
+  /** Skip the HTTP upgrade and expect the bytes back as sent (the plain TCP ceiling). */
+  rawTcp: boolean;
+  connections: number;
+  /** Messages in flight per connection. */
+  inflight: number;
+  messageBytes: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+async function openWebSocket(port: number): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  const key = randomBytes(16).toString('base64');
+  socket.write(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  let head = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head.split('\r\n')[0]));
+      else if (end + 4 < head.length) reject(new Error('unexpected bytes after the handshake'));
+      else resolve();
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+async function openSocket(options: LoadOptions): Promise<Socket> {
+  if (!options.rawTcp) return openWebSocket(options.port);
+  const socket = connect({ port: options.port, host: '127.0.0.1', noDelay: true });
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return socket;
+}
+
+/** Drives one socket: keeps `inflight` messages outstanding, counts completed echoes. */
+function drive(
+  socket: Socket,
+  frames: Buffer,
+  frameBytes: number,
+  replyBytes: number,
+  counter: { n: number },
+) {
+  let received = 0;
+  let completed = 0;
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    const done = Math.floor(received / replyBytes) - completed;
+    if (done <= 0) return;
+    completed += done;
+    counter.n += done;
+    socket.write(frames.subarray(0, done * frameBytes));
+  });
+  socket.write(frames);
+}
+
+/** Runs one load: returns echoed messages per second over the measuring window. */
+export async function runLoad(options: LoadOptions): Promise<number> {
+  const payload = Buffer.alloc(options.messageBytes, 0x61);
+  const frame = serializeFrame(Opcode.Binary, payload, { maskKey: 0x0badf00d });
+  const frames = Buffer.concat(Array.from({ length: options.inflight }, () => frame));
+  const replyBytes = options.rawTcp
+    ? frame.length
+    : encodedHeaderLength(options.messageBytes, false) + options.messageBytes;
+  const sockets = await Promise.all(
+    Array.from({ length: options.connections }, () => openSocket(options)),
+  );
+  const counter = { n: 0 };
+  for (const socket of sockets) drive(socket, frames, frame.length, replyBytes, counter);
+  await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const start = counter.n;
+  const startedAt = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, options.measureMs));
+  const rate = ((counter.n - start) / (performance.now() - startedAt)) * 1000;
+  for (const socket of sockets) socket.destroy();
+  return rate;
+}

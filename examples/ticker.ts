@@ -1,0 +1,34 @@
+// A disconnected flow (seed 003): a tick every second to the client, whatever it sends; what it
+// sends is printed. Incoming and outgoing are not related: a sink and a source (fromSinkAndSource).
+//
+//   npm run example ticker      (TICK_MS=200 for faster ticks)
+
+import { serve, ticker } from '../src/index.js';
+import type { Message } from '../src/index.js';
+import { announce, intervalFromEnv, listenOptions } from './lib/env.js';
+
+const intervalMs = intervalFromEnv('TICK_MS', 1000);
+
+/** Prints a received message; a Streamed one is collected first (within 10 s). */
+async function print(message: Message): Promise<void> {
+  if (message.isBinary) {
+    const { data } = await message.toStrict(10_000);
+    console.log(`ticker: received ${data.byteLength} bytes`);
+  } else {
+    const { text } = await message.toStrict(10_000);
+    console.log(`ticker: received ${JSON.stringify(text)}`);
+  }
+}
+
+const server = await serve({
+  ...listenOptions(),
+  maxMessageBytes: 65_536, // what it prints stays small: bigger messages close with 1009
+  // A new pair per connection: a { writable, readable } pair runs once.
+  handler: (upgrade) => {
+    upgrade.handleMessagesWithSinkSource(
+      print,
+      ticker(intervalMs, () => 'tick'),
+    );
+  },
+});
+announce('ticker', server);

@@ -1,0 +1,219 @@
+// Codec layer: masking (RFC 6455 section 5.3). XOR in place a word at a time, masks drawn from a
+// pooled random source, and a seam where an optional native implementation can plug in (used by
+// itself when the `bufferutil` addon happens to be installed; WSFLOW_NO_BUFFER_UTIL=1 turns it off).
+//
+// A mask key travels as a 32-bit integer whose low byte is the first key byte on the wire, so that
+// on little-endian machines one Uint32Array word XOR masks four payload bytes at once.
+
+import { randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+/** Fills `mask` (4 bytes) with a masking key; inject one for deterministic tests. */
+export type MaskGenerator = (mask: Uint8Array) => void;
+
+/**
+ * An alternative implementation of {@link applyMask}, e.g. a native addon. Same contract: XOR
+ * `bytes[start..end)` with `key` rotated by `phase` bytes.
+ */
+export type MaskImplementation = (
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  key: number,
+  phase: number,
+) => void;
+
+// Measured on Node 20 (x64): a fresh Int32Array view per call, 8 words per round, beats a
+// Uint32Array (loads above 2^31 leave the int32 fast path; about 0.5x), a cached view, a DataView
+// (about 0.3x) and Buffer#readInt32LE (about 0.02x) from about 96 bytes up; below that the view's
+// allocation costs more than it saves and an unrolled byte loop wins. The bufferutil addon is
+// faster still from about 2 KiB up (20-40 GB/s against 9 GB/s at 64 KiB and more).
+const WORD_THRESHOLD = 96;
+const NATIVE_MIN_BYTES = 2048;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+let native: MaskImplementation | undefined;
+let nativeMinBytes = 0;
+
+/**
+ * Installs (or with `undefined` removes) a native masking implementation used for payloads of at
+ * least `minBytes`. wsflow ships none; this is the seam for one.
+ *
+ * @example
+ * useNativeMask((bytes, start, end, key, phase) => addon.mask(bytes, start, end, key, phase), 256);
+ */
+export function useNativeMask(impl: MaskImplementation | undefined, minBytes = 0): void {
+  native = impl;
+  nativeMinBytes = minBytes;
+}
+
+/**
+ * Reads a 4-byte mask key at `offset` as the integer form {@link applyMask} takes.
+ *
+ * @example
+ * readMaskKey(Uint8Array.of(0x37, 0xfa, 0x21, 0x3d), 0); // 0x3d21fa37
+ */
+export function readMaskKey(bytes: Uint8Array, offset: number): number {
+  return (
+    bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)
+  );
+}
+
+/**
+ * Writes the 4 bytes of a mask key at `offset`, wire order.
+ *
+ * @example
+ * writeMaskKey(0x3d21fa37, header, 2); // header[2..6) = 37 fa 21 3d
+ */
+export function writeMaskKey(key: number, target: Uint8Array, offset: number): void {
+  target[offset] = key;
+  target[offset + 1] = key >>> 8;
+  target[offset + 2] = key >>> 16;
+  target[offset + 3] = key >>> 24;
+}
+
+/** Rotates a key so that its low byte is the one for payload position `phase` (mod 4). */
+function rotateKey(key: number, phase: number): number {
+  const shift = (phase & 3) << 3;
+  return shift === 0 ? key : (key >>> shift) | (key << (32 - shift));
+}
+
+/**
+ * XORs `bytes[start..end)` in place with the mask `key` (masking and unmasking are the same).
+ * `phase` is the position within the payload of `bytes[start]`, for payloads that arrive in parts.
+ * A zero key is skipped.
+ *
+ * @example
+ * const key = readMaskKey(header, 2);
+ * applyMask(payload, 0, payload.length, key, 0);
+ */
+export function applyMask(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  key: number,
+  phase: number,
+): void {
+  if (key === 0 || start >= end) return;
+  if (native !== undefined && end - start >= nativeMinBytes) {
+    native(bytes, start, end, key, phase);
+    return;
+  }
+  const k = rotateKey(key, phase);
+  if (end - start < WORD_THRESHOLD) maskBytes(bytes, start, end, k);
+  else maskWords(bytes, start, end, k);
+}
+
+/** Byte-wise masking, four bytes per round, then the tail. `k` is already rotated. */
+function maskBytes(bytes: Uint8Array, start: number, end: number, k: number): void {
+  let i = start;
+  const b0 = k & 0xff;
+  const b1 = (k >>> 8) & 0xff;
+  const b2 = (k >>> 16) & 0xff;
+  const b3 = k >>> 24;
+  for (const last = end - 3; i < last; i += 4) {
+    bytes[i] ^= b0;
+    bytes[i + 1] ^= b1;
+    bytes[i + 2] ^= b2;
+    bytes[i + 3] ^= b3;
+  }
+  let t = k;
+  for (; i < end; i++, t = (t >>> 8) | (t << 24)) bytes[i] ^= t & 0xff;
+}
+
+/** Word-wise masking: bytes up to 4-byte alignment, then Uint32 words, then the tail. */
+function maskWords(bytes: Uint8Array, start: number, end: number, k: number): void {
+  const base = bytes.byteOffset;
+  const lead = (4 - ((base + start) & 3)) & 3;
+  let i = start;
+  let t = k;
+  for (const stop = start + lead; i < stop; i++, t = (t >>> 8) | (t << 24)) bytes[i] ^= t & 0xff;
+  const count = (end - i) >>> 2;
+  const words = new Int32Array(bytes.buffer, base + i, count);
+  const w = LITTLE_ENDIAN ? t : swapBytes(t);
+  let j = 0;
+  for (const last = count - 7; j < last; j += 8) {
+    words[j] ^= w;
+    words[j + 1] ^= w;
+    words[j + 2] ^= w;
+    words[j + 3] ^= w;
+    words[j + 4] ^= w;
+    words[j + 5] ^= w;
+    words[j + 6] ^= w;
+    words[j + 7] ^= w;
+  }
+  for (; j < count; j++) words[j] ^= w;
+  i += count << 2;
+  for (; i < end; i++, t = (t >>> 8) | (t << 24)) bytes[i] ^= t & 0xff;
+}
+
+function swapBytes(v: number): number {
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+const POOL_BYTES = 8 * 1024;
+let pool: Uint8Array | undefined;
+let poolOffset = POOL_BYTES;
+
+/**
+ * A fresh random mask key (RFC 6455 section 10.3: unpredictable), drawn from an 8 KiB pool of
+ * `crypto.randomFillSync` bytes that is refilled when used up.
+ *
+ * @example
+ * const key = randomMaskKey();
+ */
+export function randomMaskKey(): number {
+  if (poolOffset === POOL_BYTES) {
+    pool ??= new Uint8Array(POOL_BYTES);
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const key = readMaskKey(pool as Uint8Array, poolOffset);
+  poolOffset += 4;
+  return key;
+}
+
+/**
+ * A mask key source: the random pool, or `generator` (tests) when given.
+ *
+ * @example
+ * const next = maskKeySource((m) => m.fill(0x37));
+ * next(); // 0x37373737
+ */
+export function maskKeySource(generator?: MaskGenerator): () => number {
+  if (generator === undefined) return randomMaskKey;
+  const scratch = new Uint8Array(4);
+  return () => {
+    generator(scratch);
+    return readMaskKey(scratch, 0);
+  };
+}
+
+type BufferView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+const FastBuffer = (Buffer as unknown as { [Symbol.species]: BufferView })[Symbol.species];
+
+/**
+ * Plugs in the `bufferutil` addon (ws's optional native helper) as the native masking path when
+ * it is installed and built natively; wsflow does not depend on it. Runs at load; call it again
+ * to restore that default after {@link useNativeMask}. Returns whether the addon is in use. Set WSFLOW_NO_BUFFER_UTIL=1 to stay with the JavaScript path.
+ */
+export function loadOptionalNativeMask(): boolean {
+  useNativeMask(undefined);
+  if (process.env.WSFLOW_NO_BUFFER_UTIL) return false;
+  let addon: { unmask(buffer: Uint8Array, mask: Uint8Array): void };
+  try {
+    addon = createRequire(import.meta.url)('bufferutil');
+  } catch {
+    return false;
+  }
+  // bufferutil falls back to a JavaScript byte loop when its binary is missing: slower than ours.
+  if (!Function.prototype.toString.call(addon.unmask).includes('[native code]')) return false;
+  const maskBytes = Buffer.alloc(4);
+  useNativeMask((bytes, start, end, key, phase) => {
+    writeMaskKey(rotateKey(key, phase), maskBytes, 0);
+    addon.unmask(new FastBuffer(bytes.buffer, bytes.byteOffset + start, end - start), maskBytes);
+  }, NATIVE_MIN_BYTES);
+  return true;
+}
+
+loadOptionalNativeMask();

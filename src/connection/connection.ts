@@ -1,0 +1,265 @@
+// Connection layer: the public face of one WebSocket connection over any Node Duplex — incoming
+// and outgoing message streams, run(flow), send, ping, close — for servers and clients alike.
+
+import type { Duplex } from 'node:stream';
+import { CloseCode, isSendableCloseCode } from '../codec/close-code.js';
+import { ConnectionClosed, InvalidStateError, ProtocolError } from '../errors.js';
+import { connectFlow, MapFlow } from '../flow/flow.js';
+import type { MessageFlow } from '../flow/flow.js';
+import type { Message, MessageLike } from '../message/message.js';
+import type { CloseOutcome, Side } from '../protocol/events.js';
+import { ProtocolState } from '../protocol/protocol.js';
+import { ConnectionCore } from './core.js';
+import type { ConnectionOptions } from './options.js';
+import { MapRunner } from './run-map.js';
+
+export type { ConnectionOptions } from './options.js';
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * One WebSocket connection after the opening handshake. Reads the transport only as fast as the
+ * application takes messages, writes with coalescing and respects the transport's backpressure,
+ * and runs the close handshake with a timeout (`closeTimeoutMs`, then the transport is destroyed).
+ *
+ * @example
+ * ```ts
+ * server.on('upgrade', (req, socket, head) => {
+ *   // ... after writing the 101 response:
+ *   const connection = new Connection(socket, { side: 'server', head });
+ *   connection.run(map((m) => (m.isText ? `Hello ${m.text}!` : undefined))).catch(console.error);
+ * });
+ * ```
+ */
+export class Connection {
+  readonly #core: ConnectionCore;
+  #outgoing: WritableStream<MessageLike> | undefined;
+  #outgoingController: WritableStreamDefaultController | undefined;
+  #running = false;
+  #handlerError: unknown;
+
+  /**
+   * @param transport - the byte stream: a net.Socket, a tls.TLSSocket, an HTTP/2 stream, a pair.
+   * @param options - side, limits, timeouts; see {@link ConnectionOptions}.
+   */
+  constructor(transport: Duplex, options: ConnectionOptions) {
+    this.#core = new ConnectionCore(transport, options);
+    this.#core.onApplicationError = (error) => this.#fail(error);
+    void this.#core.closed.then((outcome) =>
+      this.#outgoingController?.error(new ConnectionClosed(outcome)),
+    );
+  }
+
+  /** Which end of the connection this is. */
+  get side(): Side {
+    return this.#core.protocol.side;
+  }
+
+  /** 'OPEN', 'CLOSING' once a Close was sent or received, 'CLOSED' once the transport is gone. */
+  get state(): ProtocolState {
+    return this.#core.protocol.state;
+  }
+
+  /** Settles with how the connection ended, once the transport is closed. Never rejects. */
+  get closed(): Promise<CloseOutcome> {
+    return this.#core.closed;
+  }
+
+  /**
+   * The received messages. Completes when the connection closes with 1000, 1001 or 1005 after a
+   * close handshake; errors with {@link ConnectionClosed} otherwise. Read it (and the bodies of
+   * Streamed messages) to keep messages coming: reading the transport pauses meanwhile.
+   * Cancelling it drops every later message.
+   */
+  get incoming(): ReadableStream<Message> {
+    return this.#core.incoming.stream;
+  }
+
+  /**
+   * Messages to send, in order; a write settles when the transport can take more. `close()`
+   * starts the close handshake (1000); `abort(error)` closes with 1011 'internal error' (or the
+   * error's own close code, see {@link Connection.run}).
+   */
+  get outgoing(): WritableStream<MessageLike> {
+    return (this.#outgoing ??= new WritableStream<MessageLike>({
+      start: (controller) => {
+        this.#outgoingController = controller;
+      },
+      write: (value) => this.#write(value),
+      close: () => this.#core.close(CloseCode.Normal, ''),
+      abort: (reason) => this.#fail(reason),
+    }));
+  }
+
+  /**
+   * Runs a handler: incoming messages → `flow` → outgoing. When the flow's output completes, the
+   * close handshake starts (1000). If the flow fails, the connection closes with 1011 'internal
+   * error' — unless the error carries a sendable close code (a {@link ConnectionClosed} thrown on
+   * purpose, or a {@link ProtocolError} such as 1003/1007), which is then sent with its reason.
+   * A {@link MapFlow} is called directly from message delivery (the fast path).
+   *
+   * @param flow - the handler.
+   * @returns the close outcome, once the transport is closed.
+   * @throws the flow's error (after the connection closed with 1011); InvalidStateError when
+   *   `run` was already called.
+   * @example
+   * ```ts
+   * const outcome = await connection.run(async function* (incoming) {
+   *   for await (const message of incoming) {
+   *     if (message.isText) yield TextMessage.streamed(concat(['Hello '], message.textStream));
+   *   }
+   * });
+   * ```
+   */
+  async run(flow: MessageFlow): Promise<CloseOutcome> {
+    if (this.#running) throw new InvalidStateError('run() was already called on this connection');
+    this.#running = true;
+    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn, (e) => this.#fail(e)).start();
+    else this.#runStreams(flow);
+    const outcome = await this.#core.closed;
+    if (this.#handlerError !== undefined) throw this.#handlerError;
+    return outcome;
+  }
+
+  /**
+   * Sends one message, after those sent before it.
+   *
+   * @param message - a Message, a string (text) or a Uint8Array (binary).
+   * @returns a promise settled once the message was handed to the transport and it can take more.
+   * @throws (rejects with) InvalidStateError after Close, ConnectionClosed once closed, TypeError
+   *   for other values.
+   * @example
+   * ```ts
+   * await connection.send('hello');
+   * ```
+   */
+  send(message: MessageLike): Promise<void> {
+    try {
+      return this.#write(message) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Sends a Ping; the answer arrives through {@link Connection.onPong}.
+   *
+   * @param payload - at most 125 bytes.
+   * @throws RangeError for a longer payload; InvalidStateError after Close.
+   */
+  ping(payload?: Uint8Array | string): void {
+    this.#core.protocol.sendPing(payload);
+    this.#core.writer.scheduleFlush();
+  }
+
+  /**
+   * Sends a Pong: the answer to a Ping when `autoPong` is off, or an unsolicited heartbeat
+   * (RFC 6455 section 5.5.3).
+   *
+   * @param payload - at most 125 bytes; echo the Ping's payload to answer it.
+   * @throws RangeError for a longer payload; InvalidStateError after Close.
+   */
+  pong(payload?: Uint8Array | string): void {
+    this.#core.protocol.sendPong(payload);
+    this.#core.writer.scheduleFlush();
+  }
+
+  /**
+   * Starts the close handshake; the transport is closed after the peer's Close, or destroyed
+   * after `closeTimeoutMs`. Does nothing more when closing already.
+   *
+   * @param code - a sendable close code (1000-1003, 1007-1014, 3000-4999); default 1000.
+   * @param reason - at most 123 bytes of UTF-8.
+   * @returns the close outcome, once the transport is closed.
+   * @throws RangeError for a code that may not be sent or a reason that is too long.
+   * @example
+   * ```ts
+   * const { code, wasClean } = await connection.close(4000, 'done');
+   * ```
+   */
+  close(code: number = CloseCode.Normal, reason = ''): Promise<CloseOutcome> {
+    this.#core.close(code, reason);
+    return this.#core.closed;
+  }
+
+  /**
+   * Listens to Pings (auto-pong answers them already unless disabled).
+   *
+   * @param listener - gets the payload, a view valid during the call; errors close with 1011.
+   * @returns a function that removes the listener.
+   */
+  onPing(listener: (payload: Uint8Array) => void): () => void {
+    return addListener((this.#core.pingListeners ??= []), listener);
+  }
+
+  /**
+   * Listens to Pongs.
+   *
+   * @param listener - gets the payload, a view valid during the call; errors close with 1011.
+   * @returns a function that removes the listener.
+   */
+  onPong(listener: (payload: Uint8Array) => void): () => void {
+    return addListener((this.#core.pongListeners ??= []), listener);
+  }
+
+  #write(value: MessageLike): Promise<void> | undefined {
+    const writer = this.#core.writer;
+    const sent = writer.send(value);
+    return sent === undefined ? writer.ready() : sent.then(() => writer.ready());
+  }
+
+  #runStreams(flow: MessageFlow): void {
+    let connected: ReturnType<typeof connectFlow<Message, MessageLike>>;
+    try {
+      connected = connectFlow(flow, this.incoming);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    connected.input.catch((error: unknown) => this.#fail(error));
+    connected.output.pipeTo(this.outgoing).then(
+      () => {
+        // The output is done: if nothing reads the incoming side, drop it so the peer's Close gets through.
+        if (!this.incoming.locked) void this.incoming.cancel();
+      },
+      (error: unknown) => this.#fail(error),
+    );
+  }
+
+  /** The handler failed, or asked to close with a code: close once, remember real failures. */
+  #fail(error: unknown): void {
+    const core = this.#core;
+    if (core.finished || core.protocol.state !== ProtocolState.Open) return;
+    const request = closeRequest(error);
+    if (request === undefined) this.#handlerError ??= error;
+    core.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
+  }
+}
+
+/** The close code and reason an error asks for, when it carries a sendable one. */
+function closeRequest(error: unknown): { code: number; reason: string } | undefined {
+  if (error instanceof ConnectionClosed && isSendableCloseCode(error.closeCode)) {
+    return { code: error.closeCode, reason: fitReason(error.reason) };
+  }
+  if (error instanceof ProtocolError && isSendableCloseCode(error.closeCode)) {
+    return { code: error.closeCode, reason: fitReason(error.message) };
+  }
+  return undefined;
+}
+
+/** Cuts a close reason to the 123 bytes a Close frame allows, on a code point boundary. */
+function fitReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let cut = reason.slice(0, 123);
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut;
+}
+
+function addListener<T>(listeners: T[], listener: T): () => void {
+  listeners.push(listener);
+  return () => {
+    const at = listeners.indexOf(listener);
+    if (at !== -1) listeners.splice(at, 1);
+  };
+}

@@ -1,0 +1,264 @@
+// Connection layer: the engine under `Connection` — transport events → Protocol → assembler →
+// delivery, with pause reasons for backpressure, the close handshake and its timeout.
+
+import type { Duplex } from 'node:stream';
+import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
+import { ConnectionClosed } from '../errors.js';
+import type { ProtocolError } from '../errors.js';
+import { MessageAssembler } from '../message/assembler.js';
+import type { Message } from '../message/message.js';
+import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
+import { Protocol, ProtocolState } from '../protocol/protocol.js';
+import { systemClock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { IncomingQueue } from './incoming.js';
+import { OutgoingWriter } from './outgoing.js';
+import type { ConnectionOptions } from './options.js';
+
+/** Why reading is paused; reading resumes when no reason is left. */
+export const PauseReason = { Incoming: 1, Assembler: 2, Handler: 4, Write: 8 } as const;
+
+type Listener = (payload: Uint8Array) => void;
+const kCore = Symbol('wsflow.connection');
+type BoundTransport = Duplex & { [kCore]?: ConnectionCore };
+
+/**
+ * Binds one Protocol to one transport. Received messages are collected during each
+ * `receiveData` and delivered after it returns, so application code never runs inside the parser.
+ */
+export class ConnectionCore implements ProtocolHandler {
+  readonly transport: Duplex;
+  readonly protocol: Protocol;
+  readonly assembler: MessageAssembler;
+  readonly incoming: IncomingQueue;
+  readonly writer: OutgoingWriter;
+  readonly closed: Promise<CloseOutcome>;
+  /** Called with errors of application code (listeners, handlers, streamed sources). */
+  onApplicationError: (error: unknown) => void = () => undefined;
+  pingListeners: Listener[] | undefined;
+  pongListeners: Listener[] | undefined;
+  #resolveClosed!: (outcome: CloseOutcome) => void;
+  readonly #clock: Clock;
+  readonly #closeTimeoutMs: number;
+  readonly #batch: Message[] = [];
+  #paused = 0;
+  #closeTimer: TimerHandle | undefined;
+  #transportEnded = false;
+  #discardingInput = false;
+  #finished = false;
+  #failure: unknown;
+
+  constructor(transport: Duplex, options: ConnectionOptions) {
+    this.transport = transport;
+    this.#clock = options.clock ?? systemClock;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    this.protocol = new Protocol({
+      side: options.side,
+      handler: this,
+      maxMessageBytes: options.maxMessageBytes,
+      autoPong: options.autoPong,
+      rsv1Allowed: options.rsv1Allowed,
+      maskGenerator: options.maskGenerator,
+    });
+    const pause = (reason: number) => (paused: boolean) => this.setPaused(reason, paused);
+    this.assembler = new MessageAssembler({
+      deliver: (message) => this.#batch.push(message),
+      pauseReading: () => this.setPaused(PauseReason.Assembler, true),
+      resumeReading: () => this.setPaused(PauseReason.Assembler, false),
+    });
+    this.incoming = new IncomingQueue(pause(PauseReason.Incoming), options.incomingHighWaterMark);
+    this.writer = new OutgoingWriter(this.protocol, transport, (error) =>
+      this.onApplicationError(error),
+    );
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    (transport as BoundTransport)[kCore] = this;
+    (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
+    process.nextTick(startReading, this, options.head);
+  }
+
+  /** True once the transport closed and the outcome is known. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Bytes from the transport: parse, deliver what is complete, flush what is due. */
+  receive(chunk: Uint8Array): void {
+    if (this.#finished) return;
+    try {
+      this.protocol.receiveData(chunk);
+    } catch (error) {
+      // Only application code can throw out of receiveData; ours does not. Fail safe anyway.
+      this.protocol.fail(CloseCode.InternalError, 'internal error');
+      this.onApplicationError(error);
+    }
+    this.assembler.endBatch();
+    const batch = this.#batch;
+    for (let i = 0; i < batch.length; i++) this.incoming.push(batch[i]);
+    batch.length = 0;
+    this.writer.flush();
+    this.checkClosing();
+  }
+
+  /**
+   * Sets or clears one reason to pause reading the transport. Once the protocol discards its
+   * input (after the peer's Close or a failure) reading never pauses, so the EOF gets through.
+   */
+  setPaused(reason: number, paused: boolean): void {
+    const before = this.#paused;
+    this.#paused = paused && !this.#discardingInput ? before | reason : before & ~reason;
+    if (before === 0 && this.#paused !== 0) this.transport.pause();
+    else if (this.#paused === 0 && !this.#finished && this.transport.isPaused())
+      this.transport.resume();
+  }
+
+  /** Sends a Close (when none was sent yet) and starts the close timeout. */
+  close(code: number, reason: string): void {
+    if (this.protocol.state === ProtocolState.Open) {
+      this.protocol.sendClose(code, reason);
+      this.writer.flush();
+    }
+    this.checkClosing();
+  }
+
+  /** Once closing: arm the timeout, and end the transport when the protocol says so. */
+  checkClosing(): void {
+    if (this.#finished || this.protocol.state === ProtocolState.Open) return;
+    if (this.#discardingInput && this.#paused !== 0) this.setPaused(this.#paused, false);
+    if (this.#closeTimer === undefined) {
+      this.#closeTimer = this.#clock.setTimeout(() => this.#onCloseTimeout(), this.#closeTimeoutMs);
+    }
+    if (!this.#transportEnded && this.protocol.closeTransportExpected()) {
+      this.#transportEnded = true;
+      this.writer.flush();
+      this.transport.end();
+    }
+  }
+
+  /** The peer ended its side: EOF for the protocol, and end ours. */
+  onTransportEnd(): void {
+    this.protocol.receiveEof();
+    this.writer.flush();
+    if (!this.#transportEnded) {
+      this.#transportEnded = true;
+      this.transport.end();
+    }
+  }
+
+  /** The transport failed: remember why; 'close' follows. */
+  onTransportError(error: unknown): void {
+    this.#failure ??= error;
+    this.transport.destroy();
+  }
+
+  /** The transport is gone: settle the outcome, end the streams, resolve `closed`. */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
+    this.protocol.receiveEof();
+    const outcome = this.protocol.closeOutcome ?? NO_CLOSE;
+    const ok = outcome.wasClean && isOkCloseCode(outcome.code);
+    const options = this.#failure === undefined ? undefined : { cause: this.#failure };
+    const error = new ConnectionClosed(outcome, undefined, options);
+    this.assembler.abort(truncated(outcome, this.#failure));
+    this.incoming.end(ok ? undefined : error);
+    this.writer.close(error);
+    this.#resolveClosed(outcome);
+  }
+
+  /** ProtocolHandler: a message begins (to the assembler). */
+  onMessageStart(kind: MessageKind, compressed: boolean): void {
+    this.assembler.onMessageStart(kind, compressed);
+  }
+
+  /** ProtocolHandler: a part of the message (to the assembler). */
+  onMessageData(chunk: Uint8Array, last: boolean): void {
+    this.assembler.onMessageData(chunk, last);
+  }
+
+  /** ProtocolHandler: a Ping (the protocol answered it); tells the listeners. */
+  onPing(payload: Uint8Array): void {
+    if (this.pingListeners !== undefined) this.#notify(this.pingListeners, payload);
+  }
+
+  /** ProtocolHandler: a Pong; tells the listeners. */
+  onPong(payload: Uint8Array): void {
+    if (this.pongListeners !== undefined) this.#notify(this.pongListeners, payload);
+  }
+
+  /** ProtocolHandler: the peer's Close; a message still open is truncated, input is discarded. */
+  onPeerClose(code: number, reason: string): void {
+    this.#discardingInput = true;
+    this.assembler.abort(truncated({ code, reason, wasClean: false }));
+  }
+
+  /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
+  onProtocolError(error: ProtocolError): void {
+    this.#discardingInput = true;
+    this.#failure ??= error;
+    this.assembler.abort(truncated({ code: error.closeCode, reason: '' }, error));
+  }
+
+  // Listeners run inside the parse, so the payload view is still valid; their errors are caught
+  // here and handled after it, never thrown into the parser.
+  #notify(listeners: Listener[], payload: Uint8Array): void {
+    for (const listener of listeners.slice()) {
+      try {
+        listener(payload);
+      } catch (error) {
+        queueMicrotask(() => this.onApplicationError(error));
+      }
+    }
+  }
+
+  #onCloseTimeout(): void {
+    this.#closeTimer = undefined;
+    if (!this.#finished) this.transport.destroy();
+  }
+}
+
+const NO_CLOSE: CloseOutcome = {
+  code: CloseCode.AbnormalClosure,
+  reason: '',
+  wasClean: false,
+  closedBy: 'none',
+};
+
+function truncated(
+  outcome: { code: number; reason: string; wasClean?: boolean },
+  cause?: unknown,
+): ConnectionClosed {
+  const message = `truncated message: the connection closed (${outcome.code}) before its end`;
+  return new ConnectionClosed(outcome, message, cause === undefined ? undefined : { cause });
+}
+
+function startReading(core: ConnectionCore, head: Uint8Array | undefined): void {
+  const transport = core.transport;
+  if (head !== undefined && head.length > 0) core.receive(head);
+  transport.on('data', transportOnData);
+  transport.on('end', transportOnEnd);
+  transport.on('error', transportOnError);
+  transport.on('close', transportOnClose);
+  if (transport.destroyed) core.finish();
+  else core.setPaused(0, false); // a transport handed over paused starts flowing (unless we paused it)
+}
+
+function owner(transport: Duplex): ConnectionCore {
+  return (transport as BoundTransport)[kCore] as ConnectionCore;
+}
+
+function transportOnData(this: Duplex, chunk: Uint8Array): void {
+  owner(this).receive(chunk);
+}
+
+function transportOnEnd(this: Duplex): void {
+  owner(this).onTransportEnd();
+}
+
+function transportOnError(this: Duplex, error: Error): void {
+  owner(this).onTransportError(error);
+}
+
+function transportOnClose(this: Duplex): void {
+  owner(this).finish();
+}

@@ -1,0 +1,27 @@
+// Connection layer: the options of a Connection, every default listed in one place.
+
+import type { MaskGenerator } from '../codec/mask.js';
+import type { Side } from '../protocol/events.js';
+import type { Clock } from './clock.js';
+
+/** Options of a {@link Connection}. */
+export interface ConnectionOptions {
+  /** Which end this is: a 'client' masks its frames, a 'server' expects masked ones. */
+  side: Side;
+  /** Bytes already read from the transport after the opening handshake (the 'upgrade' head). */
+  head?: Uint8Array;
+  /** Largest message accepted, in bytes; bigger ones close the connection with 1009. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** How long the close handshake may take before the transport is destroyed. Default 3000 ms. */
+  closeTimeoutMs?: number;
+  /** Answer Pings with Pongs automatically. Default true. */
+  autoPong?: boolean;
+  /** RSV1 may be set (permessage-deflate negotiated). Default false. */
+  rsv1Allowed?: boolean;
+  /** The timers; tests pass a ManualClock. Default: the system clock. */
+  clock?: Clock;
+  /** Received messages that may wait for the application before reading pauses. Default 16. */
+  incomingHighWaterMark?: number;
+  /** Tests: deterministic client masks. Default: crypto-random. */
+  maskGenerator?: MaskGenerator;
+}

@@ -1,0 +1,178 @@
+// Connection layer: the outgoing side — messages rendered in order into the protocol, its bytes
+// written with coalescing (one write or cork/uncork per batch or tick), and the transport's drain.
+
+import type { Duplex } from 'node:stream';
+import { renderStreamed, renderStrict } from '../message/renderer.js';
+import type { RenderTarget } from '../message/renderer.js';
+import { toMessage } from '../message/message.js';
+import type { MessageLike } from '../message/message.js';
+import type { Protocol } from '../protocol/protocol.js';
+
+/** Unflushed bytes past which a send flushes at once instead of at the end of the tick. */
+const FLUSH_NOW_BYTES = 64 * 1024;
+
+interface Pending {
+  readonly value: MessageLike;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Sends messages through a Protocol onto a transport, in order. A Strict message with nothing
+ * ahead of it is rendered synchronously (no promise); a Streamed one, or anything behind it, waits
+ * its turn. Bytes are flushed once per input batch (by the owner) or per tick, or at once when
+ * 64 KiB are pending.
+ */
+export class OutgoingWriter implements RenderTarget {
+  readonly #protocol: Protocol;
+  readonly #transport: Duplex;
+  readonly #onStreamFailed: (error: unknown) => void;
+  readonly #queue: Pending[] = [];
+  #pumping = false;
+  #flushScheduled = false;
+  #drain: Promise<void> | undefined;
+  #closedError: unknown;
+  /** Transport writes made (one per flush), for tests and metrics. */
+  writes = 0;
+  /** Called after a flush that left the transport over its high-water mark. */
+  onNeedDrain: (() => void) | undefined;
+
+  /**
+   * @param protocol - renders frames.
+   * @param transport - receives the bytes.
+   * @param onStreamFailed - a Streamed message failed half-sent: the owner must close.
+   */
+  constructor(protocol: Protocol, transport: Duplex, onStreamFailed: (error: unknown) => void) {
+    this.#protocol = protocol;
+    this.#transport = transport;
+    this.#onStreamFailed = onStreamFailed;
+  }
+
+  /** True when nothing is queued or being rendered. */
+  get idle(): boolean {
+    return !this.#pumping && this.#queue.length === 0;
+  }
+
+  /**
+   * Sends a message: now when possible, else after those ahead of it.
+   *
+   * @param value - a message, string or bytes.
+   * @returns `undefined` when it was rendered synchronously, else a promise settled when it is.
+   * @throws InvalidStateError after Close; TypeError for a value that is not a message.
+   */
+  send(value: MessageLike): Promise<void> | undefined {
+    if (this.#closedError !== undefined) throw this.#closedError;
+    if (this.idle && renderStrict(this, value)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ value, resolve, reject });
+      if (!this.#pumping) void this.#pump();
+    });
+  }
+
+  /** RenderTarget: a text frame. */
+  sendText(data: string | Uint8Array, fin?: boolean): void {
+    this.#protocol.sendText(data, fin);
+    this.#sent();
+  }
+
+  /** RenderTarget: a binary frame. */
+  sendBinary(data: Uint8Array, fin?: boolean): void {
+    this.#protocol.sendBinary(data, fin);
+    this.#sent();
+  }
+
+  /** RenderTarget: a continuation frame. */
+  sendContinuation(data: string | Uint8Array, fin: boolean): void {
+    this.#protocol.sendContinuation(data, fin);
+    this.#sent();
+  }
+
+  /** A promise while the transport's buffer is over its high-water mark, else `undefined`. */
+  ready(): Promise<void> | undefined {
+    if (this.#drain !== undefined) return this.#drain;
+    const transport = this.#transport;
+    if (!transport.writableNeedDrain || transport.destroyed) return undefined;
+    this.#drain = new Promise<void>((resolve) => {
+      const done = (): void => {
+        transport.off('drain', done);
+        transport.off('close', done);
+        this.#drain = undefined;
+        resolve();
+      };
+      transport.on('drain', done);
+      transport.on('close', done);
+    });
+    return this.#drain;
+  }
+
+  /** Writes everything the protocol has queued: one write, or several under one cork. */
+  flush(): void {
+    this.#flushScheduled = false;
+    const protocol = this.#protocol;
+    if (!protocol.hasOutgoing) return;
+    const chunks = protocol.takeOutgoing();
+    const transport = this.#transport;
+    if (transport.writableEnded || transport.destroyed) return;
+    this.writes++;
+    if (chunks.length === 1) {
+      transport.write(chunks[0]);
+    } else {
+      transport.cork();
+      for (const chunk of chunks) transport.write(chunk);
+      transport.uncork();
+    }
+    if (this.onNeedDrain !== undefined && transport.writableNeedDrain) this.onNeedDrain();
+  }
+
+  /** Flushes at the end of this tick (once, however many sends come before). */
+  scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    process.nextTick(flushWriter, this);
+  }
+
+  /**
+   * The connection is closed: queued sends fail with `error`, later ones throw it.
+   *
+   * @param error - the reason, typically a ConnectionClosed.
+   */
+  close(error: unknown): void {
+    this.#closedError ??= error;
+    for (const pending of this.#queue.splice(0)) pending.reject(error);
+  }
+
+  #sent(): void {
+    if (this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) this.flush();
+    else this.scheduleFlush();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    while (this.#queue.length > 0) {
+      const pending = this.#queue[0];
+      try {
+        await this.ready();
+        if (this.#closedError !== undefined) throw this.#closedError;
+        if (!renderStrict(this, pending.value)) await this.#renderStreamed(pending.value);
+        pending.resolve();
+      } catch (error) {
+        pending.reject(error);
+      }
+      if (this.#queue[0] === pending) this.#queue.shift();
+    }
+    this.#pumping = false;
+  }
+
+  async #renderStreamed(value: MessageLike): Promise<void> {
+    try {
+      await renderStreamed(this, toMessage(value));
+    } catch (error) {
+      if (this.#closedError === undefined) this.#onStreamFailed(error);
+      throw error;
+    }
+  }
+}
+
+function flushWriter(writer: OutgoingWriter): void {
+  writer.flush();
+}

@@ -1,0 +1,136 @@
+// Connection layer: the fast path for `map` flows. The function is called straight from message
+// delivery and its results go straight to the writer: no streams, and no promise per message
+// while it returns plain values and the writer is idle.
+
+import { discardMessage, isPromiseLike } from '../flow/flow.js';
+import type { MapFunction } from '../flow/flow.js';
+import type { Message, MessageLike } from '../message/message.js';
+import { ProtocolState } from '../protocol/protocol.js';
+import { PauseReason } from './core.js';
+import type { ConnectionCore } from './core.js';
+
+/** Messages that may wait for a busy (async) map function before reading pauses. */
+const QUEUE_HIGH_WATER_MARK = 16;
+
+/**
+ * Runs `map(fn)` on a connection, one message at a time, in order. While `fn`'s promise or a
+ * send is pending, new messages queue (reading pauses at 16); while the transport needs a drain
+ * after a flush, reading pauses too, so a peer that does not read cannot grow our memory.
+ */
+export class MapRunner {
+  readonly #core: ConnectionCore;
+  readonly #fn: MapFunction<Message, MessageLike>;
+  readonly #fail: (error: unknown) => void;
+  readonly #queue: Message[] = [];
+  #busy = false;
+  #failed = false;
+  #waitingForDrain = false;
+
+  /**
+   * @param core - the connection engine.
+   * @param fn - the map function.
+   * @param fail - called once with the first error of `fn` or of a send.
+   */
+  constructor(
+    core: ConnectionCore,
+    fn: MapFunction<Message, MessageLike>,
+    fail: (error: unknown) => void,
+  ) {
+    this.#core = core;
+    this.#fn = fn;
+    this.#fail = fail;
+  }
+
+  /** Starts taking the connection's messages. */
+  start(): void {
+    this.#core.writer.onNeedDrain = () => this.#pauseUntilDrained();
+    this.#core.incoming.setListener((message) => this.#onMessage(message));
+  }
+
+  #onMessage(message: Message): void {
+    if (this.#failed) {
+      discardMessage(message);
+    } else if (this.#busy) {
+      this.#queue.push(message);
+      if (this.#queue.length >= QUEUE_HIGH_WATER_MARK)
+        this.#core.setPaused(PauseReason.Handler, true);
+    } else {
+      this.#apply(message);
+    }
+  }
+
+  #apply(message: Message): void {
+    let out: ReturnType<MapFunction<Message, MessageLike>>;
+    try {
+      out = this.#fn(message);
+    } catch (error) {
+      this.#onError(error);
+      return;
+    }
+    if (typeof out === 'string') this.#emit(out);
+    else if (isPromiseLike<MessageLike | undefined | void>(out)) this.#await(out);
+    else if (out !== undefined) this.#emit(out as MessageLike);
+  }
+
+  #await(result: PromiseLike<MessageLike | undefined | void>): void {
+    this.#busy = true;
+    Promise.resolve(result).then(
+      (value) => {
+        this.#busy = false;
+        if (value !== undefined) this.#emit(value as MessageLike);
+        this.#drain();
+      },
+      (error: unknown) => this.#onError(error),
+    );
+  }
+
+  #emit(value: MessageLike): void {
+    if (this.#failed || this.#core.protocol.state !== ProtocolState.Open) {
+      if (typeof value === 'object' && !(value instanceof Uint8Array)) discardMessage(value);
+      return;
+    }
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#core.writer.send(value);
+    } catch (error) {
+      this.#onError(error);
+      return;
+    }
+    if (pending === undefined) return;
+    this.#busy = true;
+    pending.then(
+      () => {
+        this.#busy = false;
+        this.#drain();
+      },
+      (error: unknown) => this.#onError(error),
+    );
+  }
+
+  #drain(): void {
+    while (!this.#busy && !this.#failed && this.#queue.length > 0) {
+      this.#apply(this.#queue.shift() as Message);
+    }
+    if (this.#queue.length < QUEUE_HIGH_WATER_MARK)
+      this.#core.setPaused(PauseReason.Handler, false);
+  }
+
+  #pauseUntilDrained(): void {
+    const drained = this.#core.writer.ready();
+    if (drained === undefined || this.#waitingForDrain) return;
+    this.#waitingForDrain = true;
+    this.#core.setPaused(PauseReason.Write, true);
+    void drained.then(() => {
+      this.#waitingForDrain = false;
+      this.#core.setPaused(PauseReason.Write, false);
+    });
+  }
+
+  #onError(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    for (const message of this.#queue.splice(0)) discardMessage(message);
+    this.#core.setPaused(PauseReason.Handler, false);
+    this.#fail(error);
+  }
+}

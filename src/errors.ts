@@ -1,0 +1,172 @@
+// The error family of wsflow. Every error carries a stable `code` string; those that end a
+// connection carry the close code they cause.
+//
+// WebSocketError
+// ├── ProtocolError          the peer broke RFC 6455 (closeCode 1002, 1007, 1009, ...)
+// ├── InvalidStateError      an operation the connection's state does not allow (send after close)
+// ├── HandshakeError         the opening handshake failed: `status`, `headers` and `body` of the HTTP
+// │                         response (status undefined when no response was involved);
+// │                         codes WSFLOW_ERR_HANDSHAKE_<WHAT>, listed in HandshakeErrorCode
+// ├── ConnectionClosed       the connection ended; carries closeCode, reason, wasClean
+// ├── TimeoutError           an operation did not finish in time
+// └── WebSocketBufferFull    a client socket's bounded incoming buffer overflowed (closeCode 1008)
+
+/** Base of every error wsflow throws or reports. */
+export class WebSocketError extends Error {
+  /** A stable identifier, `WSFLOW_ERR_<WHAT>`, listed in the docs. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The peer broke the protocol; the connection is failed with {@link ProtocolError.closeCode}. */
+export class ProtocolError extends WebSocketError {
+  /** The close code sent to the peer because of this error. */
+  readonly closeCode: number;
+
+  constructor(code: string, message: string, closeCode: number, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.closeCode = closeCode;
+  }
+}
+
+/** An operation that the connection's current state does not allow, e.g. sending after Close. */
+export class InvalidStateError extends WebSocketError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WSFLOW_ERR_INVALID_STATE', message, options);
+  }
+}
+
+/** The stable codes of {@link HandshakeError}s and of server-side handshake rejections. */
+export const HandshakeErrorCode = {
+  /** A handshake header breaks its grammar (token list, extension list). */
+  InvalidHeader: 'WSFLOW_ERR_HANDSHAKE_INVALID_HEADER',
+  /** The request method is not GET (server answers 405). */
+  Method: 'WSFLOW_ERR_HANDSHAKE_METHOD',
+  /** The request is older than HTTP/1.1. */
+  HttpVersion: 'WSFLOW_ERR_HANDSHAKE_HTTP_VERSION',
+  /** The request has no Host header. */
+  Host: 'WSFLOW_ERR_HANDSHAKE_HOST',
+  /** Upgrade is missing or does not list `websocket`. */
+  Upgrade: 'WSFLOW_ERR_HANDSHAKE_UPGRADE',
+  /** Connection is missing or does not list `upgrade`. */
+  Connection: 'WSFLOW_ERR_HANDSHAKE_CONNECTION',
+  /** Sec-WebSocket-Version is missing or not 13 (server answers 426). */
+  Version: 'WSFLOW_ERR_HANDSHAKE_VERSION',
+  /** Sec-WebSocket-Key is missing, repeated, or not the base64 of 16 bytes. */
+  Key: 'WSFLOW_ERR_HANDSHAKE_KEY',
+  /** The client offered the same subprotocol twice. */
+  DuplicateSubprotocol: 'WSFLOW_ERR_HANDSHAKE_DUPLICATE_SUBPROTOCOL',
+  /** The server answered with a status other than 101. */
+  Status: 'WSFLOW_ERR_HANDSHAKE_STATUS',
+  /** Sec-WebSocket-Accept is missing, repeated, or does not match the key. */
+  Accept: 'WSFLOW_ERR_HANDSHAKE_ACCEPT',
+  /** The server chose a subprotocol the client did not offer. */
+  SubprotocolNotOffered: 'WSFLOW_ERR_HANDSHAKE_SUBPROTOCOL_NOT_OFFERED',
+  /** The server chose more than one subprotocol. */
+  MultipleSubprotocols: 'WSFLOW_ERR_HANDSHAKE_MULTIPLE_SUBPROTOCOLS',
+  /** The server accepted an extension the client did not offer. */
+  ExtensionNotOffered: 'WSFLOW_ERR_HANDSHAKE_EXTENSION_NOT_OFFERED',
+  /** Client: the connection failed before a response (refused, DNS, TLS, reset); see `cause`. */
+  Network: 'WSFLOW_ERR_HANDSHAKE_NETWORK',
+  /** Client: no complete response within the handshake timeout. */
+  Timeout: 'WSFLOW_ERR_HANDSHAKE_TIMEOUT',
+  /** Client over a raw transport: the response head is not HTTP/1.1, or breaks its grammar. */
+  InvalidResponse: 'WSFLOW_ERR_HANDSHAKE_INVALID_RESPONSE',
+  /** Client over a raw transport: the response head exceeds its size or header-count bound. */
+  ResponseTooLarge: 'WSFLOW_ERR_HANDSHAKE_RESPONSE_TOO_LARGE',
+} as const;
+
+/** One of the stable handshake error codes. */
+export type HandshakeErrorCode = (typeof HandshakeErrorCode)[keyof typeof HandshakeErrorCode];
+
+/** What a {@link HandshakeError} knows of the HTTP response; each part may be unknown. */
+export interface HandshakeErrorResponse {
+  status?: number | undefined;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: string;
+}
+
+/**
+ * The opening handshake failed. Carries the HTTP response that caused it when there was one;
+ * `status` is undefined for failures with no response (network errors, a header parsed alone).
+ */
+export class HandshakeError extends WebSocketError {
+  /** The HTTP status of the response, or undefined when no response was involved. */
+  readonly status: number | undefined;
+  /** The headers of the response, `{}` when none. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The body of the response, '' when none or not read. */
+  readonly body: string;
+
+  constructor(
+    code: string,
+    message: string,
+    response: HandshakeErrorResponse = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.status = response.status;
+    this.headers = response.headers ?? {};
+    this.body = response.body ?? '';
+  }
+}
+
+/** An operation did not finish within its time limit. */
+export class TimeoutError extends WebSocketError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WSFLOW_ERR_TIMEOUT', message, options);
+  }
+}
+
+/**
+ * The connection ended (python-websockets' `ConnectionClosed`): its close code, reason and whether
+ * the close handshake completed. Incoming streams and pending sends fail with it; a handler may
+ * also throw one to close the connection with its code and reason.
+ */
+export class ConnectionClosed extends WebSocketError {
+  /** The close code: the peer's, ours, 1005 (empty Close) or 1006 (no Close at all). */
+  readonly closeCode: number;
+  /** The close reason, '' when none. */
+  readonly reason: string;
+  /** True when Close frames went both ways before the transport ended. */
+  readonly wasClean: boolean;
+
+  constructor(
+    outcome: { code: number; reason?: string; wasClean?: boolean },
+    message?: string,
+    options?: { cause?: unknown },
+  ) {
+    const reason = outcome.reason ?? '';
+    const text =
+      message ?? `connection closed: ${outcome.code}${reason === '' ? '' : ` ${reason}`}`;
+    super('WSFLOW_ERR_CONNECTION_CLOSED', text, options);
+    this.closeCode = outcome.code;
+    this.reason = reason;
+    this.wasClean = outcome.wasClean ?? false;
+  }
+}
+
+/**
+ * The bounded incoming buffer of a client socket overflowed (sttp's `WebSocketBufferFull`): the
+ * application did not receive messages as fast as they came. The socket is closed with 1008.
+ */
+export class WebSocketBufferFull extends WebSocketError {
+  /** The close code sent because of this error: 1008 (policy violation). */
+  readonly closeCode = 1008;
+  /** The capacity of the buffer that overflowed, in messages. */
+  readonly capacity: number;
+
+  constructor(capacity: number, options?: { cause?: unknown }) {
+    super(
+      'WSFLOW_ERR_BUFFER_FULL',
+      `incoming buffer full: more than ${capacity} messages waited to be received`,
+      options,
+    );
+    this.capacity = capacity;
+  }
+}

@@ -1,0 +1,206 @@
+// Flow layer: a handler is a flow from incoming to outgoing messages (seeds 000, 003, 004): a WHATWG
+// ReadableWritablePair or an async generator function, plus map, echo and disconnected flows.
+
+import type { ReadableWritablePair } from 'node:stream/web';
+import type { Message, MessageLike } from '../message/message.js';
+import { readableFrom } from '../message/streams.js';
+import type { StreamSource } from '../message/streams.js';
+
+/**
+ * A handler from `In` to `Out`: what `pipeThrough` takes (a `{ writable, readable }` pair such as a
+ * TransformStream), or a function from the incoming messages to the outgoing ones, typically an
+ * async generator. A function (and {@link map}) can run on many connections; a pair is used once.
+ *
+ * Half-close (seed 000): when the outgoing side completes, the connection starts the close
+ * handshake (1000) and ends after the peer's Close or the close timeout (3 s by default).
+ *
+ * @example
+ * ```ts
+ * const shout: Flow<Message, string> = async function* (incoming) {
+ *   for await (const message of incoming) if (message.isText) yield message.text.toUpperCase();
+ * };
+ * ```
+ */
+export type Flow<In, Out> =
+  ReadableWritablePair<Out, In> | ((incoming: AsyncIterable<In>) => AsyncIterable<Out>);
+
+/** A handler of WebSocket messages: what `Connection.run` takes. */
+export type MessageFlow = Flow<Message, MessageLike>;
+
+/** The function of {@link map}: a value, a promise of one, or `undefined` (or no return) to emit nothing. */
+export type MapFunction<In, Out> = (
+  value: In,
+) => Out | undefined | void | PromiseLike<Out | undefined | void>;
+
+/**
+ * The flow {@link map} makes. Besides being a pair, it exposes its function so a connection can
+ * call it directly, without streams, when it returns plain values (the fast path).
+ */
+export class MapFlow<In, Out> implements ReadableWritablePair<Out, In> {
+  /** The function applied to each element. */
+  readonly fn: MapFunction<In, Out>;
+  #pair: ReadableWritablePair<Out, In> | undefined;
+
+  /** @param fn - the function applied to each element. */
+  constructor(fn: MapFunction<In, Out>) {
+    this.fn = fn;
+  }
+
+  /** The output side of this flow's own TransformStream (made on first use; used once). */
+  get readable(): ReadableStream<Out> {
+    return (this.#pair ??= this.createPair()).readable;
+  }
+
+  /** The input side of this flow's own TransformStream (made on first use; used once). */
+  get writable(): WritableStream<In> {
+    return (this.#pair ??= this.createPair()).writable;
+  }
+
+  /** @returns a fresh TransformStream applying `fn`, one element at a time, in order. */
+  createPair(): ReadableWritablePair<Out, In> {
+    const fn = this.fn;
+    return new TransformStream<In, Out>({
+      transform(chunk, controller) {
+        const out = fn(chunk);
+        if (!isPromiseLike(out)) {
+          if (out !== undefined) controller.enqueue(out);
+          return;
+        }
+        return Promise.resolve(out).then((value) => {
+          if (value !== undefined) controller.enqueue(value);
+        });
+      },
+    });
+  }
+}
+
+/**
+ * A flow that applies `fn` to each element, in order (Akka's `Flow.map` / `mapAsync(1)`);
+ * `undefined` emits nothing. Connections run a map flow without streams while `fn` returns
+ * plain values.
+ *
+ * @param fn - the function; it may return a promise.
+ * @returns the flow.
+ * @example
+ * ```ts
+ * connection.run(map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)));
+ * ```
+ */
+export function map<In, Out>(fn: MapFunction<In, Out>): MapFlow<In, Out> {
+  return new MapFlow(fn);
+}
+
+/**
+ * A flow that sends every message back as it came (Strict or Streamed).
+ *
+ * @returns the flow.
+ * @example
+ * ```ts
+ * await connection.run(echo());
+ * ```
+ */
+export function echo<T = Message>(): MapFlow<T, T> {
+  return map((message: T) => message);
+}
+
+/**
+ * A disconnected flow (Akka's `Flow.fromSinkAndSource`, Play's `Flow.wrap`): incoming messages go
+ * to `sink`, outgoing ones come from `source`, and the two are not related. When `source` ends the
+ * connection closes (1000), so keep it open with {@link maybe} or `concat(..., maybe().source)`:
+ *
+ * | scenario                             | wsflow                                             |
+ * | ------------------------------------ | -------------------------------------------------- |
+ * | two-way communication                | `fromSinkAndSource(sink, source)`, or `map(fn)`     |
+ * | infinite incoming stream, no outgoing | `fromSinkAndSource(sink, maybe().source)`          |
+ * | infinite outgoing stream, no incoming | `fromSinkAndSource(ignore(), yourSource)`          |
+ *
+ * @param sink - a WritableStream, or a function called per element (a returned promise is awaited
+ *   before the next element). Streamed messages must be drained or cancelled by the sink.
+ * @param source - a ReadableStream or an (async) iterable.
+ * @returns the flow (a pair: use it for one connection).
+ * @throws TypeError when `source` is not a stream or an iterable.
+ * @example
+ * ```ts
+ * const { source, complete } = maybe<string>();
+ * connection.run(fromSinkAndSource((m) => console.log(m.isText ? m.text : '<binary>'), source));
+ * ```
+ */
+export function fromSinkAndSource<In, Out>(
+  sink: WritableStream<In> | ((value: In) => void | PromiseLike<void>),
+  source: StreamSource<Out>,
+): ReadableWritablePair<Out, In> {
+  const writable =
+    sink instanceof WritableStream
+      ? sink
+      : new WritableStream<In>({ write: (value) => sink(value) });
+  return { writable, readable: readableFrom(source) };
+}
+
+/**
+ * A sink that takes every message and drops it, cancelling Streamed bodies so they do not stall
+ * the connection (Akka's `Sink.ignore` plus draining).
+ *
+ * @returns a new WritableStream.
+ * @example
+ * ```ts
+ * connection.run(fromSinkAndSource(ignore(), ticker(1000, (n) => `tick ${n}`)));
+ * ```
+ */
+export function ignore(): WritableStream<Message> {
+  return new WritableStream<Message>({ write: discardMessage });
+}
+
+/**
+ * Cancels the body of a Streamed message so its remaining parts are skipped; does nothing for
+ * a Strict one.
+ *
+ * @param message - the message to drop.
+ */
+export function discardMessage(message: Message): void {
+  if (message.isStrict) return;
+  const stream: ReadableStream<unknown> = message.isText ? message.textStream : message.dataStream;
+  if (!stream.locked) stream.cancel().catch(() => undefined);
+}
+
+/**
+ * Runs a flow over a source of elements: the one function that normalizes every {@link Flow}.
+ *
+ * @param flow - the flow; a {@link MapFlow} gets a fresh TransformStream, so it can be reused.
+ * @param incoming - what the flow reads.
+ * @returns `output`, what the flow emits, and `input`, a promise that rejects when feeding a
+ *   pair's writable side fails (the flow's sink threw).
+ * @example
+ * ```ts
+ * const { output } = connectFlow(echo(), connection.incoming);
+ * await output.pipeTo(connection.outgoing);
+ * ```
+ */
+export function connectFlow<In, Out>(
+  flow: Flow<In, Out>,
+  incoming: ReadableStream<In>,
+): { output: ReadableStream<Out>; input: Promise<void> } {
+  if (typeof flow === 'function') {
+    return { output: readableFrom(flow(incoming)), input: Promise.resolve() };
+  }
+  const pair = flow instanceof MapFlow ? flow.createPair() : flow;
+  if (!(pair?.writable instanceof WritableStream) || !(pair.readable instanceof ReadableStream)) {
+    throw new TypeError(
+      'a flow is a { writable, readable } pair or a function of the incoming messages',
+    );
+  }
+  return { output: pair.readable, input: incoming.pipeTo(pair.writable) };
+}
+
+/**
+ * True for objects with a `then` method (how `map` tells a promise from a value).
+ *
+ * @param value - anything.
+ * @returns whether `value` is thenable.
+ */
+export function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

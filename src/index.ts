@@ -1,0 +1,27 @@
+// The public entry of wsflow: the message model, flows, the server, errors and close codes.
+// One export line per module; each layer adds its own.
+export { TextMessage, BinaryMessage, toMessage } from './message/message.js';
+export type { Message, MessageLike, ToStrictOptions } from './message/message.js';
+export { map, echo, fromSinkAndSource, ignore, discardMessage, MapFlow } from './flow/flow.js';
+export type { Flow, MessageFlow, MapFunction } from './flow/flow.js';
+export { maybe, ticker, concat } from './flow/sources.js';
+export type { MaybeSource, TickerOptions } from './flow/sources.js';
+export { Connection } from './connection/connection.js';
+export type { ConnectionOptions } from './connection/connection.js';
+export { WebSocketUpgrade, isWebSocketRequest, rejectHandshake } from './server/upgrade.js';
+export type {
+  HandleMessagesOptions,
+  ServerConnectionOptions,
+  UpgradeOptions,
+} from './server/upgrade.js';
+export { rejectUpgrade } from './server/http-response.js';
+export type { RejectionInit } from './server/http-response.js';
+export { handleWebSocketRequestWith } from './server/handle-request.js';
+export type { UpgradeListener } from './server/handle-request.js';
+export { attachWebSocket } from './server/attach.js';
+export type { AttachOptions, UpgradeHandler, WebSocketAttachment } from './server/attach.js';
+export { serve } from './server/server.js';
+export type { ServeOptions, WebSocketServer } from './server/server.js';
+export * from './errors.js';
+export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
+export type { CloseOutcome } from './protocol/events.js';

@@ -1,0 +1,204 @@
+// Message layer: frame parts → messages. A message whose parts all arrive within one input batch
+// is delivered Strict; one still open when the batch ends is delivered Streamed, with backpressure.
+
+import type { UnderlyingSource } from 'node:stream/web';
+import type { MessageKind } from '../protocol/events.js';
+import { BinaryMessage, TextMessage, textMessageFromUtf8 } from './message.js';
+import type { Message } from './message.js';
+import { concatBytes } from './streams.js';
+
+/** What the assembler needs from its owner (the connection). */
+export interface AssemblerOwner {
+  /** A message is ready: Strict, or Streamed with its body still arriving. Must not throw. */
+  deliver(message: Message): void;
+  /** A Streamed body's queue is full: stop reading the transport until `resumeReading`. */
+  pauseReading(): void;
+  /** Every Streamed body has room again. */
+  resumeReading(): void;
+}
+
+/** Options of {@link MessageAssembler}. */
+export interface AssemblerOptions {
+  /** Bytes (UTF-16 units for text) a Streamed body may queue before reading pauses. Default 64 KiB. */
+  streamHighWaterMark?: number;
+}
+
+const byteSize = (chunk: Uint8Array): number => chunk.byteLength;
+const textSize = (chunk: string): number => chunk.length;
+
+/**
+ * Assembles the protocol's frame parts into {@link Message}s. The owner forwards
+ * `onMessageStart` / `onMessageData` from its ProtocolHandler and calls {@link endBatch} after
+ * each `receiveData`. Parts are kept as views, not copied: the protocol owns its input.
+ *
+ * @example
+ * ```ts
+ * const assembler = new MessageAssembler({ deliver, pauseReading, resumeReading });
+ * protocol.receiveData(chunk); // calls assembler.onMessageStart / onMessageData
+ * assembler.endBatch();
+ * ```
+ */
+export class MessageAssembler {
+  readonly #owner: AssemblerOwner;
+  readonly #highWaterMark: number;
+  #kind: MessageKind | undefined;
+  #first: Uint8Array | undefined;
+  readonly #rest: Uint8Array[] = [];
+  #body: StreamedBody | undefined;
+  #stalls = 0;
+
+  /**
+   * @param owner - receives messages and pause/resume requests.
+   * @param options - the Streamed bodies' queue size.
+   */
+  constructor(owner: AssemblerOwner, options: AssemblerOptions = {}) {
+    this.#owner = owner;
+    this.#highWaterMark = options.streamHighWaterMark ?? 64 * 1024;
+  }
+
+  /** A data message begins (ProtocolHandler.onMessageStart). */
+  onMessageStart(kind: MessageKind, _compressed: boolean): void {
+    this.#kind = kind;
+  }
+
+  /** A part of the current message (ProtocolHandler.onMessageData). */
+  onMessageData(chunk: Uint8Array, last: boolean): void {
+    const body = this.#body;
+    if (body !== undefined) {
+      if (last) this.#reset();
+      body.push(chunk, last);
+    } else if (last) {
+      const whole = this.#first === undefined ? chunk : this.#concat(chunk);
+      const kind = this.#kind;
+      this.#reset();
+      this.#owner.deliver(
+        kind === 'text' ? textMessageFromUtf8(whole) : BinaryMessage.strict(whole),
+      );
+    } else if (this.#first === undefined) {
+      this.#first = chunk;
+    } else {
+      this.#rest.push(chunk);
+    }
+  }
+
+  /** The input batch is over: a message still open becomes Streamed, with the parts so far. */
+  endBatch(): void {
+    if (this.#kind === undefined || this.#body !== undefined) return;
+    const body = new StreamedBody(this, this.#kind === 'text', this.#highWaterMark);
+    this.#body = body;
+    if (this.#first !== undefined) body.push(this.#first, false);
+    for (const part of this.#rest) body.push(part, false);
+    this.#first = undefined;
+    this.#rest.length = 0;
+    this.#owner.deliver(body.message);
+  }
+
+  /**
+   * The connection ended: a Streamed body still open errors with `error` ("truncated message");
+   * a message not yet delivered is dropped.
+   */
+  abort(error: unknown): void {
+    const body = this.#body;
+    this.#reset();
+    body?.fail(error);
+  }
+
+  /** Called by a body whose queue filled up. */
+  stall(): void {
+    if (this.#stalls++ === 0) this.#owner.pauseReading();
+  }
+
+  /** Called by a body that has room again, ended, or was cancelled. */
+  unstall(): void {
+    if (--this.#stalls === 0) this.#owner.resumeReading();
+  }
+
+  #concat(last: Uint8Array): Uint8Array {
+    const parts = [this.#first as Uint8Array, ...this.#rest, last];
+    return concatBytes(parts);
+  }
+
+  #reset(): void {
+    this.#kind = undefined;
+    this.#first = undefined;
+    this.#rest.length = 0;
+    this.#body = undefined;
+  }
+}
+
+/** The receiving end of one Streamed message: a ReadableStream fed by the assembler. */
+class StreamedBody {
+  readonly message: Message;
+  readonly #assembler: MessageAssembler;
+  readonly #decoder: InstanceType<typeof TextDecoder> | undefined;
+  #controller!: ReadableStreamDefaultController<string | Uint8Array>;
+  #stalled = false;
+  #closeWhenDrained = false;
+  #discarding = false;
+
+  constructor(assembler: MessageAssembler, text: boolean, highWaterMark: number) {
+    this.#assembler = assembler;
+    const source: UnderlyingSource<string | Uint8Array> = {
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: () => this.#pull(),
+      cancel: () => this.#cancel(),
+    };
+    if (text) {
+      this.#decoder = new TextDecoder();
+      const stream = new ReadableStream<string>(source as UnderlyingSource<string>, {
+        highWaterMark,
+        size: textSize,
+      });
+      this.message = TextMessage.streamed(stream);
+    } else {
+      const strategy = { highWaterMark, size: byteSize };
+      const stream = new ReadableStream<Uint8Array>(
+        source as UnderlyingSource<Uint8Array>,
+        strategy,
+      );
+      this.message = BinaryMessage.streamed(stream);
+    }
+  }
+
+  /** Queues a part; stalls reading while the queue is full. */
+  push(chunk: Uint8Array, last: boolean): void {
+    if (this.#discarding) return;
+    const part =
+      this.#decoder === undefined ? chunk : this.#decoder.decode(chunk, { stream: !last });
+    if (part.length > 0) this.#controller.enqueue(part);
+    const full = (this.#controller.desiredSize ?? 0) <= 0;
+    if (last && !full) this.#controller.close();
+    else if (last) this.#closeWhenDrained = true;
+    if (full && !this.#stalled) this.#setStalled(true);
+    else if (!full && this.#stalled) this.#setStalled(false);
+  }
+
+  /** The message was cut short: the reader sees `error`. */
+  fail(error: unknown): void {
+    if (this.#discarding) return;
+    this.#discarding = true;
+    this.#controller.error(error);
+    if (this.#stalled) this.#setStalled(false);
+  }
+
+  #pull(): void {
+    if (this.#closeWhenDrained) {
+      this.#closeWhenDrained = false;
+      this.#controller.close();
+    }
+    if (this.#stalled) this.#setStalled(false);
+  }
+
+  #cancel(): void {
+    this.#discarding = true;
+    if (this.#stalled) this.#setStalled(false);
+  }
+
+  #setStalled(stalled: boolean): void {
+    this.#stalled = stalled;
+    if (stalled) this.#assembler.stall();
+    else this.#assembler.unstall();
+  }
+}

@@ -1,0 +1,97 @@
+// Message layer: messages → protocol send calls (Akka's MessageToFrameRenderer). A Strict message is
+// one frame; a Streamed one is a first frame, continuations as chunks arrive, and an empty final frame.
+
+import { BinaryMessage, TextMessage, strictPayload } from './message.js';
+import type { Message, MessageLike } from './message.js';
+
+/** The protocol's data-frame send calls (a subset of `Protocol`). */
+export interface FrameSender {
+  sendText(data: string | Uint8Array, fin?: boolean): void;
+  sendBinary(data: Uint8Array, fin?: boolean): void;
+  sendContinuation(data: string | Uint8Array, fin: boolean): void;
+}
+
+/** A {@link FrameSender} that also reports write backpressure. */
+export interface RenderTarget extends FrameSender {
+  /** A promise while the transport cannot take more bytes, else `undefined`. */
+  ready(): Promise<void> | undefined;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Sends a Strict message, a string or a Uint8Array as a single frame.
+ *
+ * @param sender - where the frame goes.
+ * @param value - what to send.
+ * @returns `true` when sent, `false` when `value` is a Streamed message (nothing was sent:
+ *   use {@link renderStreamed}).
+ * @throws TypeError when `value` is not a message, a string or a Uint8Array; whatever the
+ *   sender throws (InvalidStateError after Close).
+ * @example
+ * ```ts
+ * if (!renderStrict(protocol, message)) await renderStreamed(target, message);
+ * ```
+ */
+export function renderStrict(sender: FrameSender, value: MessageLike): boolean {
+  if (typeof value === 'string') {
+    sender.sendText(value);
+  } else if (value instanceof Uint8Array) {
+    sender.sendBinary(value);
+  } else if (value instanceof TextMessage) {
+    const payload = strictPayload(value);
+    if (payload === undefined) return false;
+    sender.sendText(payload);
+  } else if (value instanceof BinaryMessage) {
+    const payload = strictPayload(value) as Uint8Array | undefined;
+    if (payload === undefined) return false;
+    sender.sendBinary(payload);
+  } else {
+    throw new TypeError('cannot send this value: expected a Message, a string or a Uint8Array');
+  }
+  return true;
+}
+
+/**
+ * Sends a message chunk by chunk as it is read: the first chunk opens the message
+ * (`fin = false`), the next ones are continuations, and an empty final continuation ends it.
+ * An empty stream becomes one empty frame. Waits for `target.ready()` after each chunk.
+ *
+ * @param target - where the frames go, and its write backpressure.
+ * @param message - the message; a Strict one is sent as a one-chunk stream.
+ * @returns a promise settled when the final frame was handed to the target.
+ * @throws whatever the message's stream fails with (the message is then left unfinished: the
+ *   caller must close the connection), or TypeError for a non-Uint8Array chunk in a binary stream.
+ */
+export async function renderStreamed(target: RenderTarget, message: Message): Promise<void> {
+  const text = message.isText;
+  const stream: ReadableStream<string | Uint8Array> = text
+    ? message.textStream
+    : message.dataStream;
+  const reader = stream.getReader();
+  let started = false;
+  try {
+    while (true) {
+      const step = await reader.read();
+      if (step.done) break;
+      const chunk = step.value;
+      if (!text && !(chunk instanceof Uint8Array))
+        throw new TypeError('binary stream chunks must be Uint8Array');
+      if (chunk.length === 0) continue;
+      if (started) target.sendContinuation(chunk, false);
+      else if (text) target.sendText(chunk, false);
+      else target.sendBinary(chunk as Uint8Array, false);
+      started = true;
+      const wait = target.ready();
+      if (wait !== undefined) await wait;
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => undefined);
+    throw error;
+  } finally {
+    reader.releaseLock();
+  }
+  if (started) target.sendContinuation(EMPTY, true);
+  else if (text) target.sendText('', true);
+  else target.sendBinary(EMPTY, true);
+}

@@ -1,0 +1,315 @@
+// Protocol layer: the client side of the RFC 6455 opening handshake as plain data. It builds the
+// request headers to hand to node:http and validates the server's response; no I/O happens here.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { HandshakeError, HandshakeErrorCode } from '../errors.js';
+import {
+  type ExtensionOffer,
+  type HeaderRecord,
+  checkHeaderField,
+  formatExtensionHeader,
+  formatTokenList,
+  getHeaderValues,
+  parseExtensionHeader,
+  parseTokenList,
+  parseUpgradeList,
+} from './header-tokens.js';
+
+/** The GUID that RFC 6455 section 1.3 appends to the key before hashing. */
+const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * Headers the handshake owns (lower case). Callers may not set them through `headers`: a
+ * duplicate with another case would reach the wire next to ours, so they are refused instead.
+ */
+export const HANDSHAKE_HEADER_NAMES: ReadonlySet<string> = new Set([
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-accept',
+  'sec-websocket-protocol',
+  'sec-websocket-extensions',
+]);
+
+/**
+ * Generates a Sec-WebSocket-Key: 16 random bytes, base64 (RFC 6455 section 4.1).
+ *
+ * @returns A fresh 24-character key.
+ * @example
+ * const key = generateKey(); // e.g. 'dGhlIHNhbXBsZSBub25jZQ=='
+ */
+export function generateKey(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * Computes the Sec-WebSocket-Accept value for a key: base64 of SHA-1 of key + GUID
+ * (RFC 6455 section 4.2.2, step 5.4).
+ *
+ * @param key - The Sec-WebSocket-Key as sent by the client.
+ * @returns The 28-character accept value.
+ * @example
+ * computeAccept('dGhlIHNhbXBsZSBub25jZQ=='); // 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
+ */
+export function computeAccept(key: string): string {
+  return createHash('sha1')
+    .update(key + ACCEPT_GUID, 'latin1')
+    .digest('base64');
+}
+
+/**
+ * Tells whether a Sec-WebSocket-Key is valid: strict, canonical base64 of exactly 16 bytes
+ * (RFC 6455 section 4.2.1, item 5). Base64url, missing padding, stray characters and
+ * non-zero trailing bits are all refused.
+ *
+ * @param key - The key to check.
+ * @returns True when the key decodes strictly to 16 bytes.
+ * @example
+ * isValidKey('dGhlIHNhbXBsZSBub25jZQ=='); // true
+ * isValidKey('dGhlIHNhbXBsZSBub25jZR=='); // false: trailing bits set
+ */
+export function isValidKey(key: string): boolean {
+  // The length check is implied by the re-encoding below; it spares decoding a huge value.
+  if (typeof key !== 'string' || key.length !== 24) return false;
+  // Node's decoder is lenient (skips junk, accepts base64url); re-encoding makes it strict.
+  const bytes = Buffer.from(key, 'base64');
+  return bytes.length === 16 && bytes.toString('base64') === key;
+}
+
+/** What {@link buildClientHandshakeHeaders} needs. */
+export interface ClientHandshakeOptions {
+  /** The Sec-WebSocket-Key, from {@link generateKey}. */
+  key: string;
+  /** Subprotocols to offer, in order of preference; tokens, unique. */
+  protocols?: readonly string[];
+  /** Extensions to offer, e.g. from permessage-deflate's offer. */
+  extensions?: readonly ExtensionOffer[];
+  /** Extra request headers (Origin, Authorization, ...); none of the handshake's own. */
+  headers?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/**
+ * Builds the request headers of the opening handshake (RFC 6455 section 4.1), to pass as
+ * `headers` to `http.request`. node:http adds Host. User headers come after the handshake's;
+ * they may not set a header the handshake owns ({@link HANDSHAKE_HEADER_NAMES}), whatever its
+ * case: that is refused rather than silently overridden.
+ *
+ * @param options - The key, the offers, and extra headers.
+ * @returns The request headers, handshake headers first.
+ * @throws {TypeError} When the key is not valid, a subprotocol is not a token or is repeated,
+ *   an extension does not format, or a user header is invalid or owned by the handshake.
+ * @example
+ * const key = generateKey();
+ * const headers = buildClientHandshakeHeaders({ key, protocols: ['chat'] });
+ * // { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': key,
+ * //   'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'chat' }
+ */
+export function buildClientHandshakeHeaders(
+  options: ClientHandshakeOptions,
+): Record<string, string | string[]> {
+  const { key, protocols = [], extensions = [], headers = {} } = options;
+  if (!isValidKey(key)) throw new TypeError('Invalid Sec-WebSocket-Key: not base64 of 16 bytes');
+  const result: Record<string, string | string[]> = {
+    Connection: 'Upgrade',
+    Upgrade: 'websocket',
+    'Sec-WebSocket-Key': key,
+    'Sec-WebSocket-Version': '13',
+  };
+  if (protocols.length > 0) result['Sec-WebSocket-Protocol'] = formatSubprotocols(protocols);
+  if (extensions.length > 0) result['Sec-WebSocket-Extensions'] = formatExtensionHeader(extensions);
+  for (const [name, value] of Object.entries(headers)) {
+    if (HANDSHAKE_HEADER_NAMES.has(name.toLowerCase())) {
+      throw new TypeError(`Header ${name} is set by the handshake and may not be given`);
+    }
+    const values: readonly string[] = typeof value === 'string' ? [value] : value;
+    for (const one of values) checkHeaderField(name, one);
+    result[name] = typeof value === 'string' ? value : [...values];
+  }
+  return result;
+}
+
+/** Formats offered subprotocols, refusing non-tokens and repeats (RFC 6455 section 4.1, 10). */
+function formatSubprotocols(protocols: readonly string[]): string {
+  if (new Set(protocols).size !== protocols.length) {
+    throw new TypeError('Invalid subprotocols: a subprotocol is offered twice');
+  }
+  try {
+    return formatTokenList(protocols);
+  } catch (error) {
+    throw new TypeError(`Invalid subprotocol: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The parts of the server's response the validation reads (the shape of IncomingMessage). */
+export interface ServerResponse {
+  /** The HTTP status code (`IncomingMessage.statusCode`). */
+  status: number | undefined;
+  /** The response headers (`IncomingMessage.headers`). */
+  headers: HeaderRecord;
+  /** The response body when the caller read it (non-101 answers); carried into errors. */
+  body?: string;
+}
+
+/** What the client sent, to check the response against. */
+export interface ClientOffer {
+  /** The Sec-WebSocket-Key that was sent. */
+  key: string;
+  /** The subprotocols that were offered; none when omitted. */
+  offeredProtocols?: readonly string[];
+  /** The extensions that were offered; none when omitted. Compared by name only. */
+  offeredExtensions?: readonly ExtensionOffer[];
+}
+
+/** What the server agreed to. */
+export interface HandshakeAgreement {
+  /** The subprotocol the server chose, or undefined when it chose none. */
+  subprotocol: string | undefined;
+  /** The extensions the server accepted, with its parameters, in its order. */
+  extensions: ExtensionOffer[];
+}
+
+/**
+ * Validates the server's answer to the opening handshake (RFC 6455 section 4.1, "the client
+ * MUST validate the server's response"). Tokens in Upgrade and Connection are compared without
+ * regard to case and may sit among others. Extension parameters are not judged here: the
+ * extension's own negotiation does that.
+ *
+ * @param response - Status, headers and (optionally) body of the response.
+ * @param offer - The key and the offers the request carried.
+ * @returns The chosen subprotocol and the accepted extensions.
+ * @throws {HandshakeError} Carrying the response's status, headers and body, with code
+ *   `WSFLOW_ERR_HANDSHAKE_STATUS` (not 101), `_UPGRADE`, `_CONNECTION`, `_ACCEPT`,
+ *   `_MULTIPLE_SUBPROTOCOLS`, `_SUBPROTOCOL_NOT_OFFERED`, `_EXTENSION_NOT_OFFERED`, or
+ *   `_INVALID_HEADER` (a list header that does not parse).
+ * @example
+ * const { subprotocol } = validateServerResponse(
+ *   { status: res.statusCode, headers: res.headers },
+ *   { key, offeredProtocols: ['chat'] },
+ * );
+ */
+export function validateServerResponse(
+  response: ServerResponse,
+  offer: ClientOffer,
+): HandshakeAgreement {
+  const check = responseCheck(response);
+  checkResponseUpgrade(response, offer, check);
+  return {
+    subprotocol: chosenSubprotocol(response.headers, offer.offeredProtocols ?? [], check),
+    extensions: acceptedExtensions(response.headers, offer.offeredExtensions ?? [], check),
+  };
+}
+
+/** How the checks below fail: a HandshakeError carrying the whole response. */
+interface Check {
+  fail(code: string, message: string, cause?: unknown): never;
+  /** Runs a header parser, attaching the response to its syntax error. */
+  parse<T>(parser: () => T): T;
+}
+
+/** Builds the {@link Check} for one response. */
+function responseCheck(response: ServerResponse): Check {
+  const fail = (code: string, message: string, cause?: unknown): never => {
+    const { status, headers, body = '' } = response;
+    throw new HandshakeError(
+      code,
+      message,
+      { status, headers: copyHeaders(headers), body },
+      {
+        cause,
+      },
+    );
+  };
+  const parse = <T>(parser: () => T): T => {
+    try {
+      return parser();
+    } catch (error) {
+      if (!(error instanceof HandshakeError)) throw error;
+      return fail(error.code, error.message, error);
+    }
+  };
+  return { fail, parse };
+}
+
+/** A mutable copy of a header record, for an error to carry. */
+function copyHeaders(headers: HeaderRecord): Record<string, string | string[] | undefined> {
+  const copy: Record<string, string | string[] | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    copy[name] = typeof value === 'string' || value === undefined ? value : [...value];
+  }
+  return copy;
+}
+
+/** Status 101, Upgrade: websocket, Connection: upgrade, and the accept value. */
+function checkResponseUpgrade(response: ServerResponse, offer: ClientOffer, check: Check): void {
+  const { status, headers } = response;
+  // RFC 6455 section 4.1: "If the status code received from the server is not 101, the client
+  // handles the response per HTTP procedures."
+  if (status !== 101) {
+    check.fail(HandshakeErrorCode.Status, `Unexpected server response: ${status ?? 'no status'}`);
+  }
+  const upgrade = check.parse(() => parseUpgradeList(getHeaderValues(headers, 'upgrade')));
+  if (!upgrade.some((protocol) => protocol.toLowerCase() === 'websocket')) {
+    check.fail(HandshakeErrorCode.Upgrade, 'Invalid response: Upgrade does not list websocket');
+  }
+  const connection = check.parse(() =>
+    parseTokenList(getHeaderValues(headers, 'connection'), 'Connection'),
+  );
+  if (!connection.some((option) => option.toLowerCase() === 'upgrade')) {
+    check.fail(HandshakeErrorCode.Connection, 'Invalid response: Connection does not list upgrade');
+  }
+  const accept = getHeaderValues(headers, 'sec-websocket-accept');
+  if (accept.length !== 1 || accept[0] !== computeAccept(offer.key)) {
+    const what = accept.length === 0 ? 'missing' : accept.length > 1 ? 'repeated' : 'wrong';
+    check.fail(HandshakeErrorCode.Accept, `Invalid response: Sec-WebSocket-Accept is ${what}`);
+  }
+}
+
+/**
+ * RFC 6455 section 4.1, item 6: "If the response includes a |Sec-WebSocket-Protocol| header
+ * field and this header field indicates the use of a subprotocol that was not present in the
+ * client's handshake [...], the client MUST _Fail the WebSocket Connection_."
+ */
+function chosenSubprotocol(
+  headers: HeaderRecord,
+  offered: readonly string[],
+  check: Check,
+): string | undefined {
+  const values = getHeaderValues(headers, 'sec-websocket-protocol');
+  const chosen = check.parse(() => parseTokenList(values, 'Sec-WebSocket-Protocol'));
+  if (chosen.length === 0) return undefined;
+  if (chosen.length > 1) {
+    check.fail(HandshakeErrorCode.MultipleSubprotocols, 'Server chose more than one subprotocol');
+  }
+  if (!offered.includes(chosen[0])) {
+    check.fail(
+      HandshakeErrorCode.SubprotocolNotOffered,
+      `Server chose subprotocol ${chosen[0]}, which the client did not offer`,
+    );
+  }
+  return chosen[0];
+}
+
+/**
+ * RFC 6455 section 4.1, item 5: "If the response includes a |Sec-WebSocket-Extensions| header
+ * field and this header field indicates the use of an extension that was not present in the
+ * client's handshake [...], the client MUST _Fail the WebSocket Connection_."
+ */
+function acceptedExtensions(
+  headers: HeaderRecord,
+  offered: readonly ExtensionOffer[],
+  check: Check,
+): ExtensionOffer[] {
+  const values = getHeaderValues(headers, 'sec-websocket-extensions');
+  const accepted = check.parse(() => parseExtensionHeader(values));
+  const names = new Set(offered.map((extension) => extension.name));
+  for (const extension of accepted) {
+    if (!names.has(extension.name)) {
+      check.fail(
+        HandshakeErrorCode.ExtensionNotOffered,
+        `Server accepted extension ${extension.name}, which the client did not offer`,
+      );
+    }
+  }
+  return accepted;
+}

@@ -1,0 +1,308 @@
+// Protocol layer: the sans-I/O WebSocket session (RFC 6455 sections 5-7). Bytes in through
+// receiveData/receiveEof, events out through a ProtocolHandler, bytes to send out through
+// takeOutgoing. No sockets, timers or streams: the connection layer binds it to a transport.
+
+import { CloseCode } from '../codec/close-code.js';
+import { parseClosePayload } from '../codec/close-payload.js';
+import { ErrorCode } from '../codec/error-codes.js';
+import { maskKeySource } from '../codec/mask.js';
+import { Opcode } from '../codec/opcode.js';
+import { InvalidStateError, ProtocolError } from '../errors.js';
+import { CloseState } from './close-state.js';
+import type { CloseOutcome, ProtocolHandler, Side } from './events.js';
+import { FrameParser } from './parser.js';
+import type { ControlFrameSink } from './parser.js';
+import { ProtocolState } from './protocol-options.js';
+import type { ProtocolOptions } from './protocol-options.js';
+import { MessageSender } from './sender.js';
+import { FrameWriter } from './serializer.js';
+
+export { ProtocolState } from './protocol-options.js';
+export type { ProtocolOptions } from './protocol-options.js';
+
+/**
+ * A sans-I/O WebSocket session for one side of an established connection.
+ *
+ * The handler's callbacks run synchronously inside {@link Protocol.receiveData}. An exception a
+ * callback throws is not treated as a protocol error: it propagates out of `receiveData`, the
+ * rest of that chunk is dropped and the protocol reads no more input; the owner decides what to
+ * do (typically `fail(1011)`).
+ *
+ * @example
+ * const protocol = new Protocol({ side: 'server', handler });
+ * socket.on('data', (chunk) => {
+ *   protocol.receiveData(chunk);
+ *   for (const bytes of protocol.takeOutgoing()) socket.write(bytes);
+ *   if (protocol.closeTransportExpected()) socket.end();
+ * });
+ * socket.on('end', () => protocol.receiveEof());
+ */
+export class Protocol {
+  /** Which side this session plays. */
+  readonly side: Side;
+  private currentState: ProtocolState = ProtocolState.Open;
+  private outcome: CloseOutcome | undefined = undefined;
+  private readonly close = new CloseState();
+  private readonly handler: ProtocolHandler;
+  private readonly parser: FrameParser;
+  private readonly writer: FrameWriter;
+  private readonly autoPong: boolean;
+  private readonly sender: MessageSender;
+
+  constructor(options: ProtocolOptions) {
+    this.side = options.side;
+    this.handler = options.handler;
+    this.autoPong = options.autoPong ?? true;
+    const controls: ControlFrameSink = {
+      onControlFrame: (op, data) => this.onControlFrame(op, data),
+    };
+    this.parser = new FrameParser(options, options.handler, controls);
+    // 5.3: "The masking key is a 32-bit value chosen at random by the client."
+    const masks = options.side === 'client' ? maskKeySource(options.maskGenerator) : null;
+    this.writer = new FrameWriter(masks);
+    const frameBytes = options.maxOutgoingFrameBytes ?? Infinity;
+    this.sender = new MessageSender(this.writer, options.rsv1Allowed ?? false, frameBytes);
+  }
+
+  /** OPEN, then CLOSING once a Close was sent, then CLOSED when the transport ended. */
+  get state(): ProtocolState {
+    return this.currentState;
+  }
+
+  /** How the connection ended; undefined until the state is CLOSED. */
+  get closeOutcome(): CloseOutcome | undefined {
+    return this.outcome;
+  }
+
+  /** True when bytes wait in {@link Protocol.takeOutgoing}. */
+  get hasOutgoing(): boolean {
+    return this.writer.pendingBytes !== 0;
+  }
+
+  /** The number of bytes waiting in {@link Protocol.takeOutgoing}. */
+  get outgoingBytes(): number {
+    return this.writer.pendingBytes;
+  }
+
+  /**
+   * Feeds bytes received from the transport. The chunk becomes the protocol's: it may be
+   * unmasked in place, and payloads handed to the handler are views of it. Input is discarded
+   * after a failure, after the peer's Close, after EOF, and after a handler threw. Not reentrant.
+   *
+   * @throws whatever a handler callback throws (never a protocol error: those fail the connection)
+   */
+  receiveData(chunk: Uint8Array): void {
+    const parser = this.parser;
+    if (parser.discarding) return;
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      this.onParseError(error);
+    }
+  }
+
+  /** The transport ended (EOF or closed): state CLOSED; the outcome is 1006 unless clean. */
+  receiveEof(): void {
+    if (this.currentState === ProtocolState.Closed) return;
+    this.parser.discard();
+    this.sender.abort();
+    this.currentState = ProtocolState.Closed;
+    this.outcome = this.close.outcome();
+  }
+
+  /**
+   * Sends the first frame of a text message (a string, or bytes already encoded as UTF-8).
+   *
+   * @param fin false when continuations follow ({@link Protocol.sendContinuation})
+   * @param compressed sets RSV1: `data` is already compressed by permessage-deflate
+   * @param maskInPlace a client may mask a large `data` buffer in place instead of a copy
+   * @throws {InvalidStateError} after a Close was sent, or `compressed` without the extension
+   * @throws {ProtocolError} while a fragmented message is still open (`WSFLOW_ERR_SEND_OUT_OF_SEQUENCE`)
+   * @example
+   * protocol.sendText('hello');
+   * protocol.sendText('hel', false);
+   * protocol.sendContinuation('lo', true);
+   */
+  sendText(data: string | Uint8Array, fin = true, compressed = false, maskInPlace = false): void {
+    this.checkCanSend();
+    this.sender.text(data, fin, compressed, maskInPlace);
+  }
+
+  /**
+   * Sends the first frame of a binary message. See {@link Protocol.sendText}.
+   *
+   * @example
+   * protocol.sendBinary(Uint8Array.of(1, 2, 3));
+   */
+  sendBinary(data: Uint8Array, fin = true, compressed = false, maskInPlace = false): void {
+    this.checkCanSend();
+    this.sender.binary(data, fin, compressed, maskInPlace);
+  }
+
+  /**
+   * Sends a continuation frame of the open message; `fin` ends it.
+   *
+   * @throws {ProtocolError} when no message is open (`WSFLOW_ERR_SEND_OUT_OF_SEQUENCE`)
+   * @example
+   * protocol.sendBinary(first, false);
+   * protocol.sendContinuation(rest, true);
+   */
+  sendContinuation(data: string | Uint8Array, fin: boolean, maskInPlace = false): void {
+    this.checkCanSend();
+    this.sender.continuation(data, fin, maskInPlace);
+  }
+
+  /**
+   * Sends a Ping (5.5.2). @throws {RangeError} for a payload over 125 bytes
+   *
+   * @example
+   * protocol.sendPing('keepalive');
+   */
+  sendPing(payload: Uint8Array | string = EMPTY): void {
+    this.checkCanSend();
+    this.sender.control(Opcode.Ping, payload);
+  }
+
+  /** Sends an unsolicited Pong (5.5.3: a unidirectional heartbeat). */
+  sendPong(payload: Uint8Array | string = EMPTY): void {
+    this.checkCanSend();
+    this.sender.control(Opcode.Pong, payload);
+  }
+
+  /**
+   * Starts the closing handshake: sends a Close (empty body without `code`); state CLOSING.
+   * Nothing can be sent after it. Keep reading: the peer's messages still arrive until its Close.
+   *
+   * @throws {RangeError} for a code that may not be sent or a reason over 123 bytes
+   * @throws {InvalidStateError} when a Close was already sent (also as the echo of the peer's)
+   * @example
+   * protocol.sendClose(1000, 'bye');
+   */
+  sendClose(code?: number, reason = ''): void {
+    this.checkCanSend();
+    this.writer.writeClose(code, reason);
+    this.close.recordSent(code, reason);
+    this.sender.abort();
+    this.currentState = ProtocolState.Closing;
+  }
+
+  /**
+   * Fails the connection (7.1.7): sends a Close with `code` unless one was sent (or `code` is
+   * 1006, which sends none), stops reading, and asks for the transport to be closed
+   * ({@link Protocol.closeTransportExpected}). A no-op once CLOSED.
+   *
+   * @throws {RangeError} for a code that may not be sent (other than 1006) or a long reason
+   * @example
+   * protocol.fail(1011, 'internal error');
+   */
+  fail(code: number, reason = ''): void {
+    if (this.currentState === ProtocolState.Closed) return;
+    if (!this.close.closeSent && code !== CloseCode.AbnormalClosure) {
+      this.writer.writeClose(code, reason);
+      this.close.recordSent(code, reason);
+    }
+    // 7.1.7: "An endpoint MUST NOT continue to attempt to process data (including a responding
+    // Close frame) from the remote endpoint after being instructed to _Fail the WebSocket
+    // Connection_."
+    this.close.failed = true;
+    this.parser.discard();
+    this.sender.abort();
+    this.currentState = ProtocolState.Closing;
+  }
+
+  /**
+   * The bytes to write to the transport, in order; empties the queue. Consecutive small frames
+   * share one buffer.
+   */
+  takeOutgoing(): Uint8Array[] {
+    return this.writer.take();
+  }
+
+  /**
+   * True when the owner should end the transport now: after a failure, or on the server once
+   * both Close frames went. 7.1.1: "The underlying TCP connection, in most normal cases, SHOULD
+   * be closed first by the server". A client otherwise waits for the server to close, with a
+   * timeout of its own (python-websockets' `close_expected`).
+   */
+  closeTransportExpected(): boolean {
+    if (this.currentState === ProtocolState.Closed) return false;
+    if (this.close.failed) return true;
+    return this.side === 'server' && this.close.handshakeComplete;
+  }
+
+  /** The parser's control frame callback: Ping, Pong and Close (5.5). */
+  private onControlFrame(opcode: number, payload: Uint8Array): void {
+    if (opcode === Opcode.Ping) this.onPing(payload);
+    else if (opcode === Opcode.Pong) this.callHandler(opcode, payload);
+    else this.onClose(payload);
+  }
+
+  private onPing(payload: Uint8Array): void {
+    // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response,
+    // unless it already received a Close frame." (And nothing leaves after our own Close.)
+    if (this.autoPong && !this.close.closeSent) {
+      this.writer.writeFrame(Opcode.Pong, true, false, payload, false);
+    }
+    this.callHandler(Opcode.Ping, payload);
+  }
+
+  private onClose(payload: Uint8Array): void {
+    const { code, reason } = parseClosePayload(payload);
+    this.parser.discard();
+    this.close.recordReceived(code, reason);
+    // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
+    // endpoint MUST send a Close frame in response. (When sending a Close frame in response, the
+    // endpoint typically echos the status code it received.)"
+    if (!this.close.closeSent) {
+      const echo = code === CloseCode.NoStatusReceived ? undefined : code;
+      this.writer.writeClose(echo, '');
+      this.close.recordSent(echo, '');
+    }
+    this.sender.abort();
+    this.currentState = ProtocolState.Closing;
+    this.parser.inCallback = true;
+    this.handler.onPeerClose(code, reason);
+    this.parser.inCallback = false;
+  }
+
+  private callHandler(opcode: number, payload: Uint8Array): void {
+    this.parser.inCallback = true;
+    if (opcode === Opcode.Ping) this.handler.onPing(payload);
+    else this.handler.onPong(payload);
+    this.parser.inCallback = false;
+  }
+
+  /** The one place where parse errors become close codes (STYLE.md section 4). */
+  private onParseError(error: unknown): void {
+    const parser = this.parser;
+    if (parser.inCallback) {
+      parser.inCallback = false;
+      parser.discard();
+      throw error;
+    }
+    const failure =
+      error instanceof ProtocolError
+        ? error
+        : new ProtocolError(ErrorCode.Internal, 'internal error', CloseCode.InternalError, {
+            cause: error,
+          });
+    this.fail(failure.closeCode, closeReason(failure));
+    this.handler.onProtocolError(failure);
+  }
+
+  private checkCanSend(): void {
+    if (this.close.closeSent) throw new InvalidStateError('cannot send after a Close frame');
+    if (this.currentState === ProtocolState.Closed)
+      throw new InvalidStateError('connection is closed');
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A Close reason for a failure: the error message, cut to fit 123 bytes. */
+function closeReason(error: ProtocolError): string {
+  if (error.closeCode === CloseCode.InternalError) return 'internal error';
+  let reason = error.message;
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+  return reason;
+}

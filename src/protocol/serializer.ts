@@ -1,0 +1,259 @@
+// Protocol layer: the frame serializer. Small frames are written header and payload together
+// into a shared slab, so consecutive frames leave as one buffer; large payloads go out as
+// [header, payload] without a copy (a client masks a copy unless told it may mask in place).
+
+import { closePayloadLength, writeClosePayload } from '../codec/close-payload.js';
+import { encodedHeaderLength, encodeFrameHeader } from '../codec/frame-header.js';
+import { applyMask } from '../codec/mask.js';
+import { Opcode } from '../codec/opcode.js';
+
+type BufferView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+const FastBuffer = (Buffer as unknown as { [Symbol.species]: BufferView })[Symbol.species];
+
+/** Payloads up to this many bytes are copied next to their header; larger ones are not copied. */
+export const COPY_THRESHOLD_BYTES = 4096;
+/** Strings whose UTF-8 form surely fits in this many bytes are encoded straight into the slab. */
+const STRING_IN_SLAB_BYTES = 8192;
+const SLAB_BYTES = 64 * 1024;
+
+// One slab shared by every writer of the process, used as a bump allocator: a region, once
+// written and handed out, is never written again, so views of it stay valid; a full slab is
+// left to the views that still hold it. Idle connections hold no write buffer of their own.
+let slab: Buffer = Buffer.alloc(0); // allocated on first use
+let slabUsed = 0;
+
+/** Reserves `n` bytes of the slab (n ≤ SLAB_BYTES) and returns their offset. */
+function reserve(n: number): number {
+  if (slabUsed + n > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += n;
+  return at;
+}
+
+/**
+ * Serializes frames into an outgoing queue. A writer for the client side masks every frame with
+ * a fresh key from `nextMaskKey` (RFC 6455 section 5.3); a server writer (`nextMaskKey` null)
+ * never masks.
+ *
+ * @example
+ * const writer = new FrameWriter(null);
+ * writer.writeText(Opcode.Text, true, false, 'hello', Infinity);
+ * writer.writeFrame(Opcode.Ping, true, false, new Uint8Array(0), false);
+ * writer.take(); // [<81 05 68 65 6c 6c 6f 89 00>]: both frames in one buffer
+ */
+export class FrameWriter {
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** The slab region written since the last queue entry: [rangeStart, rangeEnd) of rangeSlab. */
+  private rangeSlab: Buffer | null = null;
+  private rangeStart = 0;
+  private rangeEnd = 0;
+  private readonly nextMaskKey: (() => number) | null;
+  private readonly masked: boolean;
+
+  constructor(nextMaskKey: (() => number) | null) {
+    this.nextMaskKey = nextMaskKey;
+    this.masked = nextMaskKey !== null;
+  }
+
+  /** Bytes serialized and not yet taken. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /**
+   * Returns the bytes to write, in order, and empties the queue. Consecutive small frames share
+   * one buffer. The buffers are the caller's; the writer never touches them again.
+   */
+  take(): Uint8Array[] {
+    this.closeRange();
+    const out = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    return out;
+  }
+
+  /**
+   * Writes one frame. With `mayMutate`, a client may mask a large `payload` in place instead of
+   * masking a copy.
+   */
+  writeFrame(
+    opcode: number,
+    fin: boolean,
+    rsv1: boolean,
+    payload: Uint8Array,
+    mayMutate: boolean,
+  ): void {
+    const length = payload.length;
+    const key = this.masked ? (this.nextMaskKey as () => number)() : 0;
+    const headerLength = encodedHeaderLength(length, this.masked);
+    if (length <= COPY_THRESHOLD_BYTES) {
+      const at = reserve(headerLength + length);
+      encodeFrameHeader(slab, at, fin, rsv1, opcode, length, this.masked, key);
+      if (length !== 0) slab.set(payload, at + headerLength);
+      applyMask(slab, at + headerLength, at + headerLength + length, key, 0);
+      this.append(at, headerLength + length);
+      return;
+    }
+    const at = reserve(headerLength);
+    encodeFrameHeader(slab, at, fin, rsv1, opcode, length, this.masked, key);
+    this.append(at, headerLength);
+    this.closeRange();
+    let body = payload;
+    if (this.masked && key !== 0) {
+      if (!mayMutate) body = copyOf(payload);
+      applyMask(body, 0, length, key, 0);
+    }
+    this.queue.push(body);
+    this.queuedBytes += length;
+  }
+
+  /**
+   * Writes a message part as frames of at most `frameBytes` payload bytes: the first with
+   * `opcode` (and RSV1 when `rsv1`), the others as continuations; FIN on the last when `fin`.
+   */
+  writeFragments(
+    opcode: number,
+    fin: boolean,
+    rsv1: boolean,
+    payload: Uint8Array,
+    frameBytes: number,
+    mayMutate: boolean,
+  ): void {
+    const length = payload.length;
+    if (length <= frameBytes) {
+      this.writeFrame(opcode, fin, rsv1, payload, mayMutate);
+      return;
+    }
+    for (let offset = 0; offset < length; offset += frameBytes) {
+      const stop = Math.min(length, offset + frameBytes);
+      const first = offset === 0;
+      const part = payload.subarray(offset, stop);
+      this.writeFrame(
+        first ? opcode : Opcode.Continuation,
+        fin && stop === length,
+        first && rsv1,
+        part,
+        mayMutate,
+      );
+    }
+  }
+
+  /**
+   * Writes text as one frame or several (see {@link FrameWriter.writeFragments}). A short string
+   * is encoded straight into the slab behind its header, with no intermediate buffer.
+   */
+  writeText(opcode: number, fin: boolean, rsv1: boolean, text: string, frameBytes: number): void {
+    const bound = text.length * 3;
+    if (bound > STRING_IN_SLAB_BYTES || bound > frameBytes) {
+      this.writeFragments(opcode, fin, rsv1, Buffer.from(text, 'utf8'), frameBytes, true);
+      return;
+    }
+    const masked = this.masked;
+    const key = masked ? (this.nextMaskKey as () => number)() : 0;
+    const reserved = encodedHeaderLength(bound, masked);
+    const at = reserve(reserved + bound);
+    const length = text.length === 0 ? 0 : slab.write(text, at + reserved, 'utf8');
+    const headerLength = encodedHeaderLength(length, masked);
+    if (headerLength < reserved) {
+      // The bound took a longer length form than the real size needs: move the payload back.
+      slab.copyWithin(at + headerLength, at + reserved, at + reserved + length);
+    }
+    slabUsed = at + headerLength + length;
+    encodeFrameHeader(slab, at, fin, rsv1, opcode, length, masked, key);
+    applyMask(slab, at + headerLength, at + headerLength + length, key, 0);
+    this.append(at, headerLength + length);
+  }
+
+  /**
+   * Writes a Close frame: empty body when `code` is undefined.
+   *
+   * @throws {RangeError} for a code that may not be sent or a reason over 123 bytes
+   */
+  writeClose(code: number | undefined, reason: string): void {
+    const length = closePayloadLength(code, reason);
+    const key = this.masked ? (this.nextMaskKey as () => number)() : 0;
+    const headerLength = encodedHeaderLength(length, this.masked);
+    const at = reserve(headerLength + length);
+    encodeFrameHeader(slab, at, true, false, Opcode.Close, length, this.masked, key);
+    writeClosePayload(slab, at + headerLength, code, reason);
+    applyMask(slab, at + headerLength, at + headerLength + length, key, 0);
+    this.append(at, headerLength + length);
+  }
+
+  /** Records `n` bytes written at `slab[at]`, extending the current range when contiguous. */
+  private append(at: number, n: number): void {
+    if (this.rangeSlab !== slab || this.rangeEnd !== at) {
+      this.closeRange();
+      this.rangeSlab = slab;
+      this.rangeStart = at;
+    }
+    this.rangeEnd = at + n;
+    this.queuedBytes += n;
+  }
+
+  /** Turns the current slab range into a queue entry. */
+  private closeRange(): void {
+    const range = this.rangeSlab;
+    if (range === null) return;
+    this.queue.push(
+      new FastBuffer(
+        range.buffer,
+        range.byteOffset + this.rangeStart,
+        this.rangeEnd - this.rangeStart,
+      ),
+    );
+    this.rangeSlab = null;
+  }
+}
+
+function copyOf(payload: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafe(payload.length);
+  copy.set(payload, 0);
+  return copy;
+}
+
+/** Options of {@link serializeFrame}. */
+export interface SerializeFrameOptions {
+  /** FIN bit; default true. */
+  fin?: boolean;
+  /** RSV1 bit (permessage-deflate); default false. */
+  rsv1?: boolean;
+  /** Masks the payload with this key ({@link readMaskKey} form) when given. */
+  maskKey?: number;
+}
+
+/**
+ * Serializes one frame into a new buffer (tests, tools, the testkit; the protocol uses
+ * {@link FrameWriter}). The payload is not modified.
+ *
+ * @example
+ * serializeFrame(Opcode.Text, Buffer.from('hi')); // <81 02 68 69>
+ * serializeFrame(Opcode.Ping, new Uint8Array(0), { maskKey: 0x04030201 }); // <89 80 01 02 03 04>
+ */
+export function serializeFrame(
+  opcode: number,
+  payload: Uint8Array,
+  options: SerializeFrameOptions = {},
+): Uint8Array {
+  const masked = options.maskKey !== undefined;
+  const key = options.maskKey ?? 0;
+  const headerLength = encodedHeaderLength(payload.length, masked);
+  const frame = Buffer.allocUnsafe(headerLength + payload.length);
+  encodeFrameHeader(
+    frame,
+    0,
+    options.fin ?? true,
+    options.rsv1 ?? false,
+    opcode,
+    payload.length,
+    masked,
+    key,
+  );
+  frame.set(payload, headerLength);
+  applyMask(frame, headerLength, frame.length, key, 0);
+  return frame;
+}

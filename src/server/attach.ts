@@ -1,0 +1,162 @@
+// Server layer: WebSocket on an existing http.Server or https.Server, beside whatever answers its
+// plain requests (Express, Fastify, a bare handler), through the 'upgrade' event.
+
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Connection } from '../connection/connection.js';
+import { CloseCode } from '../codec/close-code.js';
+import { rejectUpgrade } from './http-response.js';
+import { WebSocketUpgrade, rejectHandshake } from './upgrade.js';
+import type { ServerConnectionOptions } from './upgrade.js';
+
+/**
+ * What runs for each WebSocket request: it must answer the upgrade, with
+ * `upgrade.handleMessages(flow)` or `upgrade.reject(status)`, before it returns (or before its
+ * promise settles). An upgrade left unanswered, or a handler that throws first, gets a 500; a
+ * handler that throws after accepting closes that connection with 1011.
+ */
+export type UpgradeHandler = (upgrade: WebSocketUpgrade) => void | PromiseLike<void>;
+
+/** Options of {@link attachWebSocket}. */
+export interface AttachOptions extends ServerConnectionOptions {
+  /**
+   * Only upgrade requests for this path (query string ignored) are handled. Others are left to
+   * the server's other 'upgrade' listeners, or answered 404 when there are none.
+   */
+  path?: string;
+}
+
+/** What {@link attachWebSocket} returns: the live connections and the way to stop. */
+export interface WebSocketAttachment {
+  /** The open connections started through this attachment; each leaves the set when it ends. */
+  readonly connections: ReadonlySet<Connection>;
+  /**
+   * Stops handling upgrades (later ones are answered 503 until it resolves, then left to Node),
+   * closes every connection with 1001 and resolves once all have ended (at most their close
+   * timeout). Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves WebSocket on an existing server: every 'upgrade' request (for `path`, when given) is
+ * validated and handed to `handler` as a {@link WebSocketUpgrade}. Requests that do not ask for
+ * a WebSocket are answered 400, malformed ones 400, 405 or 426. Handler errors never reach the
+ * process: 500 before the upgrade is accepted, close 1011 after.
+ *
+ * @param server - An `http.Server` or `https.Server`, listening or not.
+ * @param handler - Answers each upgrade; see {@link UpgradeHandler}.
+ * @param options - `path`, and options for each Connection.
+ * @returns The attachment: `connections` and `close()`.
+ * @example
+ * const server = http.createServer((req, res) => res.end('hello'));
+ * attachWebSocket(server, (upgrade) => {
+ *   if (!upgrade.request.headers.cookie) return upgrade.reject(403, { body: 'Forbidden\n' });
+ *   upgrade.handleMessages(echo());
+ * }, { path: '/ws' });
+ * server.listen(8080);
+ */
+export function attachWebSocket(
+  server: HttpServer | HttpsServer,
+  handler: UpgradeHandler,
+  options: AttachOptions = {},
+): WebSocketAttachment {
+  const { path, ...connectionOptions } = options;
+  const connections = new Set<Connection>();
+  const unanswered = new Set<WebSocketUpgrade>();
+  let closing: Promise<void> | undefined;
+  const track = (connection: Connection): void => {
+    connections.add(connection);
+    const forget = (): boolean => connections.delete(connection);
+    connection.closed.then(forget, forget);
+  };
+  const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
+    if (path !== undefined && pathOf(request) !== path) {
+      if (server.listenerCount('upgrade') === 1) {
+        rejectUpgrade(socket, 404, { body: 'Not Found\n' });
+      }
+      return;
+    }
+    const accepted: { connection?: Connection } = {};
+    const onConnection = (connection: Connection): void => {
+      accepted.connection = connection;
+      track(connection);
+    };
+    let upgrade: WebSocketUpgrade | undefined;
+    try {
+      upgrade = WebSocketUpgrade.from(request, socket, head, {
+        ...connectionOptions,
+        onConnection,
+      });
+    } catch (error) {
+      return rejectHandshake(socket, error);
+    }
+    if (upgrade === undefined) {
+      return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
+    }
+    unanswered.add(upgrade);
+    runHandler(handler, upgrade, accepted, () => unanswered.delete(upgrade as WebSocketUpgrade));
+  };
+  server.on('upgrade', listener);
+  return {
+    connections,
+    close(): Promise<void> {
+      // Handlers still deciding (an async check) are answered 503 now; accepting later throws.
+      for (const upgrade of unanswered) {
+        if (!upgrade.answered) upgrade.reject(503, { body: 'Shutting down\n' });
+      }
+      closing ??= closeAll(connections).finally(() => server.off('upgrade', listener));
+      return closing;
+    },
+  };
+}
+
+/** Runs the handler on one upgrade and turns its failures into a 500 or a 1011 close. */
+function runHandler(
+  handler: UpgradeHandler,
+  upgrade: WebSocketUpgrade,
+  accepted: { connection?: Connection },
+  done: () => void,
+): void {
+  const settle = (failed: boolean): void => {
+    done();
+    if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
+    else if (failed) accepted.connection?.close(CloseCode.InternalError, 'internal error');
+  };
+  let result: void | PromiseLike<void>;
+  try {
+    result = handler(upgrade);
+  } catch {
+    return settle(true);
+  }
+  if (result === undefined || typeof result?.then !== 'function') return settle(false);
+  Promise.resolve(result).then(
+    () => settle(false),
+    () => settle(true),
+  );
+}
+
+/** The path part of a request target. */
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Closes every connection with 1001 and waits until all have ended. */
+async function closeAll(connections: ReadonlySet<Connection>): Promise<void> {
+  const ending = [...connections].map((connection) => {
+    try {
+      connection.close(CloseCode.GoingAway, 'server shutting down');
+    } catch {
+      // Already closing: its `closed` settles on its own.
+    }
+    return connection.closed.then(
+      () => undefined,
+      () => undefined,
+    );
+  });
+  await Promise.all(ending);
+}

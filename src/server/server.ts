@@ -1,0 +1,121 @@
+// Server layer: a standalone WebSocket server, `serve()`. It owns an http.Server whose plain
+// requests are answered 426 Upgrade Required and whose upgrades go through attachWebSocket.
+
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from '../connection/connection.js';
+import type { MessageFlow } from '../flow/flow.js';
+import { attachWebSocket } from './attach.js';
+import type { AttachOptions, UpgradeHandler } from './attach.js';
+
+/** Options of {@link serve}: where to listen, what to run, and options for each Connection. */
+export type ServeOptions = AttachOptions & {
+  /** The TCP port; 0 picks a free one (read it from `address.port`). Default 8080. */
+  port?: number;
+  /** The interface to listen on. Default '127.0.0.1' (loopback only). */
+  host?: string;
+} & (
+    | {
+        /** The handler of every connection; `map(fn)` or a function, so it can run many times. */
+        flow: MessageFlow;
+        handler?: undefined;
+      }
+    | {
+        /** Answers each upgrade itself: accept with a flow and subprotocol, or reject. */
+        handler: UpgradeHandler;
+        flow?: undefined;
+      }
+  );
+
+/** A running server, as {@link serve} resolves it. */
+export interface WebSocketServer {
+  /** The underlying http.Server (e.g. to read its options); prefer `close()` to stop it. */
+  readonly httpServer: HttpServer;
+  /** Where it listens: `{ address, family, port }`. */
+  readonly address: AddressInfo;
+  /** The base URL of the server, e.g. `ws://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The open connections; each leaves the set when it ends. */
+  readonly connections: ReadonlySet<Connection>;
+  /**
+   * Stops accepting connections, closes every open one with 1001 ('server shutting down') and
+   * resolves once all of them and the listening socket are closed. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a standalone WebSocket server (Akka's `Http().newServerAt(host, port).bindFlow`).
+ * Every WebSocket request runs `flow`, or is handed to `handler`; a plain HTTP request is
+ * answered 426 Upgrade Required, malformed upgrades 400, 405 or 426. Handler errors never end the
+ * process: 500 before the upgrade is accepted, close 1011 after.
+ *
+ * @param options - `port`, `host`, `flow` or `handler`, `path`, and Connection options.
+ * @returns The running server, once it listens.
+ * @throws (rejects with) the listen error, e.g. EADDRINUSE.
+ * @throws {TypeError} When neither `flow` nor `handler` is given.
+ * @example
+ * const server = await serve({ port: 8080, flow: map((m) => (m.isText ? `Hello ${m.text}!` : undefined)) });
+ * console.log(`listening on ${server.url}`);
+ * // later
+ * await server.close();
+ */
+export async function serve(options: ServeOptions): Promise<WebSocketServer> {
+  const { port = 8080, host = '127.0.0.1', flow, handler, ...attachOptions } = options;
+  const upgradeHandler: UpgradeHandler | undefined =
+    handler ?? (flow === undefined ? undefined : (upgrade) => void upgrade.handleMessages(flow));
+  if (typeof upgradeHandler !== 'function') {
+    throw new TypeError('serve() needs a flow or a handler');
+  }
+  const httpServer = createServer(answerPlainRequest);
+  const attachment = attachWebSocket(httpServer, upgradeHandler, attachOptions);
+  await listen(httpServer, port, host);
+  const address = httpServer.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    address,
+    url: `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+    connections: attachment.connections,
+    close(): Promise<void> {
+      closing ??= shutDown(httpServer, attachment.close());
+      return closing;
+    },
+  };
+}
+
+/** Plain HTTP on a WebSocket-only server: 426, naming the protocol to upgrade to. */
+function answerPlainRequest(_request: IncomingMessage, response: ServerResponse): void {
+  const body = 'Upgrade Required: this server speaks WebSocket only.\n';
+  response.writeHead(426, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Version': '13',
+  });
+  response.end(body);
+}
+
+/** Listens, resolving once bound or rejecting with the bind error. */
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Stops listening, waits for the WebSocket connections to end, then for the server to close. */
+async function shutDown(server: HttpServer, connectionsClosed: Promise<void>): Promise<void> {
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await connectionsClosed;
+  // Plain HTTP exchanges still in flight are short (a 426); do not wait on a slow client.
+  server.closeAllConnections();
+  await serverClosed;
+}

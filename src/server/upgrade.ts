@@ -1,0 +1,271 @@
+// Server layer: Akka HTTP's WebSocketUpgrade for Node. It wraps what the 'upgrade' event hands
+// over (request, socket, head) and answers it once: a 101 and a running Connection, or plain HTTP.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Connection } from '../connection/connection.js';
+import type { ConnectionOptions } from '../connection/connection.js';
+import { HandshakeError, HandshakeErrorCode, InvalidStateError } from '../errors.js';
+import { fromSinkAndSource } from '../flow/flow.js';
+import type { MessageFlow } from '../flow/flow.js';
+import type { Message, MessageLike } from '../message/message.js';
+import type { StreamSource } from '../message/streams.js';
+import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js';
+import type { ExtensionOffer } from '../protocol/header-tokens.js';
+import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
+import { guardSocket, rejectUpgrade } from './http-response.js';
+import type { RejectionInit } from './http-response.js';
+
+/** Options of the connections a server starts: every Connection option but the side and head. */
+export type ServerConnectionOptions = Omit<ConnectionOptions, 'side' | 'head'>;
+
+/** Options of {@link WebSocketUpgrade.from}. */
+export interface UpgradeOptions extends ServerConnectionOptions {
+  /** Called with each Connection this upgrade starts, before its flow runs (servers track them). */
+  onConnection?: (connection: Connection) => void;
+}
+
+/** Options of {@link WebSocketUpgrade.handleMessages}. */
+export interface HandleMessagesOptions {
+  /** The subprotocol to answer with; it must be one of {@link WebSocketUpgrade.requestedProtocols}. */
+  subprotocol?: string;
+  /** Extra headers for the 101 response (not the handshake's own). */
+  headers?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/**
+ * True when a request asks for a WebSocket at all: its Upgrade header lists `websocket` (any
+ * case). Whether it asks correctly is {@link WebSocketUpgrade.from}'s business.
+ *
+ * @param request - The request, e.g. from the 'upgrade' or 'request' event.
+ * @returns Whether Upgrade lists `websocket`; false when the header is absent or malformed.
+ */
+export function isWebSocketRequest(request: IncomingMessage): boolean {
+  try {
+    const protocols = parseUpgradeList(getHeaderValues(request.headers, 'upgrade'));
+    return protocols.some((protocol) => protocol.toLowerCase() === 'websocket');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A valid WebSocket upgrade request, not answered yet (Akka's `WebSocketUpgrade` attribute).
+ * Answer it exactly once: {@link handleMessages} (101, then the flow runs on a Connection) or
+ * {@link reject} (a plain HTTP response, e.g. 403 for an unauthenticated client, as Play's
+ * rejecting does). A second answer throws `InvalidStateError`.
+ *
+ * @example
+ * server.on('upgrade', (req, socket, head) => {
+ *   let upgrade;
+ *   try {
+ *     upgrade = WebSocketUpgrade.from(req, socket, head);
+ *   } catch (error) {
+ *     return rejectHandshake(socket, error); // malformed: 400, 405 or 426
+ *   }
+ *   if (upgrade === undefined) return rejectUpgrade(socket, 400, { body: 'Expected WebSocket\n' });
+ *   upgrade.handleMessages(echo());
+ * });
+ */
+export class WebSocketUpgrade {
+  /** The HTTP request that asked for the upgrade (path, headers, cookies, ...). */
+  readonly request: IncomingMessage;
+  /** The subprotocols the client offered, in its order of preference (Sec-WebSocket-Protocol). */
+  readonly requestedProtocols: readonly string[];
+  /** The extensions the client offered (Sec-WebSocket-Extensions); none is negotiated yet. */
+  readonly requestedExtensions: readonly ExtensionOffer[];
+  readonly #socket: Duplex;
+  readonly #head: Uint8Array;
+  readonly #key: string;
+  readonly #options: UpgradeOptions;
+  #answered = false;
+
+  private constructor(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array,
+    accepted: { key: string; protocols: string[]; extensions: ExtensionOffer[] },
+    options: UpgradeOptions,
+  ) {
+    this.request = request;
+    this.requestedProtocols = Object.freeze(accepted.protocols);
+    this.requestedExtensions = Object.freeze(accepted.extensions);
+    this.#socket = socket;
+    this.#head = head;
+    this.#key = accepted.key;
+    this.#options = options;
+  }
+
+  /**
+   * Reads what Node's 'upgrade' event hands over. Nothing is written to the socket here.
+   *
+   * @param request - The request.
+   * @param socket - The raw socket (a net.Socket or tls.TLSSocket).
+   * @param head - The first bytes after the request head (may hold the first frames).
+   * @param options - Options for the Connection, and a hook told of it.
+   * @returns The upgrade, or `undefined` when the request does not ask for a WebSocket at all
+   *   (no `Upgrade: websocket`): answer it yourself, e.g. `rejectUpgrade(socket, 400)`.
+   * @throws {HandshakeError} When it asks for one wrongly, carrying the response to send with
+   *   {@link rejectHandshake}: 405 for a method other than GET, 426 with
+   *   `Sec-WebSocket-Version: 13` for another version, 400 for anything else malformed.
+   * @example
+   * const upgrade = WebSocketUpgrade.from(req, socket, head, { maxMessageBytes: 1 << 20 });
+   */
+  static from(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array = new Uint8Array(0),
+    options: UpgradeOptions = {},
+  ): WebSocketUpgrade | undefined {
+    guardSocket(socket);
+    if (!isWebSocketRequest(request)) return undefined;
+    const { method, httpVersion, headers } = request;
+    const result = validateClientRequest({ method, httpVersion, headers });
+    if (!result.ok) {
+      const { rejection } = result;
+      throw new HandshakeError(rejection.code, rejection.message, rejection);
+    }
+    return new WebSocketUpgrade(request, socket, head, result, options);
+  }
+
+  /** True once the upgrade was answered (accepted or rejected). */
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  /**
+   * Accepts the upgrade: writes the 101, starts a server Connection on the socket and runs the
+   * flow on it (Akka's `handleMessages`). When the flow's output completes the connection closes
+   * with 1000; when the flow fails, with 1011. To close with your own code, call
+   * `connection.close(code, reason)` on the result, or end the flow by throwing
+   * `new ConnectionClosed({ code, reason })`.
+   *
+   * @param flow - The handler: a `{ writable, readable }` pair, `map(fn)`, or an async generator.
+   * @param options - The subprotocol to answer with and extra 101 headers.
+   * @returns The running Connection (`closed` resolves with its outcome).
+   * @throws {HandshakeError} `WSFLOW_ERR_HANDSHAKE_SUBPROTOCOL_NOT_OFFERED` (status 500) when
+   *   `subprotocol` is not one the client offered: the client is answered 500 and the handshake
+   *   fails, as Akka's `require` does; choose from {@link requestedProtocols}.
+   * @throws {InvalidStateError} When the upgrade was already answered.
+   * @example
+   * const chosen = upgrade.requestedProtocols.includes('chat') ? 'chat' : undefined;
+   * const connection = upgrade.handleMessages(echo(), { subprotocol: chosen });
+   * connection.closed.then((outcome) => console.log('closed', outcome.code));
+   */
+  handleMessages(flow: MessageFlow, options: HandleMessagesOptions = {}): Connection {
+    this.#claim();
+    const { subprotocol, headers } = options;
+    if (subprotocol !== undefined && !this.requestedProtocols.includes(subprotocol)) {
+      const message = `the subprotocol ${JSON.stringify(subprotocol)} was not offered by the client`;
+      rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
+      throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
+    }
+    const response = buildAcceptResponse({
+      key: this.#key,
+      subprotocol,
+      offeredProtocols: this.requestedProtocols,
+      headers,
+    });
+    return this.#start(response, flow);
+  }
+
+  /**
+   * Accepts the upgrade with a disconnected flow (Akka's `handleMessagesWithSinkSource`):
+   * incoming messages go to `sink`, outgoing ones come from `source`.
+   *
+   * @param sink - A WritableStream of messages, or a function called per message.
+   * @param source - A ReadableStream or (async) iterable of what to send.
+   * @param options - As for {@link handleMessages}.
+   * @returns The running Connection.
+   * @throws {HandshakeError} As {@link handleMessages} does.
+   * @throws {InvalidStateError} When the upgrade was already answered.
+   * @example
+   * upgrade.handleMessagesWithSinkSource(ignore(), ticker(1000, (n) => `tick ${n}`));
+   */
+  handleMessagesWithSinkSource(
+    sink: WritableStream<Message> | ((message: Message) => void | PromiseLike<void>),
+    source: StreamSource<MessageLike>,
+    options: HandleMessagesOptions = {},
+  ): Connection {
+    return this.handleMessages(fromSinkAndSource(sink, source), options);
+  }
+
+  /**
+   * Refuses the upgrade with a plain HTTP response and closes the socket (Play's rejecting).
+   *
+   * @param status - The HTTP status, 200 to 599: 401 or 403 for an unauthenticated client, 404
+   *   for an unknown resource, ...
+   * @param init - Extra headers and a text body.
+   * @throws {InvalidStateError} When the upgrade was already answered.
+   * @throws {RangeError} When the status is not an integer from 200 to 599.
+   * @throws {TypeError} When a header is invalid.
+   * @example
+   * if (!isAuthenticated(upgrade.request)) return upgrade.reject(403, { body: 'Forbidden\n' });
+   */
+  reject(status: number, init: RejectionInit = {}): void {
+    this.#claim();
+    rejectUpgrade(this.#socket, status, init);
+  }
+
+  /** Marks the upgrade answered; throws when it already was. */
+  #claim(): void {
+    if (this.#answered) throw new InvalidStateError('this WebSocket upgrade was already answered');
+    this.#answered = true;
+  }
+
+  /** Writes the 101 and starts the Connection and its flow. */
+  #start(response: string, flow: MessageFlow): Connection {
+    const socket = this.#socket;
+    const { onConnection, ...connectionOptions } = this.#options;
+    if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
+    setSocketOptions(socket);
+    let connection: Connection;
+    try {
+      connection = new Connection(socket, {
+        ...connectionOptions,
+        side: 'server',
+        head: this.#head,
+      });
+    } catch (error) {
+      socket.destroy(); // after a 101 there is no HTTP answer left to give
+      throw error;
+    }
+    onConnection?.(connection);
+    // run() has already closed with 1011 when it rejects with the flow's error; that error must
+    // not end the process as an unhandled rejection.
+    connection.run(flow).catch(() => undefined);
+    return connection;
+  }
+}
+
+/**
+ * Answers a socket with the response a {@link HandshakeError} from {@link WebSocketUpgrade.from}
+ * carries (400, 405 or 426 and its headers), or with 500 for any other error, and closes it.
+ *
+ * @param socket - The socket of the 'upgrade' event, not yet answered.
+ * @param error - What `WebSocketUpgrade.from` threw.
+ * @example
+ * try { upgrade = WebSocketUpgrade.from(req, socket, head); }
+ * catch (error) { return rejectHandshake(socket, error); }
+ */
+export function rejectHandshake(socket: Duplex, error: unknown): void {
+  if (error instanceof HandshakeError && error.status !== undefined) {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(error.headers)) {
+      if (value !== undefined) headers[name] = value;
+    }
+    rejectUpgrade(socket, error.status, { headers, body: error.body });
+    return;
+  }
+  rejectUpgrade(socket, 500, { body: 'Internal Server Error\n' });
+}
+
+/** TCP sockets: no Nagle delay, no idle timeout left over from the HTTP server. */
+function setSocketOptions(socket: Duplex): void {
+  const tcp = socket as Duplex & {
+    setNoDelay?: (on: boolean) => void;
+    setTimeout?: (ms: number) => void;
+  };
+  if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(true);
+  if (typeof tcp.setTimeout === 'function') tcp.setTimeout(0);
+}

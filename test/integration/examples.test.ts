@@ -1,0 +1,156 @@
+// Every example server, run as `npm run example <name>` would run it (its compiled file, on a free
+// port), and exercised once with ws as the client. Each is stopped with SIGTERM and must exit 0.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { openClient, rawExchange } from '../server/support.js';
+
+const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
+
+/** A running example and the URL it announced. */
+interface RunningExample {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** Everything it printed so far. */
+  output(): string;
+}
+
+/** Starts build/examples/<name>.js on PORT=0 and waits for its "listening on" line. */
+async function start(name: string): Promise<RunningExample> {
+  const child = spawn(process.execPath, [join(examples, `${name}.js`)], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TICK_MS: '20' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (ws:\/\/\S+)/.exec(output);
+      if (match !== null) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited (${code}) before listening:\n${output}`)),
+    );
+  });
+  return { child, url, port: Number(new URL(url).port), output: () => output };
+}
+
+/** Stops an example with SIGTERM and checks that it exits cleanly. */
+async function stop(example: RunningExample): Promise<void> {
+  if (example.child.exitCode !== null) return;
+  const exited = once(example.child, 'exit');
+  example.child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  assert.equal(code, 0, `exit code, output:\n${example.output()}`);
+}
+
+/** Runs `test` against a started example, stopping it after. */
+async function withExample(
+  name: string,
+  test: (example: RunningExample) => Promise<void>,
+): Promise<void> {
+  const example = await start(name);
+  try {
+    await test(example);
+  } finally {
+    await stop(example);
+  }
+}
+
+describe('examples', () => {
+  it('echo: text as text, binary as binary, and a page on GET /', async () => {
+    await withExample('echo', async ({ url, port }) => {
+      const client = await openClient(url);
+      client.ws.send('hello');
+      assert.deepEqual(await client.next(), { data: Buffer.from('hello'), isBinary: false });
+      client.ws.send(Buffer.from([0, 255]));
+      assert.deepEqual(await client.next(), { data: Buffer.from([0, 255]), isBinary: true });
+      client.ws.close();
+      await client.closed;
+      const page = await rawExchange(
+        port,
+        'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      );
+      assert.equal(page.status, 200);
+      assert.match(page.headers['content-type'], /text\/html/);
+      assert.match(page.body, /new WebSocket\(/);
+      assert.doesNotMatch(page.body, /<script src=|<link /, 'no external assets');
+    });
+  });
+
+  it('greeter: "Hello <name>!" for strict and streamed names', async () => {
+    await withExample('greeter', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('Peter');
+      assert.equal((await client.next()).data.toString(), 'Hello Peter!');
+      client.ws.send(Buffer.from('binary is ignored'));
+      client.ws.send('Jo', { fin: false });
+      client.ws.send('hn', { fin: true });
+      assert.equal((await client.next()).data.toString(), 'Hello John!');
+      client.ws.close();
+      await client.closed;
+    });
+  });
+
+  it('binary-echo: binary comes back, text closes with 1003', async () => {
+    await withExample('binary-echo', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send(Buffer.from([1, 2, 3]));
+      assert.deepEqual(await client.next(), { data: Buffer.from([1, 2, 3]), isBinary: true });
+      client.ws.send('text');
+      assert.deepEqual(await client.closed, { code: 1003, reason: 'binary messages only' });
+    });
+  });
+
+  it('ticker: ticks whatever the client sends', async () => {
+    await withExample('ticker', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('hello ticker');
+      assert.equal((await client.next()).data.toString(), 'tick');
+      assert.equal((await client.next()).data.toString(), 'tick');
+      client.ws.close();
+      await client.closed;
+    });
+  });
+
+  it('stopwatch: counts while started, keeps the count when stopped, restarts after reset', async () => {
+    await withExample('stopwatch', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('start');
+      assert.equal((await client.next()).data.toString(), '0');
+      assert.equal((await client.next()).data.toString(), '1');
+      client.ws.send('reset');
+      // Counts already on their way may arrive; after the reset, 0 comes again.
+      for (let count = (await client.next()).data.toString(); count !== '0';) {
+        count = (await client.next()).data.toString();
+      }
+      client.ws.send('stop');
+      client.ws.close(1000);
+      assert.equal((await client.closed).code, 1000);
+    });
+  });
+
+  it('close-with-code: "bye" closes with 4000 goodbye', async () => {
+    await withExample('close-with-code', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('still here?');
+      assert.equal((await client.next()).data.toString(), 'still here?');
+      client.ws.send('bye');
+      assert.deepEqual(await client.closed, { code: 4000, reason: 'goodbye' });
+    });
+  });
+
+  it('a stopped example closes its clients with 1001', async () => {
+    const example = await start('echo');
+    const client = await openClient(example.url);
+    await stop(example);
+    assert.equal((await client.closed).code, 1001);
+  });
+});
