@@ -71,6 +71,8 @@ export const HandshakeErrorCode = {
   MultipleSubprotocols: 'WSFLOW_ERR_HANDSHAKE_MULTIPLE_SUBPROTOCOLS',
   /** The server accepted an extension the client did not offer. */
   ExtensionNotOffered: 'WSFLOW_ERR_HANDSHAKE_EXTENSION_NOT_OFFERED',
+  /** The server's permessage-deflate answer breaks RFC 7692 or does not fit the client's offer. */
+  InvalidExtension: 'WSFLOW_ERR_HANDSHAKE_INVALID_EXTENSION',
   /** Client: the connection failed before a response (refused, DNS, TLS, reset); see `cause`. */
   Network: 'WSFLOW_ERR_HANDSHAKE_NETWORK',
   /** Client: no complete response within the handshake timeout. */

@@ -22,6 +22,35 @@ export { attachWebSocket } from './server/attach.js';
 export type { AttachOptions, UpgradeHandler, WebSocketAttachment } from './server/attach.js';
 export { serve } from './server/server.js';
 export type { ServeOptions, WebSocketServer } from './server/server.js';
+export { ServerLimitDefaults } from './server/limits.js';
+export type { ServerLimits } from './server/limits.js';
+export type { CloseOptions } from './server/shutdown.js';
+export type { KeepAliveOptions } from './connection/keep-alive.js';
 export * from './errors.js';
 export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
 export type { CloseOutcome } from './protocol/events.js';
+export type {
+  PerMessageDeflateOptions,
+  NegotiatedDeflate,
+  DeflateParams,
+} from './extensions/permessage-deflate.js';
+export { basicAuth } from './client/request.js';
+export type { WebSocketRequest, TlsOptions, ExtensionOffer } from './client/request.js';
+export type {
+  WebSocketUpgradeResponse,
+  ValidUpgrade,
+  InvalidUpgradeResponse,
+  ResponseHeaders,
+} from './client/response.js';
+export type { ClientOptions } from './client/connect.js';
+export { singleWebSocketRequest } from './client/single-request.js';
+export type { MaterializedFlow, SingleWebSocketRequest } from './client/single-request.js';
+export { webSocketClientFlow, WebSocketClientFlow } from './client/client-flow.js';
+export { webSocketClientLayer } from './client/client-layer.js';
+export type { WebSocketClientLayer, ByteTransport } from './client/client-layer.js';
+export { WebSocket } from './client/socket.js';
+export { openWebSocket } from './client/open-socket.js';
+export type { SocketOptions, SendOptions } from './client/socket.js';
+export { WebSocketClose, WebSocketPing } from './client/socket-inbox.js';
+export { openWebSocketWithListener } from './client/listeners.js';
+export type { WebSocketListener } from './client/listeners.js';

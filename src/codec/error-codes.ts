@@ -16,6 +16,7 @@
 // | WSFLOW_ERR_INVALID_CLOSE_PAYLOAD      | 1002  | a Close body of exactly 1 byte                       |
 // | WSFLOW_ERR_INVALID_CLOSE_CODE         | 1002  | a Close code that may not be sent (e.g. 1005, 999)   |
 // | WSFLOW_ERR_INVALID_UTF8               | 1007  | invalid UTF-8 in a text message or a Close reason    |
+// | WSFLOW_ERR_INVALID_COMPRESSED_DATA    | 1007  | a compressed message zlib cannot inflate             |
 // | WSFLOW_ERR_FRAME_TOO_BIG              | 1009  | a frame over maxFrameBytes, or over 2^53-1 bytes     |
 // | WSFLOW_ERR_MESSAGE_TOO_BIG            | 1009  | a message over maxMessageBytes (fragments accounted) |
 // | WSFLOW_ERR_INTERNAL                   | 1011  | an unexpected error inside the protocol itself       |
@@ -38,6 +39,7 @@ export const ErrorCode = {
   InvalidClosePayload: 'WSFLOW_ERR_INVALID_CLOSE_PAYLOAD',
   InvalidCloseCode: 'WSFLOW_ERR_INVALID_CLOSE_CODE',
   InvalidUtf8: 'WSFLOW_ERR_INVALID_UTF8',
+  InvalidCompressedData: 'WSFLOW_ERR_INVALID_COMPRESSED_DATA',
   FrameTooBig: 'WSFLOW_ERR_FRAME_TOO_BIG',
   MessageTooBig: 'WSFLOW_ERR_MESSAGE_TOO_BIG',
   Internal: 'WSFLOW_ERR_INTERNAL',

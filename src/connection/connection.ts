@@ -183,6 +183,21 @@ export class Connection {
   }
 
   /**
+   * Destroys the transport at once, without a closing handshake (ws' `terminate`): for a peer
+   * that does not answer. `closed` then settles, with 1006 unless the handshake was already done.
+   *
+   * @example
+   * ```ts
+   * const timer = setTimeout(() => connection.terminate(), 1000);
+   * await connection.close(1001);
+   * clearTimeout(timer);
+   * ```
+   */
+  terminate(): void {
+    this.#core.transport.destroy();
+  }
+
+  /**
    * Listens to Pings (auto-pong answers them already unless disabled).
    *
    * @param listener - gets the payload, a view valid during the call; errors close with 1011.

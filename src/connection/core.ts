@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
 import { ConnectionClosed } from '../errors.js';
 import type { ProtocolError } from '../errors.js';
+import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
 import type { Message } from '../message/message.js';
 import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
@@ -12,11 +13,20 @@ import { Protocol, ProtocolState } from '../protocol/protocol.js';
 import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { IncomingQueue } from './incoming.js';
+import { startDeflate } from './compression.js';
+import { createLiveness } from './liveness.js';
+import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
 import type { ConnectionOptions } from './options.js';
 
 /** Why reading is paused; reading resumes when no reason is left. */
-export const PauseReason = { Incoming: 1, Assembler: 2, Handler: 4, Write: 8 } as const;
+export const PauseReason = {
+  Incoming: 1,
+  Assembler: 2,
+  Handler: 4,
+  Write: 8,
+  Inflate: 16,
+} as const;
 
 type Listener = (payload: Uint8Array) => void;
 const kCore = Symbol('wsflow.connection');
@@ -41,6 +51,9 @@ export class ConnectionCore implements ProtocolHandler {
   readonly #clock: Clock;
   readonly #closeTimeoutMs: number;
   readonly #batch: Message[] = [];
+  readonly #liveness: Liveness | undefined;
+  /** permessage-deflate's stage in front of the assembler, when negotiated. */
+  readonly #inflation: InflateStage | undefined;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
   #transportEnded = false;
@@ -56,8 +69,9 @@ export class ConnectionCore implements ProtocolHandler {
       side: options.side,
       handler: this,
       maxMessageBytes: options.maxMessageBytes,
+      maxFrameBytes: options.maxFrameBytes,
       autoPong: options.autoPong,
-      rsv1Allowed: options.rsv1Allowed,
+      rsv1Allowed: options.rsv1Allowed || options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
     });
     const pause = (reason: number) => (paused: boolean) => this.setPaused(reason, paused);
@@ -71,6 +85,8 @@ export class ConnectionCore implements ProtocolHandler {
       this.onApplicationError(error),
     );
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#inflation = startDeflate(this, options);
+    this.#liveness = createLiveness(this, options, this.#clock);
     (transport as BoundTransport)[kCore] = this;
     (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
     process.nextTick(startReading, this, options.head);
@@ -84,6 +100,7 @@ export class ConnectionCore implements ProtocolHandler {
   /** Bytes from the transport: parse, deliver what is complete, flush what is due. */
   receive(chunk: Uint8Array): void {
     if (this.#finished) return;
+    this.#liveness?.onReceived();
     try {
       this.protocol.receiveData(chunk);
     } catch (error) {
@@ -91,12 +108,18 @@ export class ConnectionCore implements ProtocolHandler {
       this.protocol.fail(CloseCode.InternalError, 'internal error');
       this.onApplicationError(error);
     }
+    this.#inflation?.endBatch();
+    this.deliverBatch();
+    this.writer.flush();
+    this.checkClosing();
+  }
+
+  /** Ends the assembler's batch and hands its messages on (also after an async inflate). */
+  deliverBatch(): void {
     this.assembler.endBatch();
     const batch = this.#batch;
     for (let i = 0; i < batch.length; i++) this.incoming.push(batch[i]);
     batch.length = 0;
-    this.writer.flush();
-    this.checkClosing();
   }
 
   /**
@@ -123,6 +146,7 @@ export class ConnectionCore implements ProtocolHandler {
   /** Once closing: arm the timeout, and end the transport when the protocol says so. */
   checkClosing(): void {
     if (this.#finished || this.protocol.state === ProtocolState.Open) return;
+    this.#liveness?.stop();
     if (this.#discardingInput && this.#paused !== 0) this.setPaused(this.#paused, false);
     if (this.#closeTimer === undefined) {
       this.#closeTimer = this.#clock.setTimeout(() => this.#onCloseTimeout(), this.#closeTimeoutMs);
@@ -154,6 +178,7 @@ export class ConnectionCore implements ProtocolHandler {
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#liveness?.stop();
     if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
     this.protocol.receiveEof();
     const outcome = this.protocol.closeOutcome ?? NO_CLOSE;
@@ -161,19 +186,22 @@ export class ConnectionCore implements ProtocolHandler {
     const options = this.#failure === undefined ? undefined : { cause: this.#failure };
     const error = new ConnectionClosed(outcome, undefined, options);
     this.assembler.abort(truncated(outcome, this.#failure));
-    this.incoming.end(ok ? undefined : error);
+    // Messages that arrived whole but are still inflating are delivered before the end.
+    const end = (): void => this.incoming.end(ok ? undefined : error);
+    if (this.#inflation === undefined) end();
+    else this.#inflation.finish(end);
     this.writer.close(error);
     this.#resolveClosed(outcome);
   }
 
   /** ProtocolHandler: a message begins (to the assembler). */
   onMessageStart(kind: MessageKind, compressed: boolean): void {
-    this.assembler.onMessageStart(kind, compressed);
+    (this.#inflation ?? this.assembler).onMessageStart(kind, compressed);
   }
 
   /** ProtocolHandler: a part of the message (to the assembler). */
   onMessageData(chunk: Uint8Array, last: boolean): void {
-    this.assembler.onMessageData(chunk, last);
+    (this.#inflation ?? this.assembler).onMessageData(chunk, last);
   }
 
   /** ProtocolHandler: a Ping (the protocol answered it); tells the listeners. */
@@ -189,6 +217,7 @@ export class ConnectionCore implements ProtocolHandler {
   /** ProtocolHandler: the peer's Close; a message still open is truncated, input is discarded. */
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
+    this.#inflation?.abortOpen();
     this.assembler.abort(truncated({ code, reason, wasClean: false }));
   }
 
@@ -196,6 +225,7 @@ export class ConnectionCore implements ProtocolHandler {
   onProtocolError(error: ProtocolError): void {
     this.#discardingInput = true;
     this.#failure ??= error;
+    this.#inflation?.abortOpen();
     this.assembler.abort(truncated({ code: error.closeCode, reason: '' }, error));
   }
 

@@ -1,8 +1,10 @@
 // Connection layer: the options of a Connection, every default listed in one place.
 
 import type { MaskGenerator } from '../codec/mask.js';
+import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import type { Side } from '../protocol/events.js';
 import type { Clock } from './clock.js';
+import type { KeepAliveOptions } from './keep-alive.js';
 
 /** Options of a {@link Connection}. */
 export interface ConnectionOptions {
@@ -12,12 +14,23 @@ export interface ConnectionOptions {
   head?: Uint8Array;
   /** Largest message accepted, in bytes; bigger ones close the connection with 1009. Default 16 MiB. */
   maxMessageBytes?: number;
+  /** Largest frame accepted, in bytes; bigger ones close with 1009. Default maxMessageBytes. */
+  maxFrameBytes?: number;
   /** How long the close handshake may take before the transport is destroyed. Default 3000 ms. */
   closeTimeoutMs?: number;
   /** Answer Pings with Pongs automatically. Default true. */
   autoPong?: boolean;
   /** RSV1 may be set (permessage-deflate negotiated). Default false. */
   rsv1Allowed?: boolean;
+  /**
+   * permessage-deflate as the opening handshake negotiated it (servers and clients set it from
+   * their `perMessageDeflate` option; docs/compression.md). Implies `rsv1Allowed`. Default none.
+   */
+  deflate?: NegotiatedDeflate;
+  /** Automatic Pings (or Pongs) on an idle connection; docs/keep-alive.md. Default off. */
+  keepAlive?: KeepAliveOptions;
+  /** Close with 1001 "idle timeout" after this long without traffic either way. Default off. */
+  idleTimeoutMs?: number;
   /** The timers; tests pass a ManualClock. Default: the system clock. */
   clock?: Clock;
   /** Received messages that may wait for the application before reading pauses. Default 16. */

@@ -2,6 +2,7 @@
 // written with coalescing (one write or cork/uncork per batch or tick), and the transport's drain.
 
 import type { Duplex } from 'node:stream';
+import type { MessageCompressor } from '../message/deflate-renderer.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
 import type { RenderTarget } from '../message/renderer.js';
 import { toMessage } from '../message/message.js';
@@ -36,6 +37,10 @@ export class OutgoingWriter implements RenderTarget {
   writes = 0;
   /** Called after a flush that left the transport over its high-water mark. */
   onNeedDrain: (() => void) | undefined;
+  /** Called after each transport write (keep-alive and the idle timeout watch sent traffic). */
+  onWrite: (() => void) | undefined;
+  /** permessage-deflate, once negotiated: renders the messages it wants compressed. */
+  compressor: MessageCompressor | undefined;
 
   /**
    * @param protocol - renders frames.
@@ -62,7 +67,7 @@ export class OutgoingWriter implements RenderTarget {
    */
   send(value: MessageLike): Promise<void> | undefined {
     if (this.#closedError !== undefined) throw this.#closedError;
-    if (this.idle && renderStrict(this, value)) return undefined;
+    if (this.idle && !this.compressor?.wants(value) && renderStrict(this, value)) return undefined;
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ value, resolve, reject });
       if (!this.#pumping) void this.#pump();
@@ -70,14 +75,14 @@ export class OutgoingWriter implements RenderTarget {
   }
 
   /** RenderTarget: a text frame. */
-  sendText(data: string | Uint8Array, fin?: boolean): void {
-    this.#protocol.sendText(data, fin);
+  sendText(data: string | Uint8Array, fin?: boolean, compressed?: boolean): void {
+    this.#protocol.sendText(data, fin, compressed);
     this.#sent();
   }
 
   /** RenderTarget: a binary frame. */
-  sendBinary(data: Uint8Array, fin?: boolean): void {
-    this.#protocol.sendBinary(data, fin);
+  sendBinary(data: Uint8Array, fin?: boolean, compressed?: boolean): void {
+    this.#protocol.sendBinary(data, fin, compressed);
     this.#sent();
   }
 
@@ -114,6 +119,7 @@ export class OutgoingWriter implements RenderTarget {
     const transport = this.#transport;
     if (transport.writableEnded || transport.destroyed) return;
     this.writes++;
+    this.onWrite?.();
     if (chunks.length === 1) {
       transport.write(chunks[0]);
     } else {
@@ -153,7 +159,9 @@ export class OutgoingWriter implements RenderTarget {
       try {
         await this.ready();
         if (this.#closedError !== undefined) throw this.#closedError;
-        if (!renderStrict(this, pending.value)) await this.#renderStreamed(pending.value);
+        if (this.compressor?.wants(pending.value) || !renderStrict(this, pending.value)) {
+          await this.#renderStreamed(pending.value);
+        }
         pending.resolve();
       } catch (error) {
         pending.reject(error);
@@ -165,7 +173,9 @@ export class OutgoingWriter implements RenderTarget {
 
   async #renderStreamed(value: MessageLike): Promise<void> {
     try {
-      await renderStreamed(this, toMessage(value));
+      const compressor = this.compressor;
+      if (compressor?.wants(value)) await compressor.render(this, value);
+      else await renderStreamed(this, toMessage(value));
     } catch (error) {
       if (this.#closedError === undefined) this.#onStreamFailed(error);
       throw error;

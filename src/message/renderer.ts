@@ -4,10 +4,10 @@
 import { BinaryMessage, TextMessage, strictPayload } from './message.js';
 import type { Message, MessageLike } from './message.js';
 
-/** The protocol's data-frame send calls (a subset of `Protocol`). */
+/** The protocol's data-frame send calls (a subset of `Protocol`); `compressed` sets RSV1. */
 export interface FrameSender {
-  sendText(data: string | Uint8Array, fin?: boolean): void;
-  sendBinary(data: Uint8Array, fin?: boolean): void;
+  sendText(data: string | Uint8Array, fin?: boolean, compressed?: boolean): void;
+  sendBinary(data: Uint8Array, fin?: boolean, compressed?: boolean): void;
   sendContinuation(data: string | Uint8Array, fin: boolean): void;
 }
 
@@ -59,15 +59,23 @@ export function renderStrict(sender: FrameSender, value: MessageLike): boolean {
  *
  * @param target - where the frames go, and its write backpressure.
  * @param message - the message; a Strict one is sent as a one-chunk stream.
+ * @param compress - permessage-deflate: turns the chunks into compressed frame payloads; the
+ *   first frame then carries RSV1.
  * @returns a promise settled when the final frame was handed to the target.
  * @throws whatever the message's stream fails with (the message is then left unfinished: the
  *   caller must close the connection), or TypeError for a non-Uint8Array chunk in a binary stream.
  */
-export async function renderStreamed(target: RenderTarget, message: Message): Promise<void> {
+export async function renderStreamed(
+  target: RenderTarget,
+  message: Message,
+  compress?: TransformStream<string | Uint8Array, Uint8Array>,
+): Promise<void> {
   const text = message.isText;
-  const stream: ReadableStream<string | Uint8Array> = text
+  const source: ReadableStream<string | Uint8Array> = text
     ? message.textStream
     : message.dataStream;
+  const stream = compress === undefined ? source : source.pipeThrough(compress);
+  const compressed = compress !== undefined;
   const reader = stream.getReader();
   let started = false;
   try {
@@ -79,8 +87,8 @@ export async function renderStreamed(target: RenderTarget, message: Message): Pr
         throw new TypeError('binary stream chunks must be Uint8Array');
       if (chunk.length === 0) continue;
       if (started) target.sendContinuation(chunk, false);
-      else if (text) target.sendText(chunk, false);
-      else target.sendBinary(chunk as Uint8Array, false);
+      else if (text) target.sendText(chunk, false, compressed);
+      else target.sendBinary(chunk as Uint8Array, false, compressed);
       started = true;
       const wait = target.ready();
       if (wait !== undefined) await wait;

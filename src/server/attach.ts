@@ -6,7 +6,13 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.js';
 import { CloseCode } from '../codec/close-code.js';
+import { systemClock } from '../connection/clock.js';
+import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import { rejectUpgrade } from './http-response.js';
+import { PendingUpgrades, refuseOverLimit, resolveServerLimits } from './limits.js';
+import type { ServerLimits } from './limits.js';
+import { Shutdown, validateCloseOptions } from './shutdown.js';
+import type { CloseOptions } from './shutdown.js';
 import { WebSocketUpgrade, rejectHandshake } from './upgrade.js';
 import type { ServerConnectionOptions } from './upgrade.js';
 
@@ -19,7 +25,7 @@ import type { ServerConnectionOptions } from './upgrade.js';
 export type UpgradeHandler = (upgrade: WebSocketUpgrade) => void | PromiseLike<void>;
 
 /** Options of {@link attachWebSocket}. */
-export interface AttachOptions extends ServerConnectionOptions {
+export interface AttachOptions extends ServerConnectionOptions, ServerLimits {
   /**
    * Only upgrade requests for this path (query string ignored) are handled. Others are left to
    * the server's other 'upgrade' listeners, or answered 404 when there are none.
@@ -33,10 +39,13 @@ export interface WebSocketAttachment {
   readonly connections: ReadonlySet<Connection>;
   /**
    * Stops handling upgrades (later ones are answered 503 until it resolves, then left to Node),
-   * closes every connection with 1001 and resolves once all have ended (at most their close
-   * timeout). Calling it again returns the same promise.
+   * closes every connection with 1001 and resolves once all have ended: at most their close
+   * timeout, or `timeoutMs`, after which the rest are destroyed. Calling it again returns the
+   * same promise (a new `timeoutMs` still applies).
+   *
+   * @throws {RangeError} (synchronously) for a `timeoutMs` that is not a finite number >= 0.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -62,9 +71,14 @@ export function attachWebSocket(
   handler: UpgradeHandler,
   options: AttachOptions = {},
 ): WebSocketAttachment {
-  const { path, ...connectionOptions } = options;
+  const { path, maxConnections, handshakeTimeoutMs, maxHeaderCount, ...connectionOptions } =
+    options;
+  const limits = resolveServerLimits({ maxConnections, handshakeTimeoutMs, maxHeaderCount });
+  resolveDeflateOptions(connectionOptions.perMessageDeflate); // throws now for a bad option
+  const clock = connectionOptions.clock ?? systemClock;
   const connections = new Set<Connection>();
-  const unanswered = new Set<WebSocketUpgrade>();
+  const unanswered = new PendingUpgrades(clock, limits.handshakeTimeoutMs);
+  let shutdown: Shutdown | undefined;
   let closing: Promise<void> | undefined;
   const track = (connection: Connection): void => {
     connections.add(connection);
@@ -79,6 +93,8 @@ export function attachWebSocket(
       }
       return;
     }
+    const refusal = refuseOverLimit(request, connections.size + unanswered.size, limits);
+    if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, { body: refusal.body });
     const accepted: { connection?: Connection } = {};
     const onConnection = (connection: Connection): void => {
       accepted.connection = connection;
@@ -102,12 +118,13 @@ export function attachWebSocket(
   server.on('upgrade', listener);
   return {
     connections,
-    close(): Promise<void> {
+    close(closeOptions: CloseOptions = {}): Promise<void> {
+      validateCloseOptions(closeOptions);
       // Handlers still deciding (an async check) are answered 503 now; accepting later throws.
-      for (const upgrade of unanswered) {
-        if (!upgrade.answered) upgrade.reject(503, { body: 'Shutting down\n' });
-      }
-      closing ??= closeAll(connections).finally(() => server.off('upgrade', listener));
+      unanswered.rejectAll('Shutting down\n');
+      shutdown ??= new Shutdown(connections, clock);
+      closing ??= shutdown.done.finally(() => server.off('upgrade', listener));
+      shutdown.deadline(closeOptions.timeoutMs);
       return closing;
     },
   };
@@ -143,20 +160,4 @@ function pathOf(request: IncomingMessage): string {
   const url = request.url ?? '/';
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
-}
-
-/** Closes every connection with 1001 and waits until all have ended. */
-async function closeAll(connections: ReadonlySet<Connection>): Promise<void> {
-  const ending = [...connections].map((connection) => {
-    try {
-      connection.close(CloseCode.GoingAway, 'server shutting down');
-    } catch {
-      // Already closing: its `closed` settles on its own.
-    }
-    return connection.closed.then(
-      () => undefined,
-      () => undefined,
-    );
-  });
-  await Promise.all(ending);
 }

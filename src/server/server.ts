@@ -8,6 +8,8 @@ import type { Connection } from '../connection/connection.js';
 import type { MessageFlow } from '../flow/flow.js';
 import { attachWebSocket } from './attach.js';
 import type { AttachOptions, UpgradeHandler } from './attach.js';
+import { ServerLimitDefaults, httpLimits, resolveServerLimits } from './limits.js';
+import type { CloseOptions } from './shutdown.js';
 
 /** Options of {@link serve}: where to listen, what to run, and options for each Connection. */
 export type ServeOptions = AttachOptions & {
@@ -15,6 +17,8 @@ export type ServeOptions = AttachOptions & {
   port?: number;
   /** The interface to listen on. Default '127.0.0.1' (loopback only). */
   host?: string;
+  /** The request line and headers together, in bytes; more is answered 431. Default 16 KiB. */
+  maxHeaderBytes?: number;
 } & (
     | {
         /** The handler of every connection; `map(fn)` or a function, so it can run many times. */
@@ -40,9 +44,12 @@ export interface WebSocketServer {
   readonly connections: ReadonlySet<Connection>;
   /**
    * Stops accepting connections, closes every open one with 1001 ('server shutting down') and
-   * resolves once all of them and the listening socket are closed. Idempotent.
+   * resolves once all of them and the listening socket are closed; after `timeoutMs` the
+   * connections still open are destroyed. Idempotent (a new `timeoutMs` still applies).
+   *
+   * @throws {RangeError} (synchronously) for a `timeoutMs` that is not a finite number >= 0.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -62,13 +69,29 @@ export interface WebSocketServer {
  * await server.close();
  */
 export async function serve(options: ServeOptions): Promise<WebSocketServer> {
-  const { port = 8080, host = '127.0.0.1', flow, handler, ...attachOptions } = options;
+  const {
+    port = 8080,
+    host = '127.0.0.1',
+    flow,
+    handler,
+    maxHeaderBytes,
+    ...attachOptions
+  } = options;
   const upgradeHandler: UpgradeHandler | undefined =
     handler ?? (flow === undefined ? undefined : (upgrade) => void upgrade.handleMessages(flow));
   if (typeof upgradeHandler !== 'function') {
     throw new TypeError('serve() needs a flow or a handler');
   }
-  const httpServer = createServer(answerPlainRequest);
+  // A WebSocket-only server: the whole request head within the handshake timeout, bounded size.
+  const limits = resolveServerLimits(attachOptions);
+  const headerBytes = maxHeaderBytes ?? ServerLimitDefaults.maxHeaderBytes;
+  const httpServer = createServer(
+    httpLimits(limits.handshakeTimeoutMs, headerBytes),
+    answerPlainRequest,
+  );
+  // One more than allowed, so that too many get a 431 rather than being cut silently; 0: no limit.
+  const { maxHeaderCount } = limits;
+  httpServer.maxHeadersCount = Number.isFinite(maxHeaderCount) ? maxHeaderCount + 1 : 0;
   const attachment = attachWebSocket(httpServer, upgradeHandler, attachOptions);
   await listen(httpServer, port, host);
   const address = httpServer.address() as AddressInfo;
@@ -78,8 +101,9 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     address,
     url: `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     connections: attachment.connections,
-    close(): Promise<void> {
-      closing ??= shutDown(httpServer, attachment.close());
+    close(closeOptions?: CloseOptions): Promise<void> {
+      const connectionsClosed = attachment.close(closeOptions);
+      closing ??= shutDown(httpServer, connectionsClosed);
       return closing;
     },
   };

@@ -6,6 +6,9 @@ import type { Duplex } from 'node:stream';
 import { Connection } from '../connection/connection.js';
 import type { ConnectionOptions } from '../connection/connection.js';
 import { HandshakeError, HandshakeErrorCode, InvalidStateError } from '../errors.js';
+import { resolveDeflateOptions } from '../extensions/deflate-options.js';
+import type { NegotiatedDeflate, PerMessageDeflateOptions } from '../extensions/deflate-options.js';
+import { acceptDeflateOffer } from '../extensions/negotiation.js';
 import { fromSinkAndSource } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
 import type { Message, MessageLike } from '../message/message.js';
@@ -17,7 +20,13 @@ import { guardSocket, rejectUpgrade } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
 /** Options of the connections a server starts: every Connection option but the side and head. */
-export type ServerConnectionOptions = Omit<ConnectionOptions, 'side' | 'head'>;
+export type ServerConnectionOptions = Omit<ConnectionOptions, 'side' | 'head' | 'deflate'> & {
+  /**
+   * Accept permessage-deflate (RFC 7692) when the client offers it: `true` for ws's defaults,
+   * or options (docs/compression.md). Default false: offers are ignored.
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+};
 
 /** Options of {@link WebSocketUpgrade.from}. */
 export interface UpgradeOptions extends ServerConnectionOptions {
@@ -31,6 +40,8 @@ export interface HandleMessagesOptions {
   subprotocol?: string;
   /** Extra headers for the 101 response (not the handshake's own). */
   headers?: Readonly<Record<string, string | readonly string[]>>;
+  /** permessage-deflate for this connection, in place of the server's `perMessageDeflate`. */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 /**
@@ -147,12 +158,17 @@ export class WebSocketUpgrade {
    *   `subprotocol` is not one the client offered: the client is answered 500 and the handshake
    *   fails, as Akka's `require` does; choose from {@link requestedProtocols}.
    * @throws {InvalidStateError} When the upgrade was already answered.
+   * @throws {RangeError} For `perMessageDeflate` options out of range (the upgrade stays
+   *   unanswered).
    * @example
    * const chosen = upgrade.requestedProtocols.includes('chat') ? 'chat' : undefined;
    * const connection = upgrade.handleMessages(echo(), { subprotocol: chosen });
    * connection.closed.then((outcome) => console.log('closed', outcome.code));
    */
   handleMessages(flow: MessageFlow, options: HandleMessagesOptions = {}): Connection {
+    const deflateOptions = resolveDeflateOptions(
+      options.perMessageDeflate ?? this.#options.perMessageDeflate,
+    );
     this.#claim();
     const { subprotocol, headers } = options;
     if (subprotocol !== undefined && !this.requestedProtocols.includes(subprotocol)) {
@@ -160,13 +176,15 @@ export class WebSocketUpgrade {
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
       throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
     }
+    const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
     const response = buildAcceptResponse({
       key: this.#key,
       subprotocol,
       offeredProtocols: this.requestedProtocols,
+      extensions: deflate === undefined ? [] : [deflate.response],
       headers,
     });
-    return this.#start(response, flow);
+    return this.#start(response, flow, deflate?.agreement);
   }
 
   /**
@@ -214,9 +232,9 @@ export class WebSocketUpgrade {
   }
 
   /** Writes the 101 and starts the Connection and its flow. */
-  #start(response: string, flow: MessageFlow): Connection {
+  #start(response: string, flow: MessageFlow, deflate: NegotiatedDeflate | undefined): Connection {
     const socket = this.#socket;
-    const { onConnection, ...connectionOptions } = this.#options;
+    const { onConnection, perMessageDeflate: _, ...connectionOptions } = this.#options;
     if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
     setSocketOptions(socket);
     let connection: Connection;
@@ -225,6 +243,7 @@ export class WebSocketUpgrade {
         ...connectionOptions,
         side: 'server',
         head: this.#head,
+        deflate,
       });
     } catch (error) {
       socket.destroy(); // after a 101 there is no HTTP answer left to give

@@ -1,0 +1,168 @@
+// Client benchmark: echo throughput of wsflow's client against ws's client, both talking to the
+// same ws echo server (in a worker thread, so it has its own event loop) on loopback, in the same
+// run, for 32 B and 64 KiB binary messages. Each client keeps WINDOW messages in flight; rounds
+// alternate between clients; prints msgs/s, MB/s and the ratio to ws (higher favours wsflow).
+//   npx tsc -p tsconfig.json && node build/bench/client-echo.js   (BENCH_BUDGET_MS per cell)
+
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import WebSocket, { WebSocketServer } from 'ws';
+import { openWebSocket, openWebSocketWithListener } from '../src/index.js';
+import type { Connection } from '../src/index.js';
+import { formatRate, formatSize, median, printTable } from './harness.js';
+
+const SIZES = [32, 64 * 1024];
+const BYTES_PER_ROUND = 32 * 1024 * 1024;
+const MAX_MESSAGES_PER_ROUND = 20_000;
+const WINDOW = 32;
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 2000);
+const MIN_ROUNDS = 3;
+const MAX_ROUNDS = 50;
+
+/** One echo client: `round(n)` sends n messages, WINDOW in flight, and resolves on the n-th echo. */
+interface Client {
+  readonly name: string;
+  round(payload: Buffer, total: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** ws's client, driven by its 'message' events. */
+async function wsClient(url: string): Promise<Client> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await once(ws, 'open');
+  return {
+    name: 'ws',
+    round: (payload, total) =>
+      new Promise((resolve) => {
+        let sent = 0;
+        let received = 0;
+        const onMessage = (): void => {
+          if (++received === total) {
+            ws.off('message', onMessage);
+            resolve();
+          } else if (sent < total) {
+            sent++;
+            ws.send(payload);
+          }
+        };
+        ws.on('message', onMessage);
+        for (; sent < Math.min(WINDOW, total); sent++) ws.send(payload);
+      }),
+    close: async () => {
+      ws.close();
+      await once(ws, 'close');
+    },
+  };
+}
+
+/** wsflow's callback client (openWebSocketWithListener), the same shape as ws's events. */
+async function wsflowListenerClient(url: string): Promise<Client> {
+  let onMessage: () => void = () => undefined;
+  const connection: Connection = await openWebSocketWithListener(url, {
+    onMessage: () => onMessage(),
+  });
+  return {
+    name: 'wsflow listener',
+    round: (payload, total) =>
+      new Promise((resolve) => {
+        let sent = 0;
+        let received = 0;
+        onMessage = () => {
+          if (++received === total) resolve();
+          else if (sent < total) {
+            sent++;
+            void connection.send(payload);
+          }
+        };
+        for (; sent < Math.min(WINDOW, total); sent++) void connection.send(payload);
+      }),
+    close: async () => void (await connection.close()),
+  };
+}
+
+/** wsflow's high-level socket (openWebSocket): a receiveBinary() per message, as sttp users write. */
+async function wsflowSocketClient(url: string): Promise<Client> {
+  const socket = await openWebSocket(url);
+  return {
+    name: 'wsflow socket',
+    async round(payload, total) {
+      let sent = 0;
+      for (; sent < Math.min(WINDOW, total); sent++) void socket.send(payload);
+      for (let received = 0; received < total; received++) {
+        await socket.receiveBinary();
+        if (sent < total) {
+          sent++;
+          void socket.send(payload);
+        }
+      }
+    },
+    close: async () => void (await socket.close()),
+  };
+}
+
+/** Runs rounds of every client in turn until the budget is spent; returns ms per round each. */
+async function measure(clients: Client[], payload: Buffer, total: number): Promise<number[][]> {
+  const times: number[][] = clients.map(() => []);
+  for (const client of clients) await client.round(payload, Math.min(total, 1000)); // warm-up
+  const deadline = performance.now() + BUDGET_MS * clients.length;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (round >= MIN_ROUNDS && performance.now() > deadline) break;
+    for (const [i, client] of clients.entries()) {
+      const start = performance.now();
+      await client.round(payload, total);
+      times[i].push(performance.now() - start);
+    }
+  }
+  return times;
+}
+
+/** The echo server, in a worker thread: posts its port, stops when the main thread says so. */
+async function serveEcho(): Promise<void> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  server.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+  await once(server, 'listening');
+  parentPort?.postMessage((server.address() as AddressInfo).port);
+  parentPort?.once('message', () => {
+    for (const client of server.clients) client.terminate();
+    server.close();
+    parentPort?.close();
+  });
+}
+
+async function main(): Promise<void> {
+  const worker = new Worker(new URL(import.meta.url));
+  const [port] = (await once(worker, 'message')) as [number];
+  const url = `ws://127.0.0.1:${port}/`;
+  const clients = [
+    await wsClient(url),
+    await wsflowListenerClient(url),
+    await wsflowSocketClient(url),
+  ];
+  const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })
+    .version;
+  console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}`);
+  console.log(
+    `ws ${wsVersion} echo server in a worker; window ${WINDOW}; ${BUDGET_MS} ms per cell\n`,
+  );
+  const rows: string[][] = [];
+  for (const size of SIZES) {
+    const total = Math.min(MAX_MESSAGES_PER_ROUND, Math.floor(BYTES_PER_ROUND / size));
+    const times = await measure(clients, Buffer.alloc(size, 0x61), total);
+    const rates = times.map((t) => total / (median(t) / 1000));
+    for (const [i, client] of clients.entries()) {
+      const megabytes = (rates[i] * size) / 1e6;
+      const ratio = (rates[i] / rates[0]).toFixed(2);
+      rows.push([formatSize(size), client.name, formatRate(rates[i]), megabytes.toFixed(1), ratio]);
+    }
+  }
+  printTable(['size', 'client', 'msgs/s', 'MB/s', 'vs ws'], rows);
+  for (const client of clients) await client.close();
+  worker.postMessage('stop');
+}
+
+void (isMainThread ? main() : serveEcho());

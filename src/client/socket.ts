@@ -1,0 +1,272 @@
+// Client layer: sttp's high-level WebSocket — receive() and send() on an open socket, fragments by
+// hand, pings, close, the response headers and async iteration, over one client Connection.
+
+import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
+import type { Connection } from '../connection/connection.js';
+import { ConnectionClosed } from '../errors.js';
+import { discardMessage } from '../flow/flow.js';
+import type { Message, MessageLike } from '../message/message.js';
+import type { CloseOutcome } from '../protocol/events.js';
+import { ProtocolState } from '../protocol/protocol.js';
+import type { ClientOptions } from './connect.js';
+import { FragmentedMessage, outOfSequence } from './fragments.js';
+import type { ResponseHeaders, ValidUpgrade } from './response.js';
+import { SocketInbox, WebSocketClose, WebSocketPing } from './socket-inbox.js';
+
+/** Options of {@link openWebSocket}. */
+export interface SocketOptions extends ClientOptions {
+  /**
+   * How many received messages (and, with auto-pong off, pings) the socket may hold for
+   * receive(). Past it the socket fails with WebSocketBufferFull and closes with 1008. Default:
+   * no bound — the socket reads only when receive() asks, so the server is slowed down instead.
+   */
+  bufferCapacity?: number;
+}
+
+/** How {@link WebSocket.send} frames a message (sttp's `finalFragment` and `isContinuation`). */
+export interface SendOptions {
+  /** False when more fragments of this message follow. Default true. */
+  fin?: boolean;
+  /** True for a fragment after the first. Default false. */
+  continuation?: boolean;
+}
+
+/**
+ * An open client WebSocket with sttp's high-level interface. `Extra` is `WebSocketPing` when
+ * auto-pong is off: receive() then hands pings out too, to be answered with {@link pong}.
+ *
+ * @example
+ * const socket = await openWebSocket('ws://127.0.0.1:8080/echo');
+ * await socket.send('Hello!');
+ * console.log(await socket.receiveText());
+ * await socket.close();
+ */
+export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> {
+  /** The server's 101 response: headers, chosen subprotocol, extensions. */
+  readonly response: ValidUpgrade;
+  readonly #connection: Connection;
+  readonly #inbox: SocketInbox;
+  #fragment: FragmentedMessage | undefined;
+  #unread: Message | undefined;
+
+  /**
+   * Wraps an open client connection; {@link openWebSocket} makes it before any input is read.
+   *
+   * @param connection - A client Connection; its incoming stream is taken over.
+   * @param response - The upgrade response it was opened with.
+   * @param options - `bufferCapacity`, and `autoPong` (false to receive pings).
+   * @throws {RangeError} When `bufferCapacity` is not a positive integer.
+   */
+  constructor(connection: Connection, response: ValidUpgrade, options: SocketOptions = {}) {
+    this.response = response;
+    this.#connection = connection;
+    const pings = options.autoPong === false;
+    this.#inbox = new SocketInbox(connection, { capacity: options.bufferCapacity, pings });
+  }
+
+  /** The response headers of the opening handshake (sttp's `WebSocketResponse.headers`). */
+  get headers(): ResponseHeaders {
+    return this.response.headers;
+  }
+
+  /** The subprotocol the server chose, or undefined. */
+  get subprotocol(): string | undefined {
+    return this.response.chosenSubprotocol;
+  }
+
+  /** True until a Close was sent or received (sttp's `isOpen`). */
+  get isOpen(): boolean {
+    return this.#connection.state === ProtocolState.Open;
+  }
+
+  /** Settles with how the connection ended, once it is closed. Never rejects. */
+  get closed(): Promise<CloseOutcome> {
+    return this.#connection.closed;
+  }
+
+  /**
+   * The next message, in order, or once the connection is closed, a {@link WebSocketClose} with
+   * the code and reason. A message that did not arrive whole in one read is Streamed: start
+   * reading its stream before the next receive(), which otherwise drops its body.
+   *
+   * @returns The next event; a WebSocketPing too when auto-pong is off.
+   * @throws {ConnectionClosed} (rejects) When called again after the close event.
+   * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
+   * @example
+   * const event = await socket.receive();
+   * if (event instanceof WebSocketClose) console.log('closed', event.code, event.reason);
+   */
+  receive(): Promise<Message | WebSocketClose | Extra> {
+    return this.#next() as Promise<Message | WebSocketClose | Extra>;
+  }
+
+  /**
+   * The next text message, whole; binary messages before it are skipped, pings answered.
+   *
+   * @returns Its text (a Streamed one is collected, within `maxMessageBytes`).
+   * @throws {ConnectionClosed} (rejects) When the connection closes first.
+   * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
+   */
+  async receiveText(): Promise<string> {
+    const message = await this.#receiveKind('text');
+    if (message.isStrict) return message.text;
+    return (await readAll(message.textStream)).join('');
+  }
+
+  /**
+   * The next binary message, whole; text messages before it are skipped, pings answered.
+   *
+   * @returns Its bytes (a Streamed one is collected, within `maxMessageBytes`).
+   * @throws {ConnectionClosed} (rejects) When the connection closes first.
+   * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
+   */
+  async receiveBinary(): Promise<Uint8Array> {
+    const message = await this.#receiveKind('binary');
+    if (message.isStrict) return message.data;
+    return Buffer.concat(await readAll(message.dataStream));
+  }
+
+  /**
+   * Sends a message, or one fragment of a message sent by hand: the first with `fin: false`,
+   * then `continuation: true`, the last with `fin: true` (RFC 6455 section 5.4).
+   *
+   * @param frame - A string (text), a Uint8Array (binary) or a Message; fragments must be Strict.
+   * @param options - `fin` and `continuation`.
+   * @returns Settles when the frame was handed to the transport (the last fragment: the message).
+   * @throws {ProtocolError} (rejects) `WSFLOW_ERR_SEND_OUT_OF_SEQUENCE` for a continuation with no
+   *   message open, or a new message while one is open; nothing is sent.
+   * @throws {InvalidStateError | ConnectionClosed} (rejects) After Close.
+   * @example
+   * await socket.send('Hel', { fin: false });
+   * await socket.send('lo', { continuation: true });
+   */
+  send(frame: MessageLike, options: SendOptions = {}): Promise<void> {
+    const { fin = true, continuation = false } = options;
+    try {
+      if (continuation) return this.#continue(frame, fin);
+      if (this.#fragment !== undefined) {
+        throw outOfSequence('a fragmented message is open: send its continuations first');
+      }
+      if (fin) return this.#connection.send(frame);
+      const fragment = new FragmentedMessage(this.#connection, frame);
+      this.#fragment = fragment;
+      fragment.done.then(
+        () => this.#endFragment(fragment),
+        () => this.#endFragment(fragment),
+      );
+      return fragment.first;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Sends a Ping; the Pong comes back to the connection (auto-pong answers the server's pings).
+   *
+   * @param payload - At most 125 bytes.
+   * @throws {RangeError} For a longer payload. @throws {InvalidStateError} After Close.
+   */
+  ping(payload?: Uint8Array | string): void {
+    this.#connection.ping(payload);
+  }
+
+  /**
+   * Sends a Pong: the answer to a {@link WebSocketPing} when auto-pong is off.
+   *
+   * @param payload - The Ping's payload, at most 125 bytes.
+   * @throws {RangeError} For a longer payload. @throws {InvalidStateError} After Close.
+   */
+  pong(payload?: Uint8Array | string): void {
+    this.#connection.pong(payload);
+  }
+
+  /**
+   * Closes: sends a Close and waits for the server's (or the close timeout). Messages not yet
+   * received are dropped; receive() then returns the close event. Idempotent.
+   *
+   * @param code - A sendable close code; default 1000.
+   * @param reason - At most 123 bytes of UTF-8.
+   * @returns How the connection ended.
+   * @throws {RangeError} (synchronously) For a code that may not be sent or a long reason.
+   */
+  close(code: number = CloseCode.Normal, reason = ''): Promise<CloseOutcome> {
+    if (this.#connection.state !== ProtocolState.Open) return this.#connection.closed;
+    const closed = this.#connection.close(code, reason);
+    this.#inbox.stop();
+    return closed;
+  }
+
+  /**
+   * The received messages (and pings, when auto-pong is off) until the connection closes; ends
+   * after a clean 1000, 1001 or 1005 close, throws ConnectionClosed after any other.
+   *
+   * @returns An iterator; breaking out of the loop leaves the socket open.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<Message | Extra> {
+    while (true) {
+      const event = await this.receive();
+      if (!(event instanceof WebSocketClose)) {
+        yield event;
+        continue;
+      }
+      if (event.wasClean && isOkCloseCode(event.code)) return;
+      throw new ConnectionClosed(event);
+    }
+  }
+
+  /**
+   * The next event. A Streamed message handed out before and not being read is dropped first:
+   * its unread body would otherwise stall the connection for good.
+   */
+  #next(): Promise<Message | WebSocketPing | WebSocketClose> {
+    if (this.#unread !== undefined) discardMessage(this.#unread);
+    this.#unread = undefined;
+    return this.#inbox.next().then((event) => {
+      if (!(event instanceof WebSocketPing || event instanceof WebSocketClose) && !event.isStrict) {
+        this.#unread = event;
+      }
+      return event;
+    });
+  }
+
+  #continue(frame: MessageLike, fin: boolean): Promise<void> {
+    const fragment = this.#fragment;
+    if (fragment === undefined) {
+      throw outOfSequence('no fragmented message is open: start one with { fin: false }');
+    }
+    const sent = fragment.push(frame, fin);
+    if (fin) this.#fragment = undefined;
+    return sent;
+  }
+
+  #endFragment(fragment: FragmentedMessage): void {
+    if (this.#fragment === fragment) this.#fragment = undefined;
+  }
+
+  /** The next message of a kind; others are skipped, pings answered (sttp's `pongOnPing`). */
+  async #receiveKind<K extends 'text' | 'binary'>(
+    kind: K,
+  ): Promise<Extract<Message, { isText: K extends 'text' ? true : false }>> {
+    while (true) {
+      const event = await this.#next();
+      if (event instanceof WebSocketClose) throw new ConnectionClosed(event);
+      if (event instanceof WebSocketPing) {
+        if (this.isOpen) this.#connection.pong(event.payload);
+      } else if (event.isText === (kind === 'text')) {
+        return event as Extract<Message, { isText: K extends 'text' ? true : false }>;
+      } else {
+        discardMessage(event);
+      }
+    }
+  }
+}
+
+/** Reads a stream to its end (its size is bounded by the connection's `maxMessageBytes`). */
+async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
+  const chunks: T[] = [];
+  const reader = stream.getReader();
+  for (let step = await reader.read(); !step.done; step = await reader.read()) {
+    chunks.push(step.value);
+  }
+  return chunks;
+}

@@ -1,0 +1,104 @@
+// Connection layer: liveness of one connection — when traffic last went each way, the automatic
+// keep-alive, and the idle timeout that closes a connection nobody uses (1001 "idle timeout").
+
+import { CloseCode } from '../codec/close-code.js';
+import { ProtocolState } from '../protocol/protocol.js';
+import type { Clock } from './clock.js';
+import { IdleTimer } from './idle-timer.js';
+import { KeepAlive, busyWithInput, checkDuration, validateKeepAlive } from './keep-alive.js';
+import type { KeepAliveOptions, LivenessHost, Traffic } from './keep-alive.js';
+
+/** The liveness options of a connection (part of `ConnectionOptions`). */
+export interface LivenessOptions {
+  keepAlive?: KeepAliveOptions;
+  idleTimeoutMs?: number;
+}
+
+/** The close reason sent with 1001 when the idle timeout fires. */
+export const IDLE_TIMEOUT_REASON = 'idle timeout';
+
+/**
+ * Keep-alive and idle timeout of one connection. The owner reports received chunks
+ * ({@link Liveness.onReceived}); sent traffic is seen through the writer's `onWrite` hook.
+ *
+ * @example
+ * ```ts
+ * const liveness = createLiveness(core, { idleTimeoutMs: 60_000 }, clock);
+ * transport.on('data', () => liveness?.onReceived());
+ * ```
+ */
+export class Liveness {
+  readonly #clock: Clock;
+  readonly #traffic: Traffic;
+  readonly #keepAlive: KeepAlive | undefined;
+  readonly #idleTimeout: IdleTimer | undefined;
+
+  /**
+   * @param host - the connection engine.
+   * @param options - validated options, at least one of them set.
+   * @param clock - the timers.
+   */
+  constructor(host: LivenessHost, options: LivenessOptions, clock: Clock) {
+    this.#clock = clock;
+    const now = clock.now();
+    const traffic: Traffic = { receivedAt: now, sentAt: now };
+    this.#traffic = traffic;
+    host.writer.onWrite = () => {
+      traffic.sentAt = clock.now();
+    };
+    if (options.keepAlive !== undefined) {
+      this.#keepAlive = new KeepAlive(host, traffic, options.keepAlive, clock);
+      this.#keepAlive.start();
+    }
+    if (options.idleTimeoutMs !== undefined) {
+      // Traffic either way counts, keep-alive frames included; so does an application busy with
+      // what the peer sent.
+      const lastActivity = (): number =>
+        busyWithInput(host.transport) ? clock.now() : Math.max(traffic.receivedAt, traffic.sentAt);
+      this.#idleTimeout = new IdleTimer(clock, options.idleTimeoutMs, lastActivity, () => {
+        if (host.protocol.state === ProtocolState.Open) {
+          host.close(CloseCode.GoingAway, IDLE_TIMEOUT_REASON);
+        }
+      });
+      this.#idleTimeout.start();
+    }
+  }
+
+  /** A chunk arrived from the transport. */
+  onReceived(): void {
+    this.#traffic.receivedAt = this.#clock.now();
+    this.#keepAlive?.onReceived();
+  }
+
+  /** Stops every timer: the connection is closing (its close timeout takes over) or closed. */
+  stop(): void {
+    this.#keepAlive?.stop();
+    this.#idleTimeout?.stop();
+  }
+}
+
+/**
+ * Validates the liveness options and starts what they ask for.
+ *
+ * @param host - the connection engine.
+ * @param options - `keepAlive` and `idleTimeoutMs`.
+ * @param clock - the timers.
+ * @returns the running Liveness, or `undefined` when both are off (the default): nothing is paid.
+ * @throws {RangeError} for a duration that is not a positive finite number.
+ * @throws {TypeError} for malformed keep-alive options.
+ * @example
+ * ```ts
+ * const liveness = createLiveness(core, { keepAlive: { maxIdleMs: 20_000 } }, clock);
+ * ```
+ */
+export function createLiveness(
+  host: LivenessHost,
+  options: LivenessOptions,
+  clock: Clock,
+): Liveness | undefined {
+  const { keepAlive, idleTimeoutMs } = options;
+  if (keepAlive === undefined && idleTimeoutMs === undefined) return undefined;
+  if (keepAlive !== undefined) validateKeepAlive(keepAlive);
+  if (idleTimeoutMs !== undefined) checkDuration('idleTimeoutMs', idleTimeoutMs);
+  return new Liveness(host, options, clock);
+}
