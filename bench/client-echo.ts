@@ -1,6 +1,7 @@
 // Client benchmark: echo throughput of wsflow's client against ws's client, both talking to the
 // same ws echo server (in a worker thread, so it has its own event loop) on loopback, in the same
-// run, for 32 B and 64 KiB binary messages. Each client keeps WINDOW messages in flight; rounds
+// run, for 32 B and 64 KiB binary messages. `npm run bench` reuses these clients against a
+// wsflow server in a child process. Each client keeps WINDOW messages in flight; rounds
 // alternate between clients; prints msgs/s, MB/s and the ratio to ws (higher favours wsflow).
 //   npx tsc -p tsconfig.json && node build/bench/client-echo.js   (BENCH_BUDGET_MS per cell)
 
@@ -8,6 +9,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
 import { openWebSocket, openWebSocketWithListener } from '../src/index.js';
@@ -22,15 +24,20 @@ const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 2000);
 const MIN_ROUNDS = 3;
 const MAX_ROUNDS = 50;
 
+/** Messages per timed round for a size: at most 32 MiB and 20,000 messages. */
+export function messagesPerRound(size: number): number {
+  return Math.min(MAX_MESSAGES_PER_ROUND, Math.floor(BYTES_PER_ROUND / size));
+}
+
 /** One echo client: `round(n)` sends n messages, WINDOW in flight, and resolves on the n-th echo. */
-interface Client {
+export interface Client {
   readonly name: string;
   round(payload: Buffer, total: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** ws's client, driven by its 'message' events. */
-async function wsClient(url: string): Promise<Client> {
+export async function wsClient(url: string): Promise<Client> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   await once(ws, 'open');
   return {
@@ -59,7 +66,7 @@ async function wsClient(url: string): Promise<Client> {
 }
 
 /** wsflow's callback client (openWebSocketWithListener), the same shape as ws's events. */
-async function wsflowListenerClient(url: string): Promise<Client> {
+export async function wsflowListenerClient(url: string): Promise<Client> {
   let onMessage: () => void = () => undefined;
   const connection: Connection = await openWebSocketWithListener(url, {
     onMessage: () => onMessage(),
@@ -84,7 +91,7 @@ async function wsflowListenerClient(url: string): Promise<Client> {
 }
 
 /** wsflow's high-level socket (openWebSocket): a receiveBinary() per message, as sttp users write. */
-async function wsflowSocketClient(url: string): Promise<Client> {
+export async function wsflowSocketClient(url: string): Promise<Client> {
   const socket = await openWebSocket(url);
   return {
     name: 'wsflow socket',
@@ -104,10 +111,15 @@ async function wsflowSocketClient(url: string): Promise<Client> {
 }
 
 /** Runs rounds of every client in turn until the budget is spent; returns ms per round each. */
-async function measure(clients: Client[], payload: Buffer, total: number): Promise<number[][]> {
+export async function measure(
+  clients: Client[],
+  payload: Buffer,
+  total: number,
+  budgetMs = BUDGET_MS,
+): Promise<number[][]> {
   const times: number[][] = clients.map(() => []);
   for (const client of clients) await client.round(payload, Math.min(total, 1000)); // warm-up
-  const deadline = performance.now() + BUDGET_MS * clients.length;
+  const deadline = performance.now() + budgetMs * clients.length;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (round >= MIN_ROUNDS && performance.now() > deadline) break;
     for (const [i, client] of clients.entries()) {
@@ -151,7 +163,7 @@ async function main(): Promise<void> {
   );
   const rows: string[][] = [];
   for (const size of SIZES) {
-    const total = Math.min(MAX_MESSAGES_PER_ROUND, Math.floor(BYTES_PER_ROUND / size));
+    const total = messagesPerRound(size);
     const times = await measure(clients, Buffer.alloc(size, 0x61), total);
     const rates = times.map((t) => total / (median(t) / 1000));
     for (const [i, client] of clients.entries()) {
@@ -165,4 +177,5 @@ async function main(): Promise<void> {
   worker.postMessage('stop');
 }
 
-void (isMainThread ? main() : serveEcho());
+if (!isMainThread) void serveEcho();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

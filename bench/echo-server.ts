@@ -1,50 +1,86 @@
 // Benchmark server process: one echo server of the kind named on the command line, on
-// 127.0.0.1 port 0; prints its port on stdout and serves until killed.
-//   node build/bench/echo-server.js wsflow | wsflow-stream | ws | tcp
+// 127.0.0.1 port 0; prints its port on stdout, then answers lines on stdin:
+//   "memory" → one JSON line of process.memoryUsage() after a forced GC (start with --expose-gc)
+//   "exit"   → exits cleanly (so --cpu-prof writes its profile)
+//   node --expose-gc build/bench/echo-server.js wsflow | wsflow-stream | ws | tcp | wsflow-deflate | ws-deflate
 
+import { fstatSync } from 'node:fs';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
 import { serve } from '../src/server/server.js';
 import { map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
-import { SERVER_KINDS } from './server-kinds.js';
+import { ALL_SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
 async function* echoStream(incoming: AsyncIterable<Message>): AsyncIterable<Message> {
   for await (const message of incoming) yield message;
 }
 
+async function startWs(perMessageDeflate: boolean): Promise<number> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate });
+  server.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
 async function start(kind: ServerKind): Promise<number> {
   switch (kind) {
-    case 'wsflow': {
+    case 'wsflow':
+    case 'wsflow-deflate': {
       // The fastest level: a synchronous map runs straight from message delivery.
-      const server = await serve({ port: 0, host: '127.0.0.1', flow: map((m: Message) => m) });
+      const perMessageDeflate = kind === 'wsflow-deflate';
+      const flow = map((m: Message) => m);
+      const server = await serve({ port: 0, host: '127.0.0.1', flow, perMessageDeflate });
       return server.address.port;
     }
     case 'wsflow-stream': {
       const server = await serve({ port: 0, host: '127.0.0.1', flow: echoStream });
       return server.address.port;
     }
-    case 'ws': {
-      const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
-      server.on('connection', (socket) => {
-        socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
-      });
-      await new Promise((resolve) => server.once('listening', resolve));
-      return (server.address() as AddressInfo).port;
-    }
+    case 'ws':
+      return startWs(false);
+    case 'ws-deflate':
+      return startWs(true);
     case 'tcp': {
-      const server = createTcpServer((socket) => socket.pipe(socket));
+      const server = createTcpServer((socket) => {
+        socket.on('error', () => socket.destroy());
+        socket.pipe(socket);
+      });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return (server.address() as AddressInfo).port;
     }
   }
 }
 
+/** Answers the parent's commands, one per stdin line. */
+function listenForCommands(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line === 'memory') {
+      for (let i = 0; i < 3; i++) gc?.();
+      process.stdout.write(
+        `${JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage() })}\n`,
+      );
+    } else if (line === 'exit') process.exit(0);
+  });
+  // A parent that dies without stopping us closes our stdin pipe: exit then too. (An ignored
+  // stdin, /dev/null, closes at once and is not a parent's.)
+  const stdin = fstatSync(0);
+  if (stdin.isFIFO() || stdin.isSocket()) lines.on('close', () => process.exit(0));
+}
+
 const kind = process.argv[2] as ServerKind;
-if (!SERVER_KINDS.includes(kind)) {
-  console.error(`usage: echo-server ${SERVER_KINDS.join('|')}`);
+if (!(ALL_SERVER_KINDS as readonly string[]).includes(kind)) {
+  console.error(`usage: echo-server ${ALL_SERVER_KINDS.join('|')}`);
   process.exit(2);
 }
-start(kind).then((port) => console.log(port));
+start(kind).then((port) => {
+  console.log(port);
+  listenForCommands();
+});

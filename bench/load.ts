@@ -21,12 +21,19 @@ export interface LoadOptions {
   measureMs: number;
 }
 
-async function openWebSocket(port: number): Promise<Socket> {
+/**
+ * Opens a raw socket and performs the opening handshake by hand; resolves with the socket and the
+ * response head once the 101 has arrived. `extraHeaders` are added to the request (CRLF-ended).
+ */
+export async function openRawWebSocket(
+  port: number,
+  extraHeaders = '',
+): Promise<{ socket: Socket; head: string }> {
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   const key = randomBytes(16).toString('base64');
   socket.write(
     `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${extraHeaders}\r\n`,
   );
   let head = '';
   await new Promise<void>((resolve, reject) => {
@@ -35,14 +42,23 @@ async function openWebSocket(port: number): Promise<Socket> {
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
       socket.off('data', onData);
+      socket.off('error', onError);
       if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head.split('\r\n')[0]));
       else if (end + 4 < head.length) reject(new Error('unexpected bytes after the handshake'));
       else resolve();
     };
+    const onError = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
     socket.on('data', onData);
-    socket.once('error', reject);
+    socket.once('error', onError);
   });
-  return socket;
+  return { socket, head };
+}
+
+async function openWebSocket(port: number): Promise<Socket> {
+  return (await openRawWebSocket(port)).socket;
 }
 
 async function openSocket(options: LoadOptions): Promise<Socket> {
@@ -62,6 +78,7 @@ function drive(
 ) {
   let received = 0;
   let completed = 0;
+  socket.on('error', () => undefined); // resets at teardown are expected
   socket.on('data', (chunk: Buffer) => {
     received += chunk.length;
     const done = Math.floor(received / replyBytes) - completed;
@@ -75,6 +92,16 @@ function drive(
 
 /** Runs one load: returns echoed messages per second over the measuring window. */
 export async function runLoad(options: LoadOptions): Promise<number> {
+  return (await runLoadMeasured(options)).rate;
+}
+
+/**
+ * Runs one load: returns echoed messages per second over the measuring window, and the share of
+ * one core this (load) process used meanwhile; near 1 means the generator, not the server, limits.
+ */
+export async function runLoadMeasured(
+  options: LoadOptions,
+): Promise<{ rate: number; loadCpu: number }> {
   const payload = Buffer.alloc(options.messageBytes, 0x61);
   const frame = serializeFrame(Opcode.Binary, payload, { maskKey: 0x0badf00d });
   const frames = Buffer.concat(Array.from({ length: options.inflight }, () => frame));
@@ -89,8 +116,12 @@ export async function runLoad(options: LoadOptions): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
   const start = counter.n;
   const startedAt = performance.now();
+  const cpuAtStart = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, options.measureMs));
-  const rate = ((counter.n - start) / (performance.now() - startedAt)) * 1000;
+  const elapsedMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const rate = ((counter.n - start) / elapsedMs) * 1000;
+  const loadCpu = (cpu.user + cpu.system) / 1000 / elapsedMs;
   for (const socket of sockets) socket.destroy();
-  return rate;
+  return { rate, loadCpu };
 }

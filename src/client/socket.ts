@@ -86,8 +86,9 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
 
   /**
    * The next message, in order, or once the connection is closed, a {@link WebSocketClose} with
-   * the code and reason. A message that did not arrive whole in one read is Streamed: start
-   * reading its stream before the next receive(), which otherwise drops its body.
+   * the code and reason. A message that did not arrive whole in one read is Streamed (unless it
+   * came as one frame within `aggregateMessageBytes`): start reading its stream before the next
+   * receive(), which otherwise drops its body.
    *
    * @returns The next event; a WebSocketPing too when auto-pong is off.
    * @throws {ConnectionClosed} (rejects) When called again after the close event.

@@ -75,11 +75,14 @@ export class ConnectionCore implements ProtocolHandler {
       maskGenerator: options.maskGenerator,
     });
     const pause = (reason: number) => (paused: boolean) => this.setPaused(reason, paused);
-    this.assembler = new MessageAssembler({
-      deliver: (message) => this.#batch.push(message),
-      pauseReading: () => this.setPaused(PauseReason.Assembler, true),
-      resumeReading: () => this.setPaused(PauseReason.Assembler, false),
-    });
+    this.assembler = new MessageAssembler(
+      {
+        deliver: (message) => this.#batch.push(message),
+        pauseReading: () => this.setPaused(PauseReason.Assembler, true),
+        resumeReading: () => this.setPaused(PauseReason.Assembler, false),
+      },
+      { aggregateMessageBytes: options.aggregateMessageBytes },
+    );
     this.incoming = new IncomingQueue(pause(PauseReason.Incoming), options.incomingHighWaterMark);
     this.writer = new OutgoingWriter(this.protocol, transport, (error) =>
       this.onApplicationError(error),
@@ -195,8 +198,8 @@ export class ConnectionCore implements ProtocolHandler {
   }
 
   /** ProtocolHandler: a message begins (to the assembler). */
-  onMessageStart(kind: MessageKind, compressed: boolean): void {
-    (this.#inflation ?? this.assembler).onMessageStart(kind, compressed);
+  onMessageStart(kind: MessageKind, compressed: boolean, wholeBytes?: number): void {
+    (this.#inflation ?? this.assembler).onMessageStart(kind, compressed, wholeBytes);
   }
 
   /** ProtocolHandler: a part of the message (to the assembler). */

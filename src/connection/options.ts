@@ -33,6 +33,13 @@ export interface ConnectionOptions {
   idleTimeoutMs?: number;
   /** The timers; tests pass a ManualClock. Default: the system clock. */
   clock?: Clock;
+  /**
+   * A received message sent as one frame of at most this many bytes is collected and delivered
+   * Strict even when it spans several reads; bigger or fragmented messages that do not arrive in
+   * one read are delivered Streamed. Bounds the memory held per connection; 0 turns it off.
+   * Default 1 MiB (never more than `maxMessageBytes`, which is checked first).
+   */
+  aggregateMessageBytes?: number;
   /** Received messages that may wait for the application before reading pauses. Default 16. */
   incomingHighWaterMark?: number;
   /** Tests: deterministic client masks. Default: crypto-random. */

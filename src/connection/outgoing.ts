@@ -11,6 +11,8 @@ import type { Protocol } from '../protocol/protocol.js';
 
 /** Unflushed bytes past which a send flushes at once instead of at the end of the tick. */
 const FLUSH_NOW_BYTES = 64 * 1024;
+/** A map flow stops reading once this many transport high-water marks of output are buffered. */
+const PAUSE_READING_HIGH_WATER_MARKS = 8;
 
 interface Pending {
   readonly value: MessageLike;
@@ -35,7 +37,7 @@ export class OutgoingWriter implements RenderTarget {
   #closedError: unknown;
   /** Transport writes made (one per flush), for tests and metrics. */
   writes = 0;
-  /** Called after a flush that left the transport over its high-water mark. */
+  /** Called after a flush that left the transport over 8 times its high-water mark. */
   onNeedDrain: (() => void) | undefined;
   /** Called after each transport write (keep-alive and the idle timeout watch sent traffic). */
   onWrite: (() => void) | undefined;
@@ -127,7 +129,16 @@ export class OutgoingWriter implements RenderTarget {
       for (const chunk of chunks) transport.write(chunk);
       transport.uncork();
     }
-    if (this.onNeedDrain !== undefined && transport.writableNeedDrain) this.onNeedDrain();
+    // Pausing reading at the transport's own high-water mark (16 KiB for a socket) would pause
+    // after every large echo and leave the pipe empty until the buffer drains; a few times that
+    // keeps bytes flowing both ways and still bounds what a peer that does not read can cost us.
+    if (
+      this.onNeedDrain !== undefined &&
+      transport.writableNeedDrain &&
+      transport.writableLength >= PAUSE_READING_HIGH_WATER_MARKS * transport.writableHighWaterMark
+    ) {
+      this.onNeedDrain();
+    }
   }
 
   /** Flushes at the end of this tick (once, however many sends come before). */

@@ -14,8 +14,9 @@ const QUEUE_HIGH_WATER_MARK = 16;
 
 /**
  * Runs `map(fn)` on a connection, one message at a time, in order. While `fn`'s promise or a
- * send is pending, new messages queue (reading pauses at 16); while the transport needs a drain
- * after a flush, reading pauses too, so a peer that does not read cannot grow our memory.
+ * send is pending, new messages queue (reading pauses at 16); while a flush left over 8 times the
+ * transport's high-water mark buffered, reading pauses until it drains, so a peer that does not
+ * read cannot grow our memory.
  */
 export class MapRunner {
   readonly #core: ConnectionCore;

@@ -81,11 +81,11 @@ export class InflateStage {
   }
 
   /** A data message begins (ProtocolHandler.onMessageStart). */
-  onMessageStart(kind: MessageKind, compressed: boolean): void {
+  onMessageStart(kind: MessageKind, compressed: boolean, wholeBytes?: number): void {
     if (this.#failed) return;
     if (!compressed && this.#queue.length === 0) {
       this.#passing = true;
-      this.#sink.onMessageStart(kind, false);
+      this.#sink.onMessageStart(kind, false, wholeBytes);
       return;
     }
     this.#queue.push({

@@ -1,5 +1,6 @@
 // Message layer: frame parts → messages. A message whose parts all arrive within one input batch
-// is delivered Strict; one still open when the batch ends is delivered Streamed, with backpressure.
+// is delivered Strict, and so is a single-frame message of known size up to a bound; one still
+// open when the batch ends is delivered Streamed, with backpressure.
 
 import type { UnderlyingSource } from 'node:stream/web';
 import type { MessageKind } from '../protocol/events.js';
@@ -21,7 +22,16 @@ export interface AssemblerOwner {
 export interface AssemblerOptions {
   /** Bytes (UTF-16 units for text) a Streamed body may queue before reading pauses. Default 64 KiB. */
   streamHighWaterMark?: number;
+  /**
+   * A message whose first frame is final and announces at most this many payload bytes is
+   * collected into one buffer of that size and delivered Strict, however many reads it spans.
+   * 0 turns this off. Default {@link DEFAULT_AGGREGATE_MESSAGE_BYTES}.
+   */
+  aggregateMessageBytes?: number;
 }
+
+/** Default of {@link AssemblerOptions.aggregateMessageBytes}: 1 MiB. */
+export const DEFAULT_AGGREGATE_MESSAGE_BYTES = 1024 * 1024;
 
 const byteSize = (chunk: Uint8Array): number => chunk.byteLength;
 const textSize = (chunk: string): number => chunk.length;
@@ -41,7 +51,13 @@ const textSize = (chunk: string): number => chunk.length;
 export class MessageAssembler {
   readonly #owner: AssemblerOwner;
   readonly #highWaterMark: number;
+  readonly #aggregateBytes: number;
   #kind: MessageKind | undefined;
+  /** The whole payload length of a message to collect (its only frame's length), or -1. */
+  #wholeBytes = -1;
+  /** The buffer a collected message fills, allocated at its first partial part. */
+  #whole: Buffer | undefined;
+  #wholeFill = 0;
   #first: Uint8Array | undefined;
   readonly #rest: Uint8Array[] = [];
   #body: StreamedBody | undefined;
@@ -49,22 +65,34 @@ export class MessageAssembler {
 
   /**
    * @param owner - receives messages and pause/resume requests.
-   * @param options - the Streamed bodies' queue size.
+   * @param options - the Streamed bodies' queue size, the bound of collected messages.
    */
   constructor(owner: AssemblerOwner, options: AssemblerOptions = {}) {
     this.#owner = owner;
     this.#highWaterMark = options.streamHighWaterMark ?? 64 * 1024;
+    this.#aggregateBytes = options.aggregateMessageBytes ?? DEFAULT_AGGREGATE_MESSAGE_BYTES;
   }
 
-  /** A data message begins (ProtocolHandler.onMessageStart). */
-  onMessageStart(kind: MessageKind, _compressed: boolean): void {
+  /**
+   * A data message begins (ProtocolHandler.onMessageStart).
+   *
+   * @param kind - text or binary.
+   * @param _compressed - RSV1 (the inflate stage, when any, sits in front of the assembler).
+   * @param wholeBytes - the message's whole payload length when its first frame is final.
+   */
+  onMessageStart(kind: MessageKind, _compressed: boolean, wholeBytes?: number): void {
     this.#kind = kind;
+    if (wholeBytes !== undefined && wholeBytes <= this.#aggregateBytes) {
+      this.#wholeBytes = wholeBytes;
+    }
   }
 
   /** A part of the current message (ProtocolHandler.onMessageData). */
   onMessageData(chunk: Uint8Array, last: boolean): void {
     const body = this.#body;
-    if (body !== undefined) {
+    if (this.#wholeBytes >= 0 && (this.#whole !== undefined || !last)) {
+      this.#collect(chunk, last);
+    } else if (body !== undefined) {
       if (last) this.#reset();
       body.push(chunk, last);
     } else if (last) {
@@ -83,7 +111,7 @@ export class MessageAssembler {
 
   /** The input batch is over: a message still open becomes Streamed, with the parts so far. */
   endBatch(): void {
-    if (this.#kind === undefined || this.#body !== undefined) return;
+    if (this.#kind === undefined || this.#body !== undefined || this.#whole !== undefined) return;
     const body = new StreamedBody(this, this.#kind === 'text', this.#highWaterMark);
     this.#body = body;
     if (this.#first !== undefined) body.push(this.#first, false);
@@ -113,6 +141,17 @@ export class MessageAssembler {
     if (--this.#stalls === 0) this.#owner.resumeReading();
   }
 
+  /** Copies a part of a message being collected; delivers it Strict with its last part. */
+  #collect(chunk: Uint8Array, last: boolean): void {
+    const whole = (this.#whole ??= Buffer.allocUnsafe(this.#wholeBytes));
+    whole.set(chunk, this.#wholeFill);
+    this.#wholeFill += chunk.length;
+    if (!last) return;
+    const kind = this.#kind;
+    this.#reset();
+    this.#owner.deliver(kind === 'text' ? textMessageFromUtf8(whole) : BinaryMessage.strict(whole));
+  }
+
   #concat(last: Uint8Array): Uint8Array {
     const parts = [this.#first as Uint8Array, ...this.#rest, last];
     return concatBytes(parts);
@@ -120,6 +159,9 @@ export class MessageAssembler {
 
   #reset(): void {
     this.#kind = undefined;
+    this.#wholeBytes = -1;
+    this.#whole = undefined;
+    this.#wholeFill = 0;
     this.#first = undefined;
     this.#rest.length = 0;
     this.#body = undefined;

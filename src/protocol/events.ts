@@ -16,8 +16,12 @@ export type MessageKind = 'text' | 'binary';
  * the input where possible: an owner that keeps one past the call must copy it or own the input.
  */
 export interface ProtocolHandler {
-  /** A data message begins. `compressed` is RSV1 of its first frame (permessage-deflate). */
-  onMessageStart(kind: MessageKind, compressed: boolean): void;
+  /**
+   * A data message begins. `compressed` is RSV1 of its first frame (permessage-deflate).
+   * `wholeBytes` is the payload length its header announces when that frame is final (FIN), so
+   * the whole message is known to be that long; it is undefined when continuations follow.
+   */
+  onMessageStart(kind: MessageKind, compressed: boolean, wholeBytes?: number): void;
   /** A part of the current message's payload; `last` marks the end of the message. */
   onMessageData(chunk: Uint8Array, last: boolean): void;
   /** A Ping arrived; the protocol has already queued the Pong when auto-pong is on. */

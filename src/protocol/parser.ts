@@ -193,7 +193,7 @@ export class FrameParser {
       this.messageOpcode = h.opcode;
       this.checkUtf8 = h.opcode === Opcode.Text && !h.rsv1;
       this.inCallback = true;
-      this.messages.onMessageStart(KINDS[h.opcode], h.rsv1);
+      this.messages.onMessageStart(KINDS[h.opcode], h.rsv1, h.fin ? length : undefined);
       this.inCallback = false;
     }
     if (length === 0 && h.fin && this.state !== DISCARDING) this.deliver(EMPTY, true);

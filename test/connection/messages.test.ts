@@ -59,6 +59,31 @@ describe('Connection: receiving', () => {
     assert.equal((await message.toStrict(5000)).text, '€uro');
   });
 
+  it('a one-frame message split across input batches is collected and delivered Strict', async () => {
+    const { connection, peer, theirs } = connectionWithPeer();
+    const payload = Buffer.alloc(100 * 1024, 0x61);
+    peer.protocol.sendBinary(payload);
+    const bytes = Buffer.concat(peer.protocol.takeOutgoing());
+    theirs.write(bytes.subarray(0, 1000));
+    await settle();
+    theirs.write(bytes.subarray(1000));
+    const message = await firstMessage(connection.incoming);
+    assert.ok(message.isBinary && message.isStrict);
+    assert.ok(payload.equals(message.data));
+  });
+
+  it('a one-frame message over aggregateMessageBytes split across batches is Streamed', async () => {
+    const { connection, peer, theirs } = connectionWithPeer({ aggregateMessageBytes: 1024 });
+    const payload = Buffer.alloc(4096, 0x62);
+    peer.protocol.sendBinary(payload);
+    const bytes = Buffer.concat(peer.protocol.takeOutgoing());
+    theirs.write(bytes.subarray(0, 1000));
+    const message = await firstMessage(connection.incoming);
+    assert.ok(message.isBinary && !message.isStrict);
+    theirs.write(bytes.subarray(1000));
+    assert.ok(payload.equals((await message.toStrict(5000)).data));
+  });
+
   it('greeter (seed 004): a Streamed name is answered before it has fully arrived', async () => {
     const { connection, peer } = connectionWithPeer();
     void connection.run(async function* (incoming) {

@@ -8,7 +8,7 @@ import type { Message } from '../../src/message/message.js';
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 
-function setup(streamHighWaterMark?: number) {
+function setup(streamHighWaterMark?: number, aggregateMessageBytes?: number) {
   const delivered: Message[] = [];
   const calls: string[] = [];
   const assembler = new MessageAssembler(
@@ -17,7 +17,7 @@ function setup(streamHighWaterMark?: number) {
       pauseReading: () => calls.push('pause'),
       resumeReading: () => calls.push('resume'),
     },
-    { streamHighWaterMark },
+    { streamHighWaterMark, aggregateMessageBytes },
   );
   return { assembler, delivered, calls };
 }
@@ -62,6 +62,63 @@ describe('MessageAssembler', () => {
     assembler.onMessageData(euro.subarray(1), true);
     assert.ok(delivered[0].isText);
     assert.equal(delivered[0].text, 'a€');
+  });
+
+  it('a one-frame message within the bound is collected across batches and delivered Strict', () => {
+    const { assembler, delivered, calls } = setup(undefined, 8);
+    const euro = utf8('€'); // e2 82 ac
+    assembler.onMessageStart('text', false, 5);
+    assembler.onMessageData(Buffer.concat([utf8('ab'), euro.subarray(0, 1)]), false);
+    assembler.endBatch();
+    assembler.onMessageData(euro.subarray(1, 2), false);
+    assembler.endBatch();
+    assert.equal(delivered.length, 0);
+    assembler.onMessageData(euro.subarray(2), true);
+    assembler.endBatch();
+    assert.equal(delivered.length, 1);
+    assert.ok(delivered[0].isText && delivered[0].isStrict);
+    assert.equal(delivered[0].text, 'ab€');
+    assert.deepEqual(calls, []);
+  });
+
+  it('a collected message owns its bytes: the parts may be reused afterwards', () => {
+    const { assembler, delivered } = setup();
+    const input = Uint8Array.of(1, 2, 3, 4);
+    assembler.onMessageStart('binary', false, 4);
+    assembler.onMessageData(input.subarray(0, 2), false);
+    assembler.endBatch();
+    assembler.onMessageData(input.subarray(2), true);
+    input.fill(0);
+    assert.ok(delivered[0].isBinary && delivered[0].isStrict);
+    assert.deepEqual([...delivered[0].data], [1, 2, 3, 4]);
+  });
+
+  it('a one-frame message over the bound, or a fragmented one, is still Streamed', async () => {
+    const { assembler, delivered } = setup(undefined, 3);
+    assembler.onMessageStart('binary', false, 4); // over the bound of 3
+    assembler.onMessageData(Uint8Array.of(1, 2), false);
+    assembler.endBatch();
+    assembler.onMessageStart('binary', false); // continuations follow: length unknown
+    assert.equal(delivered.length, 1);
+    assert.ok(delivered[0].isBinary && !delivered[0].isStrict);
+    assembler.onMessageData(Uint8Array.of(3, 4), true);
+    assert.deepEqual([...(await delivered[0].toStrict(1000)).data], [1, 2, 3, 4]);
+    assembler.onMessageStart('binary', false);
+    assembler.onMessageData(Uint8Array.of(5), false);
+    assembler.endBatch();
+    assert.equal(delivered.length, 2);
+    assert.ok(delivered[1].isBinary && !delivered[1].isStrict);
+    assembler.onMessageData(Uint8Array.of(6), true);
+    assert.deepEqual([...(await delivered[1].toStrict(1000)).data], [5, 6]);
+  });
+
+  it('aggregateMessageBytes 0 turns collecting off', () => {
+    const { assembler, delivered } = setup(undefined, 0);
+    assembler.onMessageStart('binary', false, 2);
+    assembler.onMessageData(Uint8Array.of(1), false);
+    assembler.endBatch();
+    assert.ok(delivered[0].isBinary && !delivered[0].isStrict);
+    assembler.onMessageData(Uint8Array.of(2), true);
   });
 
   it('a message open at the end of a batch is Streamed, with the parts so far', async () => {

@@ -1,0 +1,476 @@
+// `npm run bench`: every end-to-end benchmark side by side in one run on 127.0.0.1 (echo
+// throughput, ping-pong latency, handshakes per second, memory per idle connection, client
+// throughput), wsflow against ws, with a plain TCP server as the ceiling. Prints tables of medians
+// and ratios, checks the targets, and writes bench/results/latest.json and latest.svg.
+//   node build/bench/main.js [--only echo,latency,handshakes,rss,client] [--quick]
+//     [--rounds N] [--rss-connections N] [--cpu-prof]   (profiles land in bench/results/profiles)
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { formatRate, formatSize, median, printTable } from './harness.js';
+import { ECHO_HEADER, echoRows, echoSteps, measureEcho } from './echo.js';
+import type { EchoCell, EchoOptions } from './echo.js';
+import { measureLatency } from './latency.js';
+import type { LatencyResult } from './latency.js';
+import { measureHandshakes } from './handshakes.js';
+import { RSS_VARIANTS, connectionsWithinLimit, fileLimit, measureRss } from './rss.js';
+import type { RssResult } from './rss.js';
+import { messagesPerRound, measure as measureClients } from './client-echo.js';
+import { wsClient, wsflowListenerClient, wsflowSocketClient } from './client-echo.js';
+import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './processes.js';
+import type { ServerProcess } from './processes.js';
+import { Progress, renderSvg } from './report.js';
+import type { BarGroup } from './report.js';
+import type { ServerKind } from './server-kinds.js';
+
+const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+const quick = process.argv.includes('--quick');
+const only = new Set((option('only') ?? WORKLOADS.join(',')).split(',') as Workload[]);
+for (const name of only) {
+  if (!WORKLOADS.includes(name)) throw new Error(`--only: unknown workload ${name}`);
+}
+const rounds = Number(option('rounds') ?? (quick ? 1 : 3));
+const wantedRssConnections = Number(option('rss-connections') ?? (quick ? 2000 : 10_000));
+const cpuProfileDir = process.argv.includes('--cpu-prof')
+  ? fileURLToPath(new URL('../../bench/results/profiles/', import.meta.url))
+  : undefined;
+const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+
+const settings = {
+  quick,
+  rounds,
+  echo: {
+    sizes: [32, 1024, 64 * 1024, 1024 * 1024],
+    connectionCounts: [1, 50],
+    kinds: ['wsflow', 'wsflow-stream', 'ws', 'tcp'] as ServerKind[],
+    inflight: 64,
+    maxInflightBytes: 16 * 1024 * 1024,
+    warmupMs: quick ? 200 : 300,
+    measureMs: quick ? 400 : 1000,
+    rounds,
+    cpuProfileDir,
+  } satisfies EchoOptions,
+  latency: { roundTrips: quick ? 5000 : 20_000, warmup: 2000, size: 32 },
+  handshakes: { durationMs: quick ? 1000 : 3000, concurrency: [1, 8] },
+  rss: { connections: connectionsWithinLimit(wantedRssConnections), fileLimit: fileLimit() },
+  client: { sizes: [32, 64 * 1024], budgetMs: quick ? 400 : 1500 },
+};
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+interface LatencyRow {
+  server: string;
+  rounds: LatencyResult[];
+  p50: number;
+  p99: number;
+  p999: number;
+}
+
+/** Starts servers of the given kinds, runs `body`, and stops them whatever happens. */
+async function withServers<T>(
+  kinds: readonly ServerKind[],
+  body: (servers: ServerProcess[]) => Promise<T>,
+): Promise<T> {
+  const servers: ServerProcess[] = [];
+  try {
+    for (const kind of kinds) servers.push(await startServer(kind, { cpuProfileDir }));
+    return await body(servers);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+async function runLatency(progress: Progress): Promise<LatencyRow[]> {
+  return withServers(['wsflow', 'ws'], async (servers) => {
+    const results = servers.map((): LatencyResult[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, server] of servers.entries()) {
+        progress.step(`latency ${server.kind} r${round + 1}`);
+        const { roundTrips, warmup, size } = settings.latency;
+        results[i].push(await measureLatency(server.port, roundTrips, warmup, size));
+      }
+    }
+    return servers.map((server, i) => ({
+      server: server.kind,
+      rounds: results[i],
+      p50: median(results[i].map((r) => r.p50)),
+      p99: median(results[i].map((r) => r.p99)),
+      p999: median(results[i].map((r) => r.p999)),
+    }));
+  });
+}
+
+async function runHandshakes(progress: Progress) {
+  return withServers(['wsflow', 'ws'], async (servers) => {
+    const rows = [];
+    for (const concurrency of settings.handshakes.concurrency) {
+      const samples = servers.map((): number[] => []);
+      const loadCpu = servers.map((): number[] => []);
+      const failures = servers.map(() => 0);
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, server] of servers.entries()) {
+          progress.step(`handshakes ${server.kind} ×${concurrency} r${round + 1}`);
+          const { durationMs } = settings.handshakes;
+          const result = await measureHandshakes(server.port, durationMs, concurrency);
+          samples[i].push(result.rate);
+          loadCpu[i].push(result.loadCpu);
+          failures[i] += result.failed;
+        }
+      }
+      for (const [i, server] of servers.entries()) {
+        rows.push({
+          server: server.kind,
+          concurrency,
+          rate: median(samples[i]),
+          samples: samples[i],
+          loadCpu: median(loadCpu[i]),
+          failed: failures[i],
+        });
+      }
+    }
+    return rows;
+  });
+}
+
+async function runRss(progress: Progress): Promise<RssResult[]> {
+  const results: RssResult[] = [];
+  for (const variant of RSS_VARIANTS) {
+    progress.step(`rss ${variant.name}`);
+    const connections = settings.rss.connections;
+    results.push(
+      await measureRss(variant, connections, (opened) =>
+        progress.show(`rss ${variant.name}: ${opened}/${connections} open`),
+      ),
+    );
+  }
+  return results;
+}
+
+async function runClients(progress: Progress) {
+  return withServers(['wsflow'], async ([server]) => {
+    const url = `ws://127.0.0.1:${server.port}/`;
+    const clients = [
+      await wsClient(url),
+      await wsflowListenerClient(url),
+      await wsflowSocketClient(url),
+    ];
+    try {
+      const rows: { size: number; client: string; rate: number }[] = [];
+      for (const size of settings.client.sizes) {
+        progress.step(`client ${formatSize(size)}`);
+        const total = messagesPerRound(size);
+        const payload = Buffer.alloc(size, 0x61);
+        const times = await measureClients(clients, payload, total, settings.client.budgetMs);
+        for (const [i, client] of clients.entries()) {
+          rows.push({ size, client: client.name, rate: total / (median(times[i]) / 1000) });
+        }
+      }
+      return rows;
+    } finally {
+      for (const client of clients) await client.close();
+    }
+  });
+}
+
+interface Target {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+function main(): Promise<void> {
+  return run().finally(killAllChildren);
+}
+
+async function run(): Promise<void> {
+  pinLoadProcess();
+  const steps =
+    (only.has('echo') ? echoSteps(settings.echo) : 0) +
+    (only.has('latency') ? rounds * 2 : 0) +
+    (only.has('handshakes') ? rounds * 2 * settings.handshakes.concurrency.length : 0) +
+    (only.has('rss') ? RSS_VARIANTS.length : 0) +
+    (only.has('client') ? settings.client.sizes.length : 0);
+  const progress = new Progress(steps);
+  const startedAt = Date.now();
+  const echo: EchoCell[] | undefined = only.has('echo')
+    ? await measureEcho({ ...settings.echo, onStep: (label) => progress.step(label) })
+    : undefined;
+  const latency = only.has('latency') ? await runLatency(progress) : undefined;
+  const handshakes = only.has('handshakes') ? await runHandshakes(progress) : undefined;
+  const rss = only.has('rss') ? await runRss(progress) : undefined;
+  const client = only.has('client') ? await runClients(progress) : undefined;
+  progress.end();
+
+  const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })
+    .version;
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    os: `${platform()} ${release()} ${arch()}`,
+    memoryBytes: totalmem(),
+    node: process.version,
+    ws: wsVersion,
+    pinned: hasTaskset ? 'servers on core 1, load on core 0' : 'unpinned (no taskset)',
+  };
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(0);
+  console.log(
+    `${machine.cpu} x${machine.cores}, ${machine.os}, node ${machine.node}, ws ${machine.ws}; ` +
+      `${machine.pinned}; median of ${rounds} round(s)${quick ? ' (quick)' : ''}; ${seconds}s\n`,
+  );
+
+  const targets: Target[] = [];
+  const groups: BarGroup[] = [];
+
+  if (echo) {
+    console.log(
+      `Echo throughput (binary echo; up to ${settings.echo.inflight} messages in flight per ` +
+        `connection, at most ${formatSize(settings.echo.maxInflightBytes)} in flight)`,
+    );
+    printTable(ECHO_HEADER, echoRows(echo, settings.echo.kinds));
+    console.log();
+    for (const cell of echo) {
+      const ws = cell.rates.ws!;
+      const label = `${formatSize(cell.size)} ×${cell.connections}`;
+      const target = cell.connections === 50 ? (cell.size <= 1024 ? 5 : 1) : undefined;
+      groups.push({
+        section: 'echo throughput',
+        note: 'msg/s ÷ ws',
+        label,
+        target,
+        bars: [
+          { series: 'wsflow', value: cell.rates.wsflow! / ws },
+          { series: 'wsflow-stream', value: cell.rates['wsflow-stream']! / ws },
+          { series: 'tcp ceiling', value: cell.rates.tcp! / ws },
+        ],
+      });
+      if (target !== undefined) {
+        const value = cell.rates.wsflow! / ws;
+        targets.push({
+          target: `echo ${formatSize(cell.size)}, 50 connections: ≥ ${target}x ws`,
+          measured: `${value.toFixed(2)}x`,
+          met: value >= target,
+        });
+      }
+    }
+  }
+
+  if (latency) {
+    console.log(
+      `Ping-pong latency (${formatSize(settings.latency.size)}, one message in flight, ` +
+        `${settings.latency.roundTrips} round trips per round; µs)`,
+    );
+    const ws = latency.find((r) => r.server === 'ws')!;
+    printTable(
+      ['server', 'p50', 'p99', 'p99.9', 'p50 vs ws', 'p99 vs ws', 'p99.9 vs ws'],
+      latency.map((r) => [
+        r.server,
+        r.p50.toFixed(1),
+        r.p99.toFixed(1),
+        r.p999.toFixed(1),
+        ratio(r.p50, ws.p50),
+        ratio(r.p99, ws.p99),
+        ratio(r.p999, ws.p999),
+      ]),
+    );
+    console.log();
+    const wsflow = latency.find((r) => r.server === 'wsflow')!;
+    for (const [label, key] of [
+      ['p50', 'p50'],
+      ['p99', 'p99'],
+      ['p99.9', 'p999'],
+    ] as const) {
+      groups.push({
+        section: 'latency',
+        note: 'ws ÷ wsflow',
+        label,
+        target: key === 'p99' ? 1 / 0.9 : undefined,
+        bars: [{ series: 'wsflow', value: ws[key] / wsflow[key] }],
+      });
+    }
+    targets.push({
+      target: 'p99 latency ≤ 0.9x ws',
+      measured: ratio(wsflow.p99, ws.p99),
+      met: wsflow.p99 <= 0.9 * ws.p99,
+    });
+  }
+
+  if (handshakes) {
+    console.log(
+      `Handshakes per second (1 loop, then 8 concurrent loops, of connect, upgrade, 101, close; ` +
+        `${settings.handshakes.durationMs / 1000}s per round)`,
+    );
+    const wsAt = (concurrency: number) =>
+      handshakes.find((r) => r.server === 'ws' && r.concurrency === concurrency)!.rate;
+    printTable(
+      ['server', 'loops', 'handshakes/s', 'failed', 'vs ws', 'load cpu'],
+      handshakes.map((r) => [
+        r.server,
+        String(r.concurrency),
+        formatRate(r.rate),
+        String(r.failed),
+        ratio(r.rate, wsAt(r.concurrency)),
+        `${(r.loadCpu * 100).toFixed(0)}%`,
+      ]),
+    );
+    console.log();
+    for (const concurrency of settings.handshakes.concurrency) {
+      const wsflow = handshakes.find(
+        (r) => r.server === 'wsflow' && r.concurrency === concurrency,
+      )!;
+      const ws = wsAt(concurrency);
+      groups.push({
+        section: 'handshakes',
+        note: '÷ ws',
+        label: `${concurrency} loop${concurrency === 1 ? '' : 's'}`,
+        target: concurrency > 1 ? 1.5 : undefined,
+        bars: [{ series: 'wsflow', value: wsflow.rate / ws }],
+      });
+      if (concurrency > 1) {
+        targets.push({
+          target: `handshakes/s, ${concurrency} concurrent: ≥ 1.5x ws`,
+          measured: ratio(wsflow.rate, ws),
+          met: wsflow.rate >= 1.5 * ws,
+        });
+      }
+    }
+  }
+
+  if (rss) {
+    const requested = wantedRssConnections;
+    const used = settings.rss.connections;
+    if (used < requested) {
+      console.log(
+        `note: open-file limit ${settings.rss.fileLimit} (ulimit -n): ${used} idle connections ` +
+          `instead of ${requested}`,
+      );
+    }
+    console.log(`Memory per idle connection (${used} connections; server RSS after forced GC)`);
+    const byName = new Map(rss.map((r) => [r.variant, r]));
+    const tcp = byName.get('tcp')!.rssPerConnection;
+    const wsOf = (name: string) => byName.get(name.replace('wsflow', 'ws'));
+    printTable(
+      ['server', 'deflate', 'RSS/conn', 'heap+ext/conn', 'vs ws', 'vs tcp'],
+      rss.map((r) => [
+        r.variant,
+        r.negotiated === undefined ? '-' : r.negotiated ? 'yes' : 'NOT negotiated',
+        `${(r.rssPerConnection / 1024).toFixed(2)} KiB`,
+        `${(r.heapPerConnection / 1024).toFixed(2)} KiB`,
+        r.variant.startsWith('wsflow')
+          ? ratio(r.rssPerConnection, wsOf(r.variant)!.rssPerConnection)
+          : '-',
+        ratio(r.rssPerConnection, tcp),
+      ]),
+    );
+    console.log();
+    for (const name of ['wsflow', 'wsflow deflate', 'wsflow deflate+msg']) {
+      const wsflow = byName.get(name)!.rssPerConnection;
+      const ws = wsOf(name)!.rssPerConnection;
+      const bars = [{ series: 'wsflow', value: ws / wsflow }];
+      if (name === 'wsflow') bars.push({ series: 'tcp ceiling', value: ws / tcp });
+      groups.push({
+        section: 'idle RSS',
+        note: 'ws ÷ wsflow',
+        label: name.replace('wsflow', '').trim() || 'plain',
+        target: name === 'wsflow' ? ws / tcp : name === 'wsflow deflate+msg' ? 2 : undefined,
+        bars,
+      });
+    }
+    const plain = byName.get('wsflow')!.rssPerConnection;
+    targets.push({
+      target: 'RSS per idle connection ≤ plain TCP server',
+      measured: `${(plain / 1024).toFixed(2)} KiB vs ${(tcp / 1024).toFixed(2)} KiB`,
+      met: plain <= tcp,
+    });
+    for (const name of ['wsflow deflate', 'wsflow deflate+msg']) {
+      const wsflow = byName.get(name)!.rssPerConnection;
+      const ws = wsOf(name)!.rssPerConnection;
+      targets.push({
+        target: `RSS, ${name.replace('wsflow ', '')}: ≤ 0.5x ws with compression`,
+        measured: ratio(wsflow, ws),
+        met: wsflow <= 0.5 * ws,
+      });
+    }
+  }
+
+  if (client) {
+    console.log(
+      `Client echo throughput against a wsflow server in a child process (window 32; ` +
+        `${settings.client.budgetMs} ms per client per size)`,
+    );
+    const wsRate = (size: number) => client.find((r) => r.size === size && r.client === 'ws')!.rate;
+    printTable(
+      ['size', 'client', 'msg/s', 'MB/s', 'vs ws'],
+      client.map((r) => [
+        formatSize(r.size),
+        r.client,
+        formatRate(r.rate),
+        ((r.rate * r.size) / 1e6).toFixed(1),
+        ratio(r.rate, wsRate(r.size)),
+      ]),
+    );
+    console.log();
+    for (const size of settings.client.sizes) {
+      const of = (name: string) => client.find((r) => r.size === size && r.client === name)!.rate;
+      groups.push({
+        section: 'client',
+        note: '÷ ws client',
+        label: formatSize(size),
+        target: size <= 1024 ? 3 : undefined,
+        bars: [
+          { series: 'wsflow', value: of('wsflow listener') / wsRate(size) },
+          { series: 'wsflow socket', value: of('wsflow socket') / wsRate(size) },
+        ],
+      });
+      if (size <= 1024) {
+        const best = Math.max(of('wsflow listener'), of('wsflow socket'));
+        targets.push({
+          target: `client ${formatSize(size)}: ≥ 3x ws client`,
+          measured: ratio(best, wsRate(size)),
+          met: best >= 3 * wsRate(size),
+        });
+      }
+    }
+  }
+
+  if (targets.length > 0) {
+    console.log('Targets');
+    printTable(
+      ['target', 'measured', 'met'],
+      targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+    );
+  }
+
+  mkdirSync(resultsDir, { recursive: true });
+  const { cpuProfileDir: _, ...echoSettings } = settings.echo;
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { ...settings, echo: echoSettings },
+    echo,
+    latency,
+    handshakes,
+    rss,
+    client,
+    targets,
+  };
+  writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
+  const svg = renderSvg(
+    'wsflow vs ws: advantage per workload (higher favours wsflow; 1x = ws)',
+    `${machine.cpu} x${machine.cores}, node ${machine.node}, ws ${machine.ws}, ` +
+      `${new Date().toISOString().slice(0, 16)}Z; median of ${rounds}; log scale`,
+    groups,
+  );
+  writeFileSync(`${resultsDir}latest.svg`, svg);
+  console.log(`\nwrote ${resultsDir}latest.json and latest.svg`);
+}
+
+await main();
