@@ -177,13 +177,20 @@ export class WebSocketUpgrade {
       throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
     }
     const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
-    const response = buildAcceptResponse({
-      key: this.#key,
-      subprotocol,
-      offeredProtocols: this.requestedProtocols,
-      extensions: deflate === undefined ? [] : [deflate.response],
-      headers,
-    });
+    let response: string;
+    try {
+      response = buildAcceptResponse({
+        key: this.#key,
+        subprotocol,
+        offeredProtocols: this.requestedProtocols,
+        extensions: deflate === undefined ? [] : [deflate.response],
+        headers,
+      });
+    } catch (error) {
+      // The upgrade is already claimed: answer it, so the client is not left waiting.
+      rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
+      throw error;
+    }
     return this.#start(response, flow, deflate?.agreement);
   }
 

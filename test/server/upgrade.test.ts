@@ -98,6 +98,24 @@ describe('WebSocketUpgrade', () => {
     assert.equal(thrown.status, 500);
   });
 
+  it('an invalid extra header answers 500 instead of leaving the client waiting', async () => {
+    let thrown: unknown;
+    await withServer(
+      (upgrade) => {
+        try {
+          upgrade.handleMessages(echo(), { headers: { 'X-Bad': 'a\r\nInjected: yes' } });
+        } catch (error) {
+          thrown = error;
+        }
+      },
+      async (url) => {
+        const refused = await expectRefused(url, []);
+        assert.equal(refused.status, 500);
+      },
+    );
+    assert.ok(thrown instanceof TypeError);
+  });
+
   it('reject(403) reaches the client as an unexpected response with status and body', async () => {
     await withServer(
       (upgrade) => {
