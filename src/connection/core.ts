@@ -188,7 +188,7 @@ export class ConnectionCore implements ProtocolHandler {
     const ok = outcome.wasClean && isOkCloseCode(outcome.code);
     const options = this.#failure === undefined ? undefined : { cause: this.#failure };
     const error = new ConnectionClosed(outcome, undefined, options);
-    this.assembler.abort(truncated(outcome, this.#failure));
+    this.assembler.abort(() => truncated(outcome, this.#failure));
     // Messages that arrived whole but are still inflating are delivered before the end.
     const end = (): void => this.incoming.end(ok ? undefined : error);
     if (this.#inflation === undefined) end();
@@ -221,7 +221,7 @@ export class ConnectionCore implements ProtocolHandler {
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
     this.#inflation?.abortOpen();
-    this.assembler.abort(truncated({ code, reason, wasClean: false }));
+    this.assembler.abort(() => truncated({ code, reason, wasClean: false }));
   }
 
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
@@ -229,7 +229,7 @@ export class ConnectionCore implements ProtocolHandler {
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
-    this.assembler.abort(truncated({ code: error.closeCode, reason: '' }, error));
+    this.assembler.abort(() => truncated({ code: error.closeCode, reason: '' }, error));
   }
 
   // Listeners run inside the parse, so the payload view is still valid; their errors are caught

@@ -122,13 +122,14 @@ export class MessageAssembler {
   }
 
   /**
-   * The connection ended: a Streamed body still open errors with `error` ("truncated message");
-   * a message not yet delivered is dropped.
+   * The connection ended: a Streamed body still open errors with `makeError()` ("truncated
+   * message"); a message not yet delivered is dropped. The error is made only when a body needs
+   * it: most connections end between messages, and an error captures a stack.
    */
-  abort(error: unknown): void {
+  abort(makeError: () => unknown): void {
     const body = this.#body;
     this.#reset();
-    body?.fail(error);
+    body?.fail(makeError());
   }
 
   /** Called by a body whose queue filled up. */

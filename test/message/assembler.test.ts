@@ -206,7 +206,7 @@ describe('MessageAssembler', () => {
     assembler.onMessageData(utf8('Hello world'), false);
     assembler.endBatch();
     const failure = new Error('truncated message');
-    assembler.abort(failure);
+    assembler.abort(() => failure);
     assert.deepEqual(calls, ['pause', 'resume']);
     assert.ok(delivered[0].isText);
     await assert.rejects(delivered[0].toStrict(1000), failure);
@@ -218,7 +218,7 @@ describe('MessageAssembler', () => {
     const { assembler, delivered } = setup();
     assembler.onMessageStart('text', false);
     assembler.onMessageData(utf8('part'), false);
-    assembler.abort(new Error('gone'));
+    assembler.abort(() => new Error('gone'));
     assembler.endBatch();
     assert.equal(delivered.length, 0);
   });
