@@ -19,7 +19,7 @@ import {
 import type { Message } from '../../src/index.js';
 import { startPeer } from './peers.js';
 import type { Peer, PeerName } from './peers.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 after(() => tls.dispose());

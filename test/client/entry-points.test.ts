@@ -22,7 +22,7 @@ import type { Message, WebSocketRequest } from '../../src/index.js';
 import { AUTHORIZATION, PEERS, startPeer } from './peers.js';
 import type { Peer } from './peers.js';
 import { describeMessage, recordingSink } from './support.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 after(() => tls.dispose());

@@ -25,7 +25,7 @@ import {
 } from '../../src/index.js';
 import { computeAccept } from '../../src/protocol/client-handshake.js';
 import { readAllMessages } from './support.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 const closers: (() => void)[] = [];

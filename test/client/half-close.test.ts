@@ -15,7 +15,7 @@ import {
 import type { Message } from '../../src/index.js';
 import { PEERS, startPeer } from './peers.js';
 import type { Peer } from './peers.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 after(() => tls.dispose());

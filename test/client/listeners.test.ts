@@ -17,7 +17,7 @@ import { computeAccept } from '../../src/protocol/client-handshake.js';
 import type { CloseOutcome, Connection, WebSocketListener } from '../../src/index.js';
 import { startPeer } from './peers.js';
 import type { Peer } from './peers.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 after(() => tls.dispose());

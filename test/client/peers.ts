@@ -29,7 +29,7 @@ import {
   maybe,
 } from '../../src/index.js';
 import type { Message, MessageFlow, MessageLike, WebSocketUpgrade } from '../../src/index.js';
-import type { TlsMaterial } from './tls.js';
+import type { TlsMaterial } from '../helpers/tls.js';
 
 /** The three server implementations. */
 export type PeerName = 'wsflow' | 'ws' | 'python';

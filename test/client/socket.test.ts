@@ -21,7 +21,7 @@ import { acceptOn } from './fake-server.js';
 import { PEERS, startPeer } from './peers.js';
 import type { Peer } from './peers.js';
 import { until } from './support.js';
-import { makeCertificate } from './tls.js';
+import { makeCertificate } from '../helpers/tls.js';
 
 const tls = makeCertificate();
 after(() => tls.dispose());

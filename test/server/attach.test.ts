@@ -1,21 +1,19 @@
 // attachWebSocket: WebSocket beside plain HTTP on an existing http.Server, paths, and shutdown.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { InvalidStateError, attachWebSocket, echo, map } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
+import { makeCertificate } from '../helpers/tls.js';
 import { RawClient, expectRefused, openClient, rawExchange, upgradeRequest } from './support.js';
 
 const certificate = makeCertificate();
+after(() => certificate.dispose());
 
 /** A listening http.Server that answers plain requests with 'plain', and its port. */
 async function plainServer(): Promise<{ server: Server; port: number }> {
@@ -134,65 +132,24 @@ describe('attachWebSocket', () => {
     }
   });
 
-  it(
-    'serves wss:// on an https.Server',
-    { skip: certificate === undefined && 'no openssl' },
-    async () => {
-      const { key, cert } = certificate as { key: string; cert: string };
-      const server = createHttpsServer({ key, cert }, (_request, response) =>
-        response.end('plain'),
-      );
-      const attachment = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()));
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const { port } = server.address() as AddressInfo;
-      try {
-        const client = await openClient(`wss://127.0.0.1:${port}/`, [], {
-          rejectUnauthorized: false,
-        });
-        client.ws.send('over TLS');
-        assert.equal((await client.next()).data.toString(), 'over TLS');
-        await attachment.close();
-        assert.equal((await client.closed).code, 1001);
-      } finally {
-        server.close();
-        server.closeAllConnections();
-      }
-    },
-  );
+  it('serves wss:// on an https.Server', async () => {
+    const { key, cert } = certificate;
+    const server = createHttpsServer({ key, cert }, (_request, response) => response.end('plain'));
+    const attachment = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const client = await openClient(`wss://127.0.0.1:${port}/`, [], {
+        rejectUnauthorized: false,
+      });
+      client.ws.send('over TLS');
+      assert.equal((await client.next()).data.toString(), 'over TLS');
+      await attachment.close();
+      assert.equal((await client.closed).code, 1001);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
 });
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with openssl; undefined without it. */
-function makeCertificate(): { key: string; cert: string } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'wsflow-tls-'));
-  try {
-    const keyFile = join(dir, 'key.pem');
-    const certFile = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}

@@ -1,4 +1,4 @@
-// Test support for the client layer: a throwaway self-signed certificate for 127.0.0.1, made with
+// Test support: a throwaway self-signed certificate for 127.0.0.1, made with
 // openssl into a temporary directory, and removed by `dispose()`.
 
 import { execFileSync } from 'node:child_process';
