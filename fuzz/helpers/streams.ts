@@ -8,6 +8,7 @@ import { constants, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Opcode } from '../../src/protocol/index.js';
 import { serializeFrame } from '../../src/protocol/index.js';
+import { seededBytes } from '../../test/helpers/seeded-bytes.js';
 
 /** One frame of a sequence, and where its header sits in the serialized stream. */
 interface Placed {
@@ -47,19 +48,6 @@ function compress(payload: Uint8Array): Uint8Array {
   return deflated.subarray(0, deflated.length - 4);
 }
 
-/** Deterministic filler, so large payloads cost no generation time. */
-function filled(size: number, seed: number, ascii: boolean): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = ascii ? 0x20 + ((x >>> 0) % 0x5f) : x;
-  }
-  return out;
-}
-
 const smallSize = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 140 }) },
   { weight: 2, arbitrary: fc.constantFrom(0, 1, 125, 126, 127) },
@@ -68,9 +56,12 @@ const smallSize = fc.oneof(
 
 const textPayload = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }).map((s) => Buffer.from(s)) },
-  { weight: 1, arbitrary: fc.tuple(smallSize, fc.integer()).map(([n, s]) => filled(n, s, true)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(smallSize, fc.integer()).map(([n, s]) => seededBytes(n, s, true)),
+  },
 );
-const binaryPayload = fc.tuple(smallSize, fc.integer()).map(([n, s]) => filled(n, s, false));
+const binaryPayload = fc.tuple(smallSize, fc.integer()).map(([n, s]) => seededBytes(n, s, false));
 
 const controlFrame: fc.Arbitrary<FrameSpec> = fc.record({
   opcode: fc.constantFrom(Opcode.Ping, Opcode.Pong),

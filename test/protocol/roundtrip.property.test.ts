@@ -11,6 +11,7 @@ import type { Side } from '../../src/protocol/events.js';
 import type { RecordedEvent } from '../helpers/recording-handler.js';
 import { recordingProtocol } from '../helpers/peer-frames.js';
 import { chunkings, splitAt } from '../helpers/split-feed.js';
+import { seededBytes } from '../helpers/seeded-bytes.js';
 
 interface Control {
   opcode: typeof Opcode.Ping | typeof Opcode.Pong;
@@ -24,28 +25,17 @@ interface Message {
 }
 type Item = { message: Message } | { control: Control };
 
-/** Deterministic filler, so large payloads cost no generator time. */
-function filled(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
-
 const size = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 200 }) },
   { weight: 2, arbitrary: fc.constantFrom(0, 1, 125, 126, 127) },
   { weight: 1, arbitrary: fc.constantFrom(65535, 65536, 70000) },
 );
-const bytes = fc.tuple(size, fc.integer()).map(([n, seed]) => filled(n, seed));
+const bytes = fc.tuple(size, fc.integer()).map(([n, seed]) => seededBytes(n, seed));
 const control = fc.record({
   opcode: fc.constantFrom(Opcode.Ping, Opcode.Pong),
-  payload: fc.tuple(fc.integer({ min: 0, max: 125 }), fc.integer()).map(([n, s]) => filled(n, s)),
+  payload: fc
+    .tuple(fc.integer({ min: 0, max: 125 }), fc.integer())
+    .map(([n, s]) => seededBytes(n, s)),
 });
 
 /** Cuts `payload` into pieces at random points (text may be cut inside a code point). */
