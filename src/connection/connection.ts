@@ -34,9 +34,10 @@ const RESOLVED = Promise.resolve();
 export class Connection {
   readonly #core: ConnectionCore;
   #outgoing: WritableStream<MessageLike> | undefined;
-  #outgoingController: WritableStreamDefaultController | undefined;
   #running = false;
   #handlerError: unknown;
+  /** `#fail` bound once, for the engine and the map runner alike. */
+  readonly #failWith = (error: unknown): void => this.#fail(error);
 
   /**
    * @param transport - the byte stream: a net.Socket, a tls.TLSSocket, an HTTP/2 stream, a pair.
@@ -44,10 +45,7 @@ export class Connection {
    */
   constructor(transport: Duplex, options: ConnectionOptions) {
     this.#core = new ConnectionCore(transport, options);
-    this.#core.onApplicationError = (error) => this.#fail(error);
-    void this.#core.closed.then((outcome) =>
-      this.#outgoingController?.error(new ConnectionClosed(outcome)),
-    );
+    this.#core.onApplicationError = this.#failWith;
   }
 
   /** Which end of the connection this is. */
@@ -83,7 +81,7 @@ export class Connection {
   get outgoing(): WritableStream<MessageLike> {
     return (this.#outgoing ??= new WritableStream<MessageLike>({
       start: (controller) => {
-        this.#outgoingController = controller;
+        void this.#core.closed.then((outcome) => controller.error(new ConnectionClosed(outcome)));
       },
       write: (value) => this.#write(value),
       close: () => this.#core.close(CloseCode.Normal, ''),
@@ -111,14 +109,36 @@ export class Connection {
    * });
    * ```
    */
-  async run(flow: MessageFlow): Promise<CloseOutcome> {
+  run(flow: MessageFlow): Promise<CloseOutcome> {
+    try {
+      this.start(flow);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#core.closed.then((outcome) => {
+      if (this.#handlerError !== undefined) throw this.#handlerError;
+      return outcome;
+    });
+  }
+
+  /**
+   * Starts a handler like {@link Connection.run} and returns at once, without a promise: for
+   * servers holding many connections. A failing flow closes the connection as with `run`; its
+   * error is not reported further (watch {@link Connection.closed} or {@link Connection.onClosed}).
+   *
+   * @param flow - the handler.
+   * @throws InvalidStateError when a handler was already started.
+   * @example
+   * ```ts
+   * connection.start(map((m) => m));
+   * connection.onClosed(({ code }) => console.log('closed', code));
+   * ```
+   */
+  start(flow: MessageFlow): void {
     if (this.#running) throw new InvalidStateError('run() was already called on this connection');
     this.#running = true;
-    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn, (e) => this.#fail(e)).start();
+    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn, this.#failWith).start();
     else this.#runStreams(flow);
-    const outcome = await this.#core.closed;
-    if (this.#handlerError !== undefined) throw this.#handlerError;
-    return outcome;
   }
 
   /**
@@ -195,6 +215,21 @@ export class Connection {
    */
   terminate(): void {
     this.#core.transport.destroy();
+  }
+
+  /**
+   * Listens to the end of the connection: called once with the outcome `closed` settles with, when
+   * the transport is gone. Like an event, it is not called when added after the end (`closed` is).
+   *
+   * @param listener - gets the outcome; an error it throws surfaces as an uncaught exception.
+   * @returns a function that removes the listener.
+   * @example
+   * ```ts
+   * connection.onClosed(({ code, reason }) => console.log(`closed ${code} ${reason}`));
+   * ```
+   */
+  onClosed(listener: (outcome: CloseOutcome) => void): () => void {
+    return addListener((this.#core.closeListeners ??= []), listener);
   }
 
   /**

@@ -7,16 +7,19 @@ import { ConnectionClosed } from '../errors.js';
 import type { ProtocolError } from '../errors.js';
 import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
+import type { AssemblerOwner } from '../message/assembler.js';
 import type { Message } from '../message/message.js';
 import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
 import { Protocol, ProtocolState } from '../protocol/protocol.js';
 import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { IncomingQueue } from './incoming.js';
-import { startDeflate } from './compression.js';
+import type { IncomingOwner } from './incoming.js';
+import { ConnectionCompression } from './compression.js';
 import { createLiveness } from './liveness.js';
 import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
+import type { OutgoingOwner } from './outgoing.js';
 import type { ConnectionOptions } from './options.js';
 
 /** Why reading is paused; reading resumes when no reason is left. */
@@ -36,24 +39,32 @@ type BoundTransport = Duplex & { [kCore]?: ConnectionCore };
  * Binds one Protocol to one transport. Received messages are collected during each
  * `receiveData` and delivered after it returns, so application code never runs inside the parser.
  */
-export class ConnectionCore implements ProtocolHandler {
+export class ConnectionCore
+  implements ProtocolHandler, AssemblerOwner, IncomingOwner, OutgoingOwner
+{
   readonly transport: Duplex;
   readonly protocol: Protocol;
   readonly assembler: MessageAssembler;
   readonly incoming: IncomingQueue;
   readonly writer: OutgoingWriter;
-  readonly closed: Promise<CloseOutcome>;
   /** Called with errors of application code (listeners, handlers, streamed sources). */
-  onApplicationError: (error: unknown) => void = () => undefined;
+  onApplicationError: (error: unknown) => void = ignoreError;
   pingListeners: Listener[] | undefined;
   pongListeners: Listener[] | undefined;
-  #resolveClosed!: (outcome: CloseOutcome) => void;
+  /** Called once with the outcome when the transport is gone (no promise per connection). */
+  closeListeners: ((outcome: CloseOutcome) => void)[] | undefined;
+  #closed: Promise<CloseOutcome> | undefined;
+  #resolveClosed: ((outcome: CloseOutcome) => void) | undefined;
+  #outcome: CloseOutcome | undefined;
   readonly #clock: Clock;
   readonly #closeTimeoutMs: number;
-  readonly #batch: Message[] = [];
+  /** Messages completed during the current input batch (made on the first one). */
+  #batch: Message[] | undefined;
   readonly #liveness: Liveness | undefined;
-  /** permessage-deflate's stage in front of the assembler, when negotiated. */
-  readonly #inflation: InflateStage | undefined;
+  /** permessage-deflate, when negotiated. */
+  readonly #compression: ConnectionCompression | undefined;
+  /** Its stage in front of the assembler, from the first compressed message on. */
+  #inflation: InflateStage | undefined;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
   #transportEnded = false;
@@ -74,25 +85,30 @@ export class ConnectionCore implements ProtocolHandler {
       rsv1Allowed: options.rsv1Allowed || options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
     });
-    const pause = (reason: number) => (paused: boolean) => this.setPaused(reason, paused);
-    this.assembler = new MessageAssembler(
-      {
-        deliver: (message) => this.#batch.push(message),
-        pauseReading: () => this.setPaused(PauseReason.Assembler, true),
-        resumeReading: () => this.setPaused(PauseReason.Assembler, false),
-      },
-      { aggregateMessageBytes: options.aggregateMessageBytes },
-    );
-    this.incoming = new IncomingQueue(pause(PauseReason.Incoming), options.incomingHighWaterMark);
-    this.writer = new OutgoingWriter(this.protocol, transport, (error) =>
-      this.onApplicationError(error),
-    );
-    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    this.#inflation = startDeflate(this, options);
+    this.assembler = new MessageAssembler(this, {
+      aggregateMessageBytes: options.aggregateMessageBytes,
+    });
+    this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
+    this.writer = new OutgoingWriter(this.protocol, transport, this);
+    if (options.deflate !== undefined) {
+      this.#compression = new ConnectionCompression(this, options.deflate, options);
+    }
     this.#liveness = createLiveness(this, options, this.#clock);
     (transport as BoundTransport)[kCore] = this;
     (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
     process.nextTick(startReading, this, options.head);
+  }
+
+  /** Settles with how the connection ended; made on first use, never rejects. */
+  get closed(): Promise<CloseOutcome> {
+    if (this.#closed === undefined) {
+      const outcome = this.#outcome;
+      this.#closed =
+        outcome === undefined
+          ? new Promise((resolve) => (this.#resolveClosed = resolve))
+          : Promise.resolve(outcome);
+    }
+    return this.#closed;
   }
 
   /** True once the transport closed and the outcome is known. */
@@ -121,8 +137,29 @@ export class ConnectionCore implements ProtocolHandler {
   deliverBatch(): void {
     this.assembler.endBatch();
     const batch = this.#batch;
+    if (batch === undefined || batch.length === 0) return;
     for (let i = 0; i < batch.length; i++) this.incoming.push(batch[i]);
     batch.length = 0;
+  }
+
+  /** IncomingOwner: messages wait for the application, or not any more. */
+  setIncomingPaused(paused: boolean): void {
+    this.setPaused(PauseReason.Incoming, paused);
+  }
+
+  /** AssemblerOwner: a message is complete; it is handed on once the input batch ends. */
+  deliver(message: Message): void {
+    (this.#batch ??= []).push(message);
+  }
+
+  /** AssemblerOwner: a Streamed body's queue is full. */
+  pauseReading(): void {
+    this.setPaused(PauseReason.Assembler, true);
+  }
+
+  /** AssemblerOwner: every Streamed body has room again. */
+  resumeReading(): void {
+    this.setPaused(PauseReason.Assembler, false);
   }
 
   /**
@@ -193,12 +230,19 @@ export class ConnectionCore implements ProtocolHandler {
     const end = (): void => this.incoming.end(ok ? undefined : error);
     if (this.#inflation === undefined) end();
     else this.#inflation.finish(end);
+    this.#compression?.close();
     this.writer.close(error);
-    this.#resolveClosed(outcome);
+    this.#outcome = outcome;
+    this.#resolveClosed?.(outcome);
+    const listeners = this.closeListeners;
+    if (listeners !== undefined)
+      for (const listener of listeners.slice()) notifyClosed(listener, outcome);
   }
 
   /** ProtocolHandler: a message begins (to the assembler). */
   onMessageStart(kind: MessageKind, compressed: boolean, wholeBytes?: number): void {
+    // From the first compressed message on, every message goes through the stage, in order.
+    if (compressed) this.#inflation ??= this.#compression?.inflateStage();
     (this.#inflation ?? this.assembler).onMessageStart(kind, compressed, wholeBytes);
   }
 
@@ -247,6 +291,19 @@ export class ConnectionCore implements ProtocolHandler {
   #onCloseTimeout(): void {
     this.#closeTimer = undefined;
     if (!this.#finished) this.transport.destroy();
+  }
+}
+
+function ignoreError(): void {}
+
+/** Calls a close listener; its error surfaces as an uncaught exception, as from an event listener. */
+function notifyClosed(listener: (outcome: CloseOutcome) => void, outcome: CloseOutcome): void {
+  try {
+    listener(outcome);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }
 

@@ -4,6 +4,17 @@
 import { discardMessage } from '../flow/flow.js';
 import type { Message } from '../message/message.js';
 
+/** A synchronous consumer of received messages (an object, so it costs no closure). */
+export interface MessageListener {
+  onMessage(message: Message): void;
+}
+
+/** What the queue needs from its owner (the connection). */
+export interface IncomingOwner {
+  /** Pause (true) or resume (false) reading the transport. */
+  setIncomingPaused(paused: boolean): void;
+}
+
 /**
  * A bounded queue of received messages in front of one consumer: a listener called synchronously,
  * or a pull-based ReadableStream made on first use. While `highWaterMark` messages wait, it asks
@@ -11,10 +22,11 @@ import type { Message } from '../message/message.js';
  * (Streamed bodies cancelled, so their parts are skipped).
  */
 export class IncomingQueue {
-  readonly #setPaused: (paused: boolean) => void;
+  readonly #owner: IncomingOwner;
   readonly #highWaterMark: number;
-  readonly #queue: Message[] = [];
-  #listener: ((message: Message) => void) | undefined;
+  /** Messages waiting for the consumer (made on the first one). */
+  #queue: Message[] | undefined;
+  #listener: MessageListener | undefined;
   #stream: ReadableStream<Message> | undefined;
   #controller: ReadableStreamDefaultController<Message> | undefined;
   #waiting = false;
@@ -23,11 +35,11 @@ export class IncomingQueue {
   #end: { error: unknown } | undefined;
 
   /**
-   * @param setPaused - asks the owner to pause (true) or resume (false) reading.
+   * @param owner - pauses and resumes reading.
    * @param highWaterMark - how many messages may wait before reading pauses.
    */
-  constructor(setPaused: (paused: boolean) => void, highWaterMark = 16) {
-    this.#setPaused = setPaused;
+  constructor(owner: IncomingOwner, highWaterMark = 16) {
+    this.#owner = owner;
     this.#highWaterMark = highWaterMark;
   }
 
@@ -53,12 +65,13 @@ export class IncomingQueue {
   /**
    * Delivers every message to `listener` from now on, after those already waiting.
    *
-   * @param listener - called synchronously per message; must not throw.
+   * @param listener - its `onMessage` is called synchronously per message; must not throw.
    */
-  setListener(listener: (message: Message) => void): void {
+  setListener(listener: MessageListener): void {
     this.#listener = listener;
-    while (this.#queue.length > 0 && this.#listener === listener) {
-      listener(this.#queue.shift() as Message);
+    const queue = this.#queue;
+    while (queue !== undefined && queue.length > 0 && this.#listener === listener) {
+      listener.onMessage(queue.shift() as Message);
     }
     this.#updatePaused();
   }
@@ -68,13 +81,14 @@ export class IncomingQueue {
     if (this.#discarding || this.#end !== undefined) {
       discardMessage(message);
     } else if (this.#listener !== undefined) {
-      this.#listener(message);
+      this.#listener.onMessage(message);
     } else if (this.#waiting) {
       this.#waiting = false;
       (this.#controller as ReadableStreamDefaultController<Message>).enqueue(message);
     } else {
-      this.#queue.push(message);
-      if (this.#queue.length >= this.#highWaterMark) this.#updatePaused();
+      const queue = (this.#queue ??= []);
+      queue.push(message);
+      if (queue.length >= this.#highWaterMark) this.#updatePaused();
     }
   }
 
@@ -86,18 +100,18 @@ export class IncomingQueue {
   end(error?: unknown): void {
     if (this.#end !== undefined) return;
     this.#end = { error };
-    if (this.#waiting || this.#queue.length === 0) this.#finishStream();
+    if (this.#waiting || this.#waitingCount() === 0) this.#finishStream();
   }
 
   /** Stops delivering: waiting and later messages are dropped; reading resumes. */
   discard(): void {
     this.#discarding = true;
-    for (const message of this.#queue.splice(0)) discardMessage(message);
+    for (const message of this.#queue?.splice(0) ?? []) discardMessage(message);
     this.#updatePaused();
   }
 
   #pull(): void {
-    const next = this.#queue.shift();
+    const next = this.#queue?.shift();
     if (next !== undefined) {
       (this.#controller as ReadableStreamDefaultController<Message>).enqueue(next);
       this.#updatePaused();
@@ -123,13 +137,17 @@ export class IncomingQueue {
     else controller.error(end.error);
   }
 
+  #waitingCount(): number {
+    return this.#queue?.length ?? 0;
+  }
+
   #updatePaused(): void {
     const paused =
       !this.#discarding &&
       this.#listener === undefined &&
-      this.#queue.length >= this.#highWaterMark;
+      this.#waitingCount() >= this.#highWaterMark;
     if (paused === this.#paused) return;
     this.#paused = paused;
-    this.#setPaused(paused);
+    this.#owner.setIncomingPaused(paused);
   }
 }

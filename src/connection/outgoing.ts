@@ -14,6 +14,12 @@ const FLUSH_NOW_BYTES = 64 * 1024;
 /** A map flow stops reading once this many transport high-water marks of output are buffered. */
 const PAUSE_READING_HIGH_WATER_MARKS = 8;
 
+/** What the writer needs from its owner (the connection). */
+export interface OutgoingOwner {
+  /** A Streamed message failed half-sent: the owner must close the connection. */
+  onApplicationError(error: unknown): void;
+}
+
 interface Pending {
   readonly value: MessageLike;
   readonly resolve: () => void;
@@ -29,16 +35,17 @@ interface Pending {
 export class OutgoingWriter implements RenderTarget {
   readonly #protocol: Protocol;
   readonly #transport: Duplex;
-  readonly #onStreamFailed: (error: unknown) => void;
-  readonly #queue: Pending[] = [];
+  readonly #owner: OutgoingOwner;
+  /** Sends waiting their turn (made on the first one). */
+  #queue: Pending[] | undefined;
   #pumping = false;
   #flushScheduled = false;
   #drain: Promise<void> | undefined;
   #closedError: unknown;
   /** Transport writes made (one per flush), for tests and metrics. */
   writes = 0;
-  /** Called after a flush that left the transport over 8 times its high-water mark. */
-  onNeedDrain: (() => void) | undefined;
+  /** Told after a flush that left the transport over 8 times its high-water mark. */
+  drainWatcher: { onNeedDrain(): void } | undefined;
   /** Called after each transport write (keep-alive and the idle timeout watch sent traffic). */
   onWrite: (() => void) | undefined;
   /** permessage-deflate, once negotiated: renders the messages it wants compressed. */
@@ -47,17 +54,17 @@ export class OutgoingWriter implements RenderTarget {
   /**
    * @param protocol - renders frames.
    * @param transport - receives the bytes.
-   * @param onStreamFailed - a Streamed message failed half-sent: the owner must close.
+   * @param owner - told when a Streamed message failed half-sent (it must close then).
    */
-  constructor(protocol: Protocol, transport: Duplex, onStreamFailed: (error: unknown) => void) {
+  constructor(protocol: Protocol, transport: Duplex, owner: OutgoingOwner) {
     this.#protocol = protocol;
     this.#transport = transport;
-    this.#onStreamFailed = onStreamFailed;
+    this.#owner = owner;
   }
 
   /** True when nothing is queued or being rendered. */
   get idle(): boolean {
-    return !this.#pumping && this.#queue.length === 0;
+    return !this.#pumping && (this.#queue === undefined || this.#queue.length === 0);
   }
 
   /**
@@ -71,7 +78,7 @@ export class OutgoingWriter implements RenderTarget {
     if (this.#closedError !== undefined) throw this.#closedError;
     if (this.idle && !this.compressor?.wants(value) && renderStrict(this, value)) return undefined;
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ value, resolve, reject });
+      (this.#queue ??= []).push({ value, resolve, reject });
       if (!this.#pumping) void this.#pump();
     });
   }
@@ -133,11 +140,11 @@ export class OutgoingWriter implements RenderTarget {
     // after every large echo and leave the pipe empty until the buffer drains; a few times that
     // keeps bytes flowing both ways and still bounds what a peer that does not read can cost us.
     if (
-      this.onNeedDrain !== undefined &&
+      this.drainWatcher !== undefined &&
       transport.writableNeedDrain &&
       transport.writableLength >= PAUSE_READING_HIGH_WATER_MARKS * transport.writableHighWaterMark
     ) {
-      this.onNeedDrain();
+      this.drainWatcher.onNeedDrain();
     }
   }
 
@@ -155,7 +162,7 @@ export class OutgoingWriter implements RenderTarget {
    */
   close(error: unknown): void {
     this.#closedError ??= error;
-    for (const pending of this.#queue.splice(0)) pending.reject(error);
+    for (const pending of this.#queue?.splice(0) ?? []) pending.reject(error);
   }
 
   #sent(): void {
@@ -165,8 +172,9 @@ export class OutgoingWriter implements RenderTarget {
 
   async #pump(): Promise<void> {
     this.#pumping = true;
-    while (this.#queue.length > 0) {
-      const pending = this.#queue[0];
+    const queue = this.#queue as Pending[];
+    while (queue.length > 0) {
+      const pending = queue[0];
       try {
         await this.ready();
         if (this.#closedError !== undefined) throw this.#closedError;
@@ -177,7 +185,7 @@ export class OutgoingWriter implements RenderTarget {
       } catch (error) {
         pending.reject(error);
       }
-      if (this.#queue[0] === pending) this.#queue.shift();
+      if (queue[0] === pending) queue.shift();
     }
     this.#pumping = false;
   }
@@ -188,7 +196,7 @@ export class OutgoingWriter implements RenderTarget {
       if (compressor?.wants(value)) await compressor.render(this, value);
       else await renderStreamed(this, toMessage(value));
     } catch (error) {
-      if (this.#closedError === undefined) this.#onStreamFailed(error);
+      if (this.#closedError === undefined) this.#owner.onApplicationError(error);
       throw error;
     }
   }

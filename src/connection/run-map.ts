@@ -8,6 +8,7 @@ import type { Message, MessageLike } from '../message/message.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import { PauseReason } from './core.js';
 import type { ConnectionCore } from './core.js';
+import type { MessageListener } from './incoming.js';
 
 /** Messages that may wait for a busy (async) map function before reading pauses. */
 const QUEUE_HIGH_WATER_MARK = 16;
@@ -18,11 +19,12 @@ const QUEUE_HIGH_WATER_MARK = 16;
  * transport's high-water mark buffered, reading pauses until it drains, so a peer that does not
  * read cannot grow our memory.
  */
-export class MapRunner {
+export class MapRunner implements MessageListener {
   readonly #core: ConnectionCore;
   readonly #fn: MapFunction<Message, MessageLike>;
   readonly #fail: (error: unknown) => void;
-  readonly #queue: Message[] = [];
+  /** Messages waiting for a busy function (made on the first one). */
+  #queue: Message[] | undefined;
   #busy = false;
   #failed = false;
   #waitingForDrain = false;
@@ -44,17 +46,18 @@ export class MapRunner {
 
   /** Starts taking the connection's messages. */
   start(): void {
-    this.#core.writer.onNeedDrain = () => this.#pauseUntilDrained();
-    this.#core.incoming.setListener((message) => this.#onMessage(message));
+    this.#core.writer.drainWatcher = this;
+    this.#core.incoming.setListener(this);
   }
 
-  #onMessage(message: Message): void {
+  /** MessageListener: the next message, in order. */
+  onMessage(message: Message): void {
     if (this.#failed) {
       discardMessage(message);
     } else if (this.#busy) {
-      this.#queue.push(message);
-      if (this.#queue.length >= QUEUE_HIGH_WATER_MARK)
-        this.#core.setPaused(PauseReason.Handler, true);
+      const queue = (this.#queue ??= []);
+      queue.push(message);
+      if (queue.length >= QUEUE_HIGH_WATER_MARK) this.#core.setPaused(PauseReason.Handler, true);
     } else {
       this.#apply(message);
     }
@@ -109,14 +112,14 @@ export class MapRunner {
   }
 
   #drain(): void {
-    while (!this.#busy && !this.#failed && this.#queue.length > 0) {
-      this.#apply(this.#queue.shift() as Message);
-    }
-    if (this.#queue.length < QUEUE_HIGH_WATER_MARK)
-      this.#core.setPaused(PauseReason.Handler, false);
+    const queue = this.#queue;
+    if (queue === undefined) return;
+    while (!this.#busy && !this.#failed && queue.length > 0) this.#apply(queue.shift() as Message);
+    if (queue.length < QUEUE_HIGH_WATER_MARK) this.#core.setPaused(PauseReason.Handler, false);
   }
 
-  #pauseUntilDrained(): void {
+  /** The writer's drain watcher: too much output is buffered; stop reading until it drains. */
+  onNeedDrain(): void {
     const drained = this.#core.writer.ready();
     if (drained === undefined || this.#waitingForDrain) return;
     this.#waitingForDrain = true;
@@ -130,7 +133,7 @@ export class MapRunner {
   #onError(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    for (const message of this.#queue.splice(0)) discardMessage(message);
+    for (const message of this.#queue?.splice(0) ?? []) discardMessage(message);
     this.#core.setPaused(PauseReason.Handler, false);
     this.#fail(error);
   }

@@ -59,7 +59,8 @@ export class MessageAssembler {
   #whole: Buffer | undefined;
   #wholeFill = 0;
   #first: Uint8Array | undefined;
-  readonly #rest: Uint8Array[] = [];
+  /** Parts after the first of a message being gathered (made on the second part). */
+  #rest: Uint8Array[] | undefined;
   #body: StreamedBody | undefined;
   #stalls = 0;
 
@@ -105,7 +106,7 @@ export class MessageAssembler {
     } else if (this.#first === undefined) {
       this.#first = chunk;
     } else {
-      this.#rest.push(chunk);
+      (this.#rest ??= []).push(chunk);
     }
   }
 
@@ -115,9 +116,9 @@ export class MessageAssembler {
     const body = new StreamedBody(this, this.#kind === 'text', this.#highWaterMark);
     this.#body = body;
     if (this.#first !== undefined) body.push(this.#first, false);
-    for (const part of this.#rest) body.push(part, false);
+    for (const part of this.#rest ?? []) body.push(part, false);
     this.#first = undefined;
-    this.#rest.length = 0;
+    this.#rest = undefined;
     this.#owner.deliver(body.message);
   }
 
@@ -154,7 +155,7 @@ export class MessageAssembler {
   }
 
   #concat(last: Uint8Array): Uint8Array {
-    const parts = [this.#first as Uint8Array, ...this.#rest, last];
+    const parts = [this.#first as Uint8Array, ...(this.#rest ?? []), last];
     return concatBytes(parts);
   }
 
@@ -164,7 +165,7 @@ export class MessageAssembler {
     this.#whole = undefined;
     this.#wholeFill = 0;
     this.#first = undefined;
-    this.#rest.length = 0;
+    this.#rest = undefined;
     this.#body = undefined;
   }
 }

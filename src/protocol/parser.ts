@@ -16,7 +16,7 @@ import {
 } from '../codec/frame-header.js';
 import { applyMask } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
-import { Utf8Validator } from '../codec/utf8.js';
+import { Utf8Validator, isValidUtf8 } from '../codec/utf8.js';
 import { ProtocolError } from '../errors.js';
 import type { MessageKind, ProtocolHandler, Side } from './events.js';
 import { checkFrameHeader } from './frame-rules.js';
@@ -79,7 +79,8 @@ export class FrameParser {
 
   private state = AWAITING_HEADER;
   private readonly header = new FrameHeader();
-  private readonly scratch = new Uint8Array(MAX_HEADER_BYTES);
+  /** Made on first use: only a header split across chunks needs it. */
+  private scratch: Uint8Array | undefined;
   private scratchFill = 0;
   private remaining = 0;
   private phase = 0;
@@ -89,7 +90,8 @@ export class FrameParser {
   private messageOpcode = 0;
   private messageBytes = 0;
   private checkUtf8 = false;
-  private readonly utf8 = new Utf8Validator();
+  /** Made on first use: only text split across frames or chunks needs incremental checking. */
+  private utf8: Utf8Validator | undefined;
   private readonly expectMasked: boolean;
   private readonly maxMessageBytes: number;
   private readonly maxFrameBytes: number;
@@ -149,7 +151,7 @@ export class FrameParser {
 
   /** The header straddles chunks: gather its bytes (and only those) in the scratch buffer. */
   private fillScratch(chunk: Uint8Array, pos: number, end: number): number {
-    const scratch = this.scratch;
+    const scratch = (this.scratch ??= new Uint8Array(MAX_HEADER_BYTES));
     let fill = this.scratchFill;
     while (fill < 2 && pos < end) scratch[fill++] = chunk[pos++];
     const need = fill < 2 ? MAX_HEADER_BYTES + 1 : headerLengthFromSecondByte(scratch[1]);
@@ -212,11 +214,17 @@ export class FrameParser {
     return pos + n;
   }
 
+  /** Checks one part of a text message; a whole message needs no incremental state. */
+  private validUtf8(part: Uint8Array, last: boolean): boolean {
+    if (last && this.utf8 === undefined) return isValidUtf8(part);
+    return (this.utf8 ??= new Utf8Validator()).validate(part, last);
+  }
+
   /** Hands a payload part to the sink, after UTF-8 validation for uncompressed text. */
   private deliver(part: Uint8Array, last: boolean): void {
     // 8.1: "When an endpoint is to interpret a byte stream as UTF-8 but finds that the byte stream
     // is not, in fact, a valid UTF-8 stream, that endpoint MUST _Fail the WebSocket Connection_."
-    if (this.checkUtf8 && !this.utf8.validate(part, last)) {
+    if (this.checkUtf8 && !this.validUtf8(part, last)) {
       throw new ProtocolError(
         ErrorCode.InvalidUtf8,
         'invalid UTF-8 in a text message',

@@ -37,7 +37,7 @@ export type { ProtocolOptions } from './protocol-options.js';
  * });
  * socket.on('end', () => protocol.receiveEof());
  */
-export class Protocol {
+export class Protocol implements ControlFrameSink {
   /** Which side this session plays. */
   readonly side: Side;
   private currentState: ProtocolState = ProtocolState.Open;
@@ -53,10 +53,7 @@ export class Protocol {
     this.side = options.side;
     this.handler = options.handler;
     this.autoPong = options.autoPong ?? true;
-    const controls: ControlFrameSink = {
-      onControlFrame: (op, data) => this.onControlFrame(op, data),
-    };
-    this.parser = new FrameParser(options, options.handler, controls);
+    this.parser = new FrameParser(options, options.handler, this);
     // 5.3: "The masking key is a 32-bit value chosen at random by the client."
     const masks = options.side === 'client' ? maskKeySource(options.maskGenerator) : null;
     this.writer = new FrameWriter(masks);
@@ -230,8 +227,11 @@ export class Protocol {
     return this.side === 'server' && this.close.handshakeComplete;
   }
 
-  /** The parser's control frame callback: Ping, Pong and Close (5.5). */
-  private onControlFrame(opcode: number, payload: Uint8Array): void {
+  /**
+   * The parser's control frame callback: Ping, Pong and Close (5.5). Called by the parser (the
+   * Protocol is its own ControlFrameSink, which saves an object per connection); not for applications.
+   */
+  onControlFrame(opcode: number, payload: Uint8Array): void {
     if (opcode === Opcode.Ping) this.onPing(payload);
     else if (opcode === Opcode.Pong) this.callHandler(opcode, payload);
     else this.onClose(payload);

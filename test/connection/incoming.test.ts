@@ -12,7 +12,10 @@ const text = (message: Message | undefined): string =>
 
 function setup(highWaterMark = 2) {
   const pauses: boolean[] = [];
-  const queue = new IncomingQueue((paused) => pauses.push(paused), highWaterMark);
+  const queue = new IncomingQueue(
+    { setIncomingPaused: (paused) => pauses.push(paused) },
+    highWaterMark,
+  );
   return { queue, pauses };
 }
 
@@ -42,7 +45,7 @@ describe('IncomingQueue', () => {
     queue.push(TextMessage.strict('a'));
     queue.push(TextMessage.strict('b'));
     const seen: string[] = [];
-    queue.setListener((message) => seen.push(text(message)));
+    queue.setListener({ onMessage: (message) => seen.push(text(message)) });
     queue.push(TextMessage.strict('c'));
     assert.deepEqual(seen, ['a', 'b', 'c']);
     assert.deepEqual(pauses, [true, false]);

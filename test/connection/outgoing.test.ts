@@ -16,7 +16,9 @@ function setup() {
   const [ours, theirs] = duplexPair();
   const protocol = new Protocol({ side: 'server', handler: {} as ProtocolHandler });
   const failures: unknown[] = [];
-  const writer = new OutgoingWriter(protocol, ours, (error) => failures.push(error));
+  const writer = new OutgoingWriter(protocol, ours, {
+    onApplicationError: (error) => failures.push(error),
+  });
   const peer = new RawPeer(theirs, 'client');
   return { writer, protocol, ours, peer, failures };
 }
