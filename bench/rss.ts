@@ -1,12 +1,13 @@
 // Memory per idle connection: the server child's RSS (after a forced GC) before and after this
 // process opens N idle raw-socket connections to it, divided by N. Deflate variants offer
 // permessage-deflate in each handshake and, in the "+msg" variants, send one compressed message
-// so each connection's zlib contexts exist.
+// so each connection's zlib contexts exist, then stay idle past wsflow's contextIdleMs.
 
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { constants, deflateRawSync } from 'node:zlib';
+import { DEFAULT_CONTEXT_IDLE_MS } from '../src/extensions/deflate-options.js';
 import { openRawWebSocket } from './load.js';
 import { startServer } from './processes.js';
 import type { ServerMemory } from './processes.js';
@@ -116,7 +117,10 @@ export async function measureRss(
       }
       if (opened % 1000 === 0) onProgress?.(opened + count);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // After a compressed message, wait until wsflow's idle zlib streams are released (ws keeps
+    // its own for the connection's life): both servers are measured after the same wait.
+    const settleMs = variant.sendCompressed ? DEFAULT_CONTEXT_IDLE_MS + 1000 : 500;
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const after = await server.memory();
     return {
       variant: variant.name,

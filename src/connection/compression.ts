@@ -1,43 +1,88 @@
 // Connection layer: plugs permessage-deflate into a connection's engine once the handshake
-// negotiated it — the inflate stage in front of the assembler, the compressor in the writer.
+// negotiated it — the inflate stage in front of the assembler, the compressor in the writer —
+// each made only when the first compressed message needs it.
 
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
-import type { InflateStage } from '../extensions/inflate-stage.js';
+import type { ProtocolError } from '../errors.js';
+import type { MessageDeflater } from '../extensions/deflater.js';
+import type { InflateStage, InflateStageOwner } from '../extensions/inflate-stage.js';
 import { PerMessageDeflate } from '../extensions/permessage-deflate.js';
+import type { NegotiatedDeflate } from '../extensions/permessage-deflate.js';
 import { DeflateRenderer } from '../message/deflate-renderer.js';
+import type { DeflaterSource } from '../message/deflate-renderer.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
 import { PauseReason } from './core.js';
 import type { ConnectionCore } from './core.js';
 import type { ConnectionOptions } from './options.js';
 
 /**
- * Sets up permessage-deflate on a connection engine when `options.deflate` is given: outgoing
- * messages go through a {@link DeflateRenderer}, incoming ones through the returned stage
- * (which the engine calls instead of its assembler). zlib memory is released when the
- * connection closes.
+ * permessage-deflate on one connection engine. Outgoing messages go through a
+ * {@link DeflateRenderer} (set as the writer's compressor at once: it only compares sizes until
+ * a message is compressed); incoming ones go through an inflate stage once the first compressed
+ * message arrives. Until then a connection that negotiated compression costs two small objects.
  *
- * @param core - The engine, with its assembler and writer built.
- * @param options - The connection's options.
- * @returns The inflate stage, or undefined without compression.
  * @example
- * this.inflation = startDeflate(this, options);
+ * this.compression = options.deflate && new ConnectionCompression(this, options.deflate, options);
+ * const stage = this.compression?.inflateStage(); // on the first message with RSV1 set
  */
-export function startDeflate(
-  core: ConnectionCore,
-  options: ConnectionOptions,
-): InflateStage | undefined {
-  if (options.deflate === undefined) return undefined;
-  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const deflate = new PerMessageDeflate(options.deflate, options.side, maxMessageBytes);
-  core.writer.compressor = new DeflateRenderer(deflate.deflater, deflate.threshold);
-  void core.closed.then(() => deflate.close());
-  return deflate.incoming(core.assembler, {
-    delivered: () => core.deliverBatch(),
-    setPaused: (paused) => core.setPaused(PauseReason.Inflate, paused),
-    fail: (error) => {
-      core.protocol.fail(error.closeCode, error.message);
-      core.onProtocolError(error);
-      core.writer.flush();
-      core.checkClosing();
-    },
-  });
+export class ConnectionCompression implements DeflaterSource, InflateStageOwner {
+  readonly #core: ConnectionCore;
+  readonly #negotiated: NegotiatedDeflate;
+  readonly #side: ConnectionOptions['side'];
+  readonly #maxMessageBytes: number;
+  #deflate: PerMessageDeflate | undefined;
+
+  /**
+   * @param core - The engine, with its assembler and writer built.
+   * @param negotiated - What the handshake agreed.
+   * @param options - The connection's options (side, maxMessageBytes).
+   */
+  constructor(core: ConnectionCore, negotiated: NegotiatedDeflate, options: ConnectionOptions) {
+    this.#core = core;
+    this.#negotiated = negotiated;
+    this.#side = options.side;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    core.writer.compressor = new DeflateRenderer(this, negotiated.settings.threshold);
+  }
+
+  /** DeflaterSource: the connection's deflater (made on first use). */
+  deflater(): MessageDeflater {
+    return this.#perMessageDeflate().deflater;
+  }
+
+  /** The stage that inflates the peer's messages in order; build it once, on the first one. */
+  inflateStage(): InflateStage {
+    return this.#perMessageDeflate().incoming(this.#core.assembler, this);
+  }
+
+  /** The connection is gone: releases the compressor (the stage releases the inflater). */
+  close(): void {
+    this.#deflate?.close();
+  }
+
+  /** InflateStageOwner: parts reached the assembler after an inflate step. */
+  delivered(): void {
+    this.#core.deliverBatch();
+  }
+
+  /** InflateStageOwner: too much is waiting to be inflated, or not any more. */
+  setPaused(paused: boolean): void {
+    this.#core.setPaused(PauseReason.Inflate, paused);
+  }
+
+  /** InflateStageOwner: compressed data that cannot be inflated, too big or not UTF-8. */
+  fail(error: ProtocolError): void {
+    const core = this.#core;
+    core.protocol.fail(error.closeCode, error.message);
+    core.onProtocolError(error);
+    core.writer.flush();
+    core.checkClosing();
+  }
+
+  #perMessageDeflate(): PerMessageDeflate {
+    return (this.#deflate ??= new PerMessageDeflate(
+      this.#negotiated,
+      this.#side,
+      this.#maxMessageBytes,
+    ));
+  }
 }

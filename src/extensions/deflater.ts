@@ -2,9 +2,8 @@
 // or the chunks of a streamed one in, frame payloads out (RFC 7692 section 7.2.1), one zlib job
 // at a time through the shared limiter.
 
+import { ContextSlot } from './context-slot.js';
 import type { Limiter } from './limiter.js';
-import { ZlibContext, giveContext, takeContext } from './zlib-context.js';
-import type { ZlibContextKind } from './zlib-context.js';
 
 /** How one connection compresses what it sends. */
 export interface DeflaterOptions {
@@ -15,6 +14,8 @@ export interface DeflaterOptions {
   /** zlib's level and memLevel. */
   level: number;
   memLevel: number;
+  /** With context takeover: release our zlib stream once idle this long (see ContextSlot). */
+  contextIdleMs: number;
   /** The process-wide zlib queue. */
   limiter: Limiter;
 }
@@ -32,26 +33,27 @@ function withoutTrailer(output: Buffer): Uint8Array {
 
 /**
  * Compresses the messages of one connection, one at a time. With context takeover the
- * connection owns a zlib stream for its lifetime (created on the first compressed message);
- * without, each message borrows one from the pool and gives it back at its end.
+ * connection owns a zlib stream (created on the first compressed message, released after
+ * `contextIdleMs` idle and rebuilt from its window); without, each message borrows one from the
+ * pool and gives it back at its end.
  *
  * @example
  * const payload = await deflater.compress(Buffer.from(text), true); // send with RSV1 set
  */
 export class MessageDeflater {
   readonly #options: DeflaterOptions;
-  readonly #kind: ZlibContextKind;
-  #context: ZlibContext | undefined;
+  readonly #slot: ContextSlot;
+  #busy = false;
   #closed = false;
 
   constructor(options: DeflaterOptions) {
     this.#options = options;
-    this.#kind = {
-      mode: 'deflate',
-      windowBits: options.windowBits,
-      memLevel: options.memLevel,
-      level: options.level,
-    };
+    const { windowBits, memLevel, level, noContextTakeover, contextIdleMs } = options;
+    this.#slot = new ContextSlot({
+      kind: { mode: 'deflate', windowBits, memLevel, level },
+      noContextTakeover,
+      idleMs: contextIdleMs,
+    });
   }
 
   /**
@@ -72,16 +74,19 @@ export class MessageDeflater {
           done();
           return reject(new Error('permessage-deflate: the connection is closed'));
         }
-        const context = (this.#context ??= this.#newContext());
+        const context = this.#slot.acquire();
+        this.#slot.record(data);
+        this.#busy = true;
         context.run([data], Infinity, (result) => {
           done();
+          this.#busy = false;
           if (result.error !== undefined) {
-            this.#drop();
+            this.#slot.drop();
             return reject(result.error);
           }
           const output = Buffer.concat(result.chunks, result.bytes);
           if (fin) this.endMessage();
-          else if (this.#closed) this.#drop();
+          else if (this.#closed) this.#slot.close();
           resolve(fin ? withoutTrailer(output) : output);
         });
       });
@@ -90,28 +95,17 @@ export class MessageDeflater {
 
   /** A message ends (also one whose chunks all went through `compress(…, false)`). */
   endMessage(): void {
-    if (this.#closed) return this.#drop();
-    if (!this.#options.noContextTakeover || this.#context === undefined) return;
-    if (this.#context.busy) return;
-    giveContext(this.#context);
-    this.#context = undefined;
+    if (this.#closed) {
+      if (!this.#busy) this.#slot.close();
+    } else {
+      this.#slot.endMessage();
+    }
   }
 
   /** Releases the zlib stream; a running job finishes first, later ones fail. */
   close(): void {
     this.#closed = true;
-    if (this.#context !== undefined && !this.#context.busy) this.#drop();
-  }
-
-  #newContext(): ZlibContext {
-    return this.#options.noContextTakeover
-      ? takeContext(this.#kind)
-      : ZlibContext.create(this.#kind);
-  }
-
-  #drop(): void {
-    this.#context?.close();
-    this.#context = undefined;
+    if (!this.#busy) this.#slot.close();
   }
 }
 

@@ -5,9 +5,8 @@
 import { CloseCode } from '../codec/close-code.js';
 import { ErrorCode } from '../codec/error-codes.js';
 import { ProtocolError } from '../errors.js';
+import { ContextSlot } from './context-slot.js';
 import type { Limiter } from './limiter.js';
-import { ZlibContext, giveContext, takeContext } from './zlib-context.js';
-import type { ZlibContextKind } from './zlib-context.js';
 
 /** RFC 7692 section 7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload". */
 export const DEFLATE_TRAILER: Uint8Array = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -18,6 +17,8 @@ export interface InflaterOptions {
   windowBits: number;
   /** The peer resets its context after each message: so may we (a pooled context per message). */
   noContextTakeover: boolean;
+  /** With context takeover: release our zlib stream once idle this long (see ContextSlot). */
+  contextIdleMs: number;
   /** The most bytes one message may inflate to; more fails with 1009. */
   maxMessageBytes: number;
   /** The process-wide zlib queue. */
@@ -30,23 +31,26 @@ export type InflateCallback = (error: ProtocolError | undefined, output: Buffer[
 /**
  * Inflates the messages of one connection, in order, one step at a time: each {@link inflate}
  * call is one job of the shared limiter. With context takeover the connection owns a zlib stream
- * for its lifetime (created on the first compressed message); without, each message borrows one
- * from the pool and gives it back at its end.
+ * (created on the first compressed message, released after `contextIdleMs` idle and rebuilt from
+ * its window); without, each message borrows one from the pool and gives it back at its end.
  *
  * @example
  * inflater.inflate([payload], true, (error, output) => { if (!error) deliver(output); });
  */
 export class MessageInflater {
   readonly #options: InflaterOptions;
-  readonly #kind: ZlibContextKind;
-  #context: ZlibContext | undefined;
+  readonly #slot: ContextSlot;
   #messageBytes = 0;
   #busy = false;
   #closed = false;
 
   constructor(options: InflaterOptions) {
     this.#options = options;
-    this.#kind = { mode: 'inflate', windowBits: options.windowBits };
+    this.#slot = new ContextSlot({
+      kind: { mode: 'inflate', windowBits: options.windowBits },
+      noContextTakeover: options.noContextTakeover,
+      idleMs: options.contextIdleMs,
+    });
   }
 
   /** True while a step runs. */
@@ -73,14 +77,17 @@ export class MessageInflater {
         this.#busy = false;
         return callback(closedError(), []);
       }
-      const context = this.#contextForMessage();
+      const context = this.#slot.acquire();
       const room = this.#options.maxMessageBytes - this.#messageBytes;
       context.run(input, room, (result) => {
         done();
         this.#busy = false;
         const failed = result.error !== undefined || result.overflow;
-        if (failed) this.#dropContext();
-        else this.#messageBytes += result.bytes;
+        if (failed) this.#slot.drop();
+        else {
+          this.#messageBytes += result.bytes;
+          for (const chunk of result.chunks) this.#slot.record(chunk);
+        }
         if (last || this.#closed) this.#endMessage();
         if (failed) callback(failure(result.error, this.#options.maxMessageBytes), []);
         else callback(undefined, result.chunks);
@@ -91,27 +98,13 @@ export class MessageInflater {
   /** Releases the zlib stream; a running step finishes first, later ones fail. */
   close(): void {
     this.#closed = true;
-    if (!this.#busy) this.#dropContext();
-  }
-
-  #contextForMessage(): ZlibContext {
-    this.#context ??= this.#options.noContextTakeover
-      ? takeContext(this.#kind)
-      : ZlibContext.create(this.#kind);
-    return this.#context;
+    if (!this.#busy) this.#slot.close();
   }
 
   #endMessage(): void {
     this.#messageBytes = 0;
-    if (this.#closed) return this.#dropContext();
-    if (!this.#options.noContextTakeover || this.#context === undefined) return;
-    giveContext(this.#context);
-    this.#context = undefined;
-  }
-
-  #dropContext(): void {
-    this.#context?.close();
-    this.#context = undefined;
+    if (this.#closed) this.#slot.close();
+    else this.#slot.endMessage();
   }
 }
 

@@ -49,11 +49,13 @@ export class PerMessageDeflate {
       noContextTakeover: server ? params.serverNoContextTakeover : params.clientNoContextTakeover,
       level: settings.level,
       memLevel: settings.memLevel,
+      contextIdleMs: settings.contextIdleMs,
       limiter,
     });
     this.#inflater = new MessageInflater({
       windowBits: server ? params.clientMaxWindowBits : params.serverMaxWindowBits,
       noContextTakeover: server ? params.clientNoContextTakeover : params.serverNoContextTakeover,
+      contextIdleMs: settings.contextIdleMs,
       maxMessageBytes,
       limiter,
     });

@@ -55,10 +55,13 @@ export class ZlibContext {
    * the 256 bytes a peer that agreed to 8 bits keeps. Inflate keeps 8 bits as agreed.
    *
    * @param kind - Deflate or inflate, and zlib's parameters.
+   * @param dictionary - The last bytes of the stream's data before it was released: the stream
+   *   goes on as if it had never stopped (a raw stream's window is just these bytes).
    * @returns An idle context.
    */
-  static create(kind: ZlibContextKind): ZlibContext {
+  static create(kind: ZlibContextKind, dictionary?: Uint8Array): ZlibContext {
     const options: ZlibOptions = { windowBits: kind.windowBits };
+    if (dictionary !== undefined && dictionary.length > 0) options.dictionary = dictionary;
     if (kind.mode === 'inflate') return new ZlibContext(keyOf(kind), createInflateRaw(options));
     options.windowBits = Math.max(9, kind.windowBits);
     options.memLevel = kind.memLevel;

@@ -16,6 +16,11 @@ export interface MessageCompressor {
   render(target: RenderTarget, value: MessageLike): Promise<void>;
 }
 
+/** Where the renderer gets its deflater: made on the first message that needs one. */
+export interface DeflaterSource {
+  deflater(): MessageDeflater;
+}
+
 /**
  * Chooses what to compress and renders it. A Strict message (or plain string or bytes) is
  * compressed when its payload has at least `threshold` bytes (ws's rule; smaller ones cost more
@@ -23,18 +28,18 @@ export interface MessageCompressor {
  * its chunks flushed one by one so the peer can inflate each as it arrives.
  *
  * @example
- * writer.compressor = new DeflateRenderer(perMessageDeflate.deflater, 1024);
+ * writer.compressor = new DeflateRenderer({ deflater: () => perMessageDeflate.deflater }, 1024);
  */
 export class DeflateRenderer implements MessageCompressor {
-  readonly #deflater: MessageDeflater;
+  readonly #source: DeflaterSource;
   readonly #threshold: number;
 
   /**
-   * @param deflater - The connection's deflater.
+   * @param source - Gives the connection's deflater (asked only when a message is compressed).
    * @param threshold - Strict payloads shorter than this many bytes are sent uncompressed.
    */
-  constructor(deflater: MessageDeflater, threshold: number) {
-    this.#deflater = deflater;
+  constructor(source: DeflaterSource, threshold: number) {
+    this.#source = source;
     this.#threshold = threshold;
   }
 
@@ -55,10 +60,14 @@ export class DeflateRenderer implements MessageCompressor {
     const message = toMessage(value);
     const payload = strictPayload(message);
     if (payload === undefined) {
-      return renderStreamed(target, message, deflateChunks(this.#deflater, message.isText));
+      return renderStreamed(
+        target,
+        message,
+        deflateChunks(this.#source.deflater(), message.isText),
+      );
     }
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    const compressed = await this.#deflater.compress(bytes, true);
+    const compressed = await this.#source.deflater().compress(bytes, true);
     if (message.isText) target.sendText(compressed, true, true);
     else target.sendBinary(compressed, true, true);
   }

@@ -21,6 +21,7 @@ function makeStage(maxMessageBytes = 1 << 20) {
   const inflater = new MessageInflater({
     windowBits: 15,
     noContextTakeover: true,
+    contextIdleMs: Infinity,
     maxMessageBytes,
     limiter: sharedLimiter(),
   });

@@ -100,6 +100,7 @@ describe('the server accepting an offer', () => {
       memLevel: 8,
       threshold: 1024,
       concurrencyLimit: 10,
+      contextIdleMs: 1000,
     });
   });
 
@@ -314,6 +315,7 @@ describe('resolveDeflateOptions', () => {
       memLevel: 8,
       threshold: 1024,
       concurrencyLimit: 10,
+      contextIdleMs: 1000,
     });
     assert.equal(resolveDeflateOptions({ threshold: undefined })?.threshold, 1024);
   });
@@ -327,6 +329,8 @@ describe('resolveDeflateOptions', () => {
       { memLevel: 0 },
       { threshold: -1 },
       { concurrencyLimit: 0 },
+      { contextIdleMs: -1 },
+      { contextIdleMs: 1.5 },
     ]) {
       assert.throws(() => resolveDeflateOptions(bad), RangeError, JSON.stringify(bad));
     }

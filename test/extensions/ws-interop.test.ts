@@ -26,6 +26,15 @@ const BIG_TEXT = 'wsflow compresses this text. '.repeat(2500);
 const BIG_BINARY = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i >> 6) % 7));
 const UNCOMPRESSED_TOTAL = 2 * (BIG_TEXT.length + BIG_BINARY.length);
 
+/**
+ * Messages for the release tests: similar ones that compress well only against each other, and
+ * one past 32 KiB so the kept window wraps.
+ */
+function releaseMessages(): string[] {
+  const words = Array.from({ length: 400 }, (_, i) => `w${(i * 7919) % 1000}`).join(' ');
+  return Array.from({ length: 24 }, (_, i) => (i === 12 ? words.repeat(20) : `${i} ${words}`));
+}
+
 /** The options of one combination: both windows `bits`, each side's takeover as given. */
 function combination(bits: number, serverReset: boolean, clientReset: boolean) {
   return {
@@ -92,7 +101,11 @@ describe('wsflow server ↔ ws client', () => {
       handler: (upgrade) => {
         const [, mode, bits, s, c] = (upgrade.request.url ?? '').split('/');
         const perMessageDeflate =
-          mode === 'impose' ? combination(Number(bits), s === '1', c === '1') : true;
+          mode === 'impose'
+            ? combination(Number(bits), s === '1', c === '1')
+            : mode === 'release'
+              ? { contextIdleMs: 0, threshold: 0 }
+              : true;
         upgrade.handleMessages(echo(), { perMessageDeflate });
       },
     });
@@ -118,6 +131,27 @@ describe('wsflow server ↔ ws client', () => {
       }
     });
   }
+
+  it('releases its zlib streams after every message; ws (context takeover) still agrees', async () => {
+    const ws = new WebSocket(`${server.url}/release`, { perMessageDeflate: { threshold: 0 } });
+    await once(ws, 'open');
+    const echoes: Buffer[] = [];
+    const messages = releaseMessages();
+    const allEchoed = new Promise<void>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        if (echoes.push(data) === messages.length) resolve();
+      });
+      ws.once('close', (code) => reject(new Error(`closed (${code}) after ${echoes.length}`)));
+    });
+    for (const message of messages) ws.send(message);
+    await allEchoed;
+    echoes.forEach((echoed, i) => assert.equal(echoed.toString(), messages[i]));
+    const socket = (ws as unknown as { _socket: { bytesRead: number } })._socket;
+    const total = messages.reduce((sum, message) => sum + message.length, 0);
+    assert.ok(socket.bytesRead < total / 8, `read ${socket.bytesRead} of ${total}`);
+    ws.close();
+    await once(ws, 'close');
+  });
 
   it('receives a fragmented compressed message from ws and echoes it', async () => {
     const ws = new WebSocket(server.url, { perMessageDeflate: { threshold: 0 } });
@@ -205,6 +239,19 @@ describe('ws server ↔ wsflow client', () => {
     await socket.close();
     return socket.response.perMessageDeflate?.params;
   }
+
+  it('releases its zlib streams after every message; the ws server (takeover) still agrees', async () => {
+    const socket = await openWebSocket({
+      url: `ws://127.0.0.1:${peer.port}/offer`,
+      perMessageDeflate: { contextIdleMs: 0, threshold: 0 },
+    });
+    const messages = releaseMessages();
+    for (const message of messages) await socket.send(message);
+    for (const message of messages) assert.equal(await socket.receiveText(), message);
+    const total = messages.reduce((sum, message) => sum + message.length, 0);
+    assert.ok(peer.wire.read < total / 8, `read ${peer.wire.read} of ${total}`);
+    await socket.close();
+  });
 
   for (const bits of WINDOWS) {
     it(`offers ${bits}-bit windows and each takeover combination; ws accepts`, async () => {

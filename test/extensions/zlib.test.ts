@@ -23,7 +23,12 @@ function inflate(
   });
 }
 
-const inflaterOptions = { windowBits: 15, noContextTakeover: false, maxMessageBytes: 1 << 20 };
+const inflaterOptions = {
+  windowBits: 15,
+  noContextTakeover: false,
+  maxMessageBytes: 1 << 20,
+  contextIdleMs: Infinity,
+};
 
 describe('Limiter', () => {
   it('runs at most `concurrency` jobs at once, in the order added', () => {
@@ -116,7 +121,12 @@ describe('MessageInflater', () => {
 });
 
 describe('MessageDeflater', () => {
-  const deflaterOptions = { level: -1, memLevel: 8, limiter: sharedLimiter() };
+  const deflaterOptions = {
+    level: -1,
+    memLevel: 8,
+    contextIdleMs: Infinity,
+    limiter: sharedLimiter(),
+  };
 
   it('removes the trailer from a message: the peer inflates it with one appended', async () => {
     const deflater = new MessageDeflater({
