@@ -2,8 +2,9 @@
 // and outgoing message streams, run(flow), send, ping, close — for servers and clients alike.
 
 import type { Duplex } from 'node:stream';
-import { CloseCode, isSendableCloseCode } from '../codec/close-code.js';
-import { ConnectionClosed, InvalidStateError, ProtocolError } from '../errors.js';
+import { CloseCode } from '../codec/close-code.js';
+import { ConnectionClosed, InvalidStateError } from '../errors.js';
+import type { ProtocolError } from '../errors.js';
 import { connectFlow, MapFlow } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
 import type { Message, MessageLike } from '../message/message.js';
@@ -35,9 +36,6 @@ export class Connection {
   readonly #core: ConnectionCore;
   #outgoing: WritableStream<MessageLike> | undefined;
   #running = false;
-  #handlerError: unknown;
-  /** `#fail` bound once, for the engine and the map runner alike. */
-  readonly #failWith = (error: unknown): void => this.#fail(error);
 
   /**
    * @param transport - the byte stream: a net.Socket, a tls.TLSSocket, an HTTP/2 stream, a pair.
@@ -45,7 +43,6 @@ export class Connection {
    */
   constructor(transport: Duplex, options: ConnectionOptions) {
     this.#core = new ConnectionCore(transport, options);
-    this.#core.onApplicationError = this.#failWith;
   }
 
   /** Which end of the connection this is. */
@@ -116,7 +113,7 @@ export class Connection {
       return Promise.reject(error);
     }
     return this.#core.closed.then((outcome) => {
-      if (this.#handlerError !== undefined) throw this.#handlerError;
+      if (this.#core.handlerError !== undefined) throw this.#core.handlerError;
       return outcome;
     });
   }
@@ -137,7 +134,7 @@ export class Connection {
   start(flow: MessageFlow): void {
     if (this.#running) throw new InvalidStateError('run() was already called on this connection');
     this.#running = true;
-    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn, this.#failWith).start();
+    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn).start();
     else this.#runStreams(flow);
   }
 
@@ -276,34 +273,10 @@ export class Connection {
     );
   }
 
-  /** The handler failed, or asked to close with a code: close once, remember real failures. */
+  /** The handler failed, or asked to close with a code. */
   #fail(error: unknown): void {
-    const core = this.#core;
-    if (core.finished || core.protocol.state !== ProtocolState.Open) return;
-    const request = closeRequest(error);
-    if (request === undefined) this.#handlerError ??= error;
-    core.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
+    this.#core.onApplicationError(error);
   }
-}
-
-/** The close code and reason an error asks for, when it carries a sendable one. */
-function closeRequest(error: unknown): { code: number; reason: string } | undefined {
-  if (error instanceof ConnectionClosed && isSendableCloseCode(error.closeCode)) {
-    return { code: error.closeCode, reason: fitReason(error.reason) };
-  }
-  if (error instanceof ProtocolError && isSendableCloseCode(error.closeCode)) {
-    return { code: error.closeCode, reason: fitReason(error.message) };
-  }
-  return undefined;
-}
-
-/** Cuts a close reason to the 123 bytes a Close frame allows, on a code point boundary. */
-function fitReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let cut = reason.slice(0, 123);
-  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut;
 }
 
 function addListener<T>(listeners: T[], listener: T): () => void {

@@ -15,6 +15,7 @@ import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
+import { closeRequest } from './close-request.js';
 import { ConnectionCompression } from './compression.js';
 import { createLiveness } from './liveness.js';
 import type { Liveness } from './liveness.js';
@@ -47,8 +48,8 @@ export class ConnectionCore
   readonly assembler: MessageAssembler;
   readonly incoming: IncomingQueue;
   readonly writer: OutgoingWriter;
-  /** Called with errors of application code (listeners, handlers, streamed sources). */
-  onApplicationError: (error: unknown) => void = ignoreError;
+  /** The first failure of application code that asked for no close code (run() rethrows it). */
+  handlerError: unknown;
   pingListeners: Listener[] | undefined;
   pongListeners: Listener[] | undefined;
   /** Called once with the outcome when the transport is gone (no promise per connection). */
@@ -114,6 +115,17 @@ export class ConnectionCore
   /** True once the transport closed and the outcome is known. */
   get finished(): boolean {
     return this.#finished;
+  }
+
+  /**
+   * Application code failed (a handler, a listener, a streamed source) or asked to close with a
+   * code: close once, with the error's own sendable code or 1011, and remember real failures.
+   */
+  onApplicationError(error: unknown): void {
+    if (this.#finished || this.protocol.state !== ProtocolState.Open) return;
+    const request = closeRequest(error);
+    if (request === undefined) this.handlerError ??= error;
+    this.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
   }
 
   /** Bytes from the transport: parse, deliver what is complete, flush what is due. */
@@ -293,8 +305,6 @@ export class ConnectionCore
     if (!this.#finished) this.transport.destroy();
   }
 }
-
-function ignoreError(): void {}
 
 /** Calls a close listener; its error surfaces as an uncaught exception, as from an event listener. */
 function notifyClosed(listener: (outcome: CloseOutcome) => void, outcome: CloseOutcome): void {

@@ -22,7 +22,6 @@ const QUEUE_HIGH_WATER_MARK = 16;
 export class MapRunner implements MessageListener {
   readonly #core: ConnectionCore;
   readonly #fn: MapFunction<Message, MessageLike>;
-  readonly #fail: (error: unknown) => void;
   /** Messages waiting for a busy function (made on the first one). */
   #queue: Message[] | undefined;
   #busy = false;
@@ -31,17 +30,11 @@ export class MapRunner implements MessageListener {
 
   /**
    * @param core - the connection engine.
-   * @param fn - the map function.
-   * @param fail - called once with the first error of `fn` or of a send.
+   * @param fn - the map function; its first error (or a send's) goes to the core.
    */
-  constructor(
-    core: ConnectionCore,
-    fn: MapFunction<Message, MessageLike>,
-    fail: (error: unknown) => void,
-  ) {
+  constructor(core: ConnectionCore, fn: MapFunction<Message, MessageLike>) {
     this.#core = core;
     this.#fn = fn;
-    this.#fail = fail;
   }
 
   /** Starts taking the connection's messages. */
@@ -135,6 +128,6 @@ export class MapRunner implements MessageListener {
     this.#failed = true;
     for (const message of this.#queue?.splice(0) ?? []) discardMessage(message);
     this.#core.setPaused(PauseReason.Handler, false);
-    this.#fail(error);
+    this.#core.onApplicationError(error);
   }
 }
