@@ -4,12 +4,11 @@
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
 import { ConnectionClosed, InvalidStateError } from '../errors.js';
-import type { ProtocolError } from '../errors.js';
 import { connectFlow, MapFlow } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
-import { ProtocolState } from '../protocol/protocol.js';
+import type { ProtocolState } from '../protocol/protocol.js';
 import { ConnectionCore } from './core.js';
 import type { ConnectionOptions } from './options.js';
 import { MapRunner } from './run-map.js';
@@ -90,7 +89,7 @@ export class Connection {
    * Runs a handler: incoming messages → `flow` → outgoing. When the flow's output completes, the
    * close handshake starts (1000). If the flow fails, the connection closes with 1011 'internal
    * error' — unless the error carries a sendable close code (a {@link ConnectionClosed} thrown on
-   * purpose, or a {@link ProtocolError} such as 1003/1007), which is then sent with its reason.
+   * purpose, or a ProtocolError such as 1003/1007), which is then sent with its reason.
    * A {@link MapFlow} is called directly from message delivery (the fast path).
    *
    * @param flow - the handler.
