@@ -251,7 +251,7 @@ export class Connection {
   #write(value: MessageLike): Promise<void> | undefined {
     const writer = this.#core.writer;
     const sent = writer.send(value);
-    return sent === undefined ? writer.ready() : sent.then(() => writer.ready());
+    return sent === undefined ? writer.readyForMore() : sent.then(() => writer.readyForMore());
   }
 
   #runStreams(flow: MessageFlow): void {

@@ -106,6 +106,24 @@ export class OutgoingWriter implements RenderTarget {
     if (this.#drain !== undefined) return this.#drain;
     const transport = this.#transport;
     if (!transport.writableNeedDrain || transport.destroyed) return undefined;
+    return this.#waitForDrain();
+  }
+
+  /**
+   * Like {@link OutgoingWriter.ready}, but only once over 8 times the high-water mark is
+   * buffered (the bound the map path reads under): a sender of large messages keeps the next one
+   * coming while the transport writes, and a peer that does not read still stops it.
+   */
+  readyForMore(): Promise<void> | undefined {
+    if (this.#drain !== undefined) return this.#drain;
+    const transport = this.#transport;
+    if (!transport.writableNeedDrain || transport.destroyed) return undefined;
+    const limit = PAUSE_READING_HIGH_WATER_MARKS * transport.writableHighWaterMark;
+    return transport.writableLength < limit ? undefined : this.#waitForDrain();
+  }
+
+  #waitForDrain(): Promise<void> {
+    const transport = this.#transport;
     this.#drain = new Promise<void>((resolve) => {
       const done = (): void => {
         transport.off('drain', done);
