@@ -61,6 +61,29 @@ describe('Connection: backpressure', () => {
     assert.equal(sent, true);
   });
 
+  it('send settles at once until 8 high-water marks are buffered, then waits', async () => {
+    const [ours, theirs] = duplexPair();
+    theirs.pause(); // the peer reads nothing
+    const connection = new Connection(ours, { side: 'server' });
+    const limit = 8 * ours.writableHighWaterMark;
+    let settledAtOnce = 0;
+    for (;;) {
+      let settled = false;
+      const sending = connection.send(new Uint8Array(10 * KiB)).then(() => (settled = true));
+      await settle(2);
+      if (!settled) {
+        assert.ok(ours.writableLength >= limit, `${ours.writableLength} buffered`);
+        assert.ok(ours.writableLength < limit + 20 * KiB, `${ours.writableLength} buffered`);
+        theirs.resume();
+        await sending;
+        break;
+      }
+      settledAtOnce++;
+      assert.ok(settledAtOnce < 100, 'send never waited');
+    }
+    assert.ok(settledAtOnce >= 2, `${settledAtOnce}`);
+  });
+
   it('the outgoing stream applies the same backpressure', async () => {
     const [ours, theirs] = duplexPair();
     theirs.pause();
