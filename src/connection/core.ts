@@ -45,7 +45,6 @@ export class ConnectionCore
 {
   readonly transport: Duplex;
   readonly protocol: Protocol;
-  readonly assembler: MessageAssembler;
   readonly incoming: IncomingQueue;
   readonly writer: OutgoingWriter;
   /** The first failure of application code that asked for no close code (run() rethrows it). */
@@ -66,6 +65,8 @@ export class ConnectionCore
   readonly #compression: ConnectionCompression | undefined;
   /** Its stage in front of the assembler, from the first compressed message on. */
   #inflation: InflateStage | undefined;
+  #assembler: MessageAssembler | undefined;
+  readonly #aggregateMessageBytes: number | undefined;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
   #transportEnded = false;
@@ -86,9 +87,7 @@ export class ConnectionCore
       rsv1Allowed: options.rsv1Allowed || options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
     });
-    this.assembler = new MessageAssembler(this, {
-      aggregateMessageBytes: options.aggregateMessageBytes,
-    });
+    this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
     this.writer = new OutgoingWriter(this.protocol, transport, this);
     if (options.deflate !== undefined) {
@@ -98,6 +97,13 @@ export class ConnectionCore
     (transport as BoundTransport)[kCore] = this;
     (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
     process.nextTick(startReading, this, options.head);
+  }
+
+  /** Frame parts → messages; made on the first message (many connections only ever send). */
+  get assembler(): MessageAssembler {
+    return (this.#assembler ??= new MessageAssembler(this, {
+      aggregateMessageBytes: this.#aggregateMessageBytes,
+    }));
   }
 
   /** Settles with how the connection ended; made on first use, never rejects. */
@@ -147,7 +153,7 @@ export class ConnectionCore
 
   /** Ends the assembler's batch and hands its messages on (also after an async inflate). */
   deliverBatch(): void {
-    this.assembler.endBatch();
+    this.#assembler?.endBatch();
     const batch = this.#batch;
     if (batch === undefined || batch.length === 0) return;
     for (let i = 0; i < batch.length; i++) this.incoming.push(batch[i]);
@@ -237,7 +243,7 @@ export class ConnectionCore
     const ok = outcome.wasClean && isOkCloseCode(outcome.code);
     const options = this.#failure === undefined ? undefined : { cause: this.#failure };
     const error = new ConnectionClosed(outcome, undefined, options);
-    this.assembler.abort(() => truncated(outcome, this.#failure));
+    this.#assembler?.abort(() => truncated(outcome, this.#failure));
     // Messages that arrived whole but are still inflating are delivered before the end.
     const end = (): void => this.incoming.end(ok ? undefined : error);
     if (this.#inflation === undefined) end();
@@ -277,7 +283,7 @@ export class ConnectionCore
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
     this.#inflation?.abortOpen();
-    this.assembler.abort(() => truncated({ code, reason, wasClean: false }));
+    this.#assembler?.abort(() => truncated({ code, reason, wasClean: false }));
   }
 
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
@@ -285,7 +291,7 @@ export class ConnectionCore
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
-    this.assembler.abort(() => truncated({ code: error.closeCode, reason: '' }, error));
+    this.#assembler?.abort(() => truncated({ code: error.closeCode, reason: '' }, error));
   }
 
   // Listeners run inside the parse, so the payload view is still valid; their errors are caught

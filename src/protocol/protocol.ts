@@ -44,7 +44,10 @@ export class Protocol implements ControlFrameSink {
   private outcome: CloseOutcome | undefined = undefined;
   private readonly close = new CloseState();
   private readonly handler: ProtocolHandler;
-  private readonly parser: FrameParser;
+  private readonly options: ProtocolOptions;
+  /** Made on the first bytes: a connection that never receives anything needs none. */
+  private parserMade: FrameParser | undefined;
+  private inputDiscarded = false;
   private readonly writer: FrameWriter;
   private readonly autoPong: boolean;
   private readonly sender: MessageSender;
@@ -53,7 +56,7 @@ export class Protocol implements ControlFrameSink {
     this.side = options.side;
     this.handler = options.handler;
     this.autoPong = options.autoPong ?? true;
-    this.parser = new FrameParser(options, options.handler, this);
+    this.options = options;
     // 5.3: "The masking key is a 32-bit value chosen at random by the client."
     const masks = options.side === 'client' ? maskKeySource(options.maskGenerator) : null;
     this.writer = new FrameWriter(masks);
@@ -89,6 +92,7 @@ export class Protocol implements ControlFrameSink {
    * @throws whatever a handler callback throws (never a protocol error: those fail the connection)
    */
   receiveData(chunk: Uint8Array): void {
+    if (this.inputDiscarded) return;
     const parser = this.parser;
     if (parser.discarding) return;
     try {
@@ -101,7 +105,7 @@ export class Protocol implements ControlFrameSink {
   /** The transport ended (EOF or closed): state CLOSED; the outcome is 1006 unless clean. */
   receiveEof(): void {
     if (this.currentState === ProtocolState.Closed) return;
-    this.parser.discard();
+    this.discardInput();
     this.sender.abort();
     this.currentState = ProtocolState.Closed;
     this.outcome = this.close.outcome();
@@ -202,7 +206,7 @@ export class Protocol implements ControlFrameSink {
     // Close frame) from the remote endpoint after being instructed to _Fail the WebSocket
     // Connection_."
     this.close.failed = true;
-    this.parser.discard();
+    this.discardInput();
     this.sender.abort();
     this.currentState = ProtocolState.Closing;
   }
@@ -246,9 +250,18 @@ export class Protocol implements ControlFrameSink {
     this.callHandler(Opcode.Ping, payload);
   }
 
+  private get parser(): FrameParser {
+    return (this.parserMade ??= new FrameParser(this.options, this.options.handler, this));
+  }
+
+  private discardInput(): void {
+    this.inputDiscarded = true;
+    this.parserMade?.discard();
+  }
+
   private onClose(payload: Uint8Array): void {
     const { code, reason } = parseClosePayload(payload);
-    this.parser.discard();
+    this.discardInput();
     this.close.recordReceived(code, reason);
     // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
     // endpoint MUST send a Close frame in response. (When sending a Close frame in response, the
@@ -277,7 +290,7 @@ export class Protocol implements ControlFrameSink {
     const parser = this.parser;
     if (parser.inCallback) {
       parser.inCallback = false;
-      parser.discard();
+      this.discardInput();
       throw error;
     }
     const failure =
