@@ -1,19 +1,23 @@
 // Client benchmark: echo throughput of wsflow's client against ws's client, both talking to the
-// same ws echo server (in a worker thread, so it has its own event loop) on loopback, in the same
+// same echo server (in a worker thread, so it has its own event loop) on loopback, in the same
 // run, for 32 B and 64 KiB binary messages. `npm run bench` reuses these clients against a
 // wsflow server in a child process. Each client keeps WINDOW messages in flight; rounds
 // alternate between clients; prints msgs/s, MB/s and the ratio to ws (higher favours wsflow).
-//   npx tsc -p tsconfig.json && node build/bench/client-echo.js   (BENCH_BUDGET_MS per cell)
+// The server is ws's by default; ws's server handles about as many small messages per second as
+// ws's client sends, so every client meets that ceiling: `wsflow` serves with wsflow's map fast
+// path instead, which leaves the clients room to differ.
+//   npx tsc -p tsconfig.json && node build/bench/client-echo.js [ws|wsflow]
+// (BENCH_BUDGET_MS: ms per cell, default 2000)
 
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
-import { openWebSocket, openWebSocketWithListener } from '../src/index.js';
-import type { Connection } from '../src/index.js';
+import { map, openWebSocket, openWebSocketWithListener, serve } from '../src/index.js';
+import type { Connection, Message } from '../src/index.js';
 import { formatRate, formatSize, median, printTable } from './harness.js';
 
 const SIZES = [32, 64 * 1024];
@@ -132,7 +136,16 @@ export async function measure(
 }
 
 /** The echo server, in a worker thread: posts its port, stops when the main thread says so. */
-async function serveEcho(): Promise<void> {
+async function serveEcho(kind: unknown): Promise<void> {
+  if (kind === 'wsflow') {
+    const server = await serve({ port: 0, host: '127.0.0.1', flow: map((m: Message) => m) });
+    parentPort?.postMessage(server.address.port);
+    parentPort?.once('message', () => {
+      void server.close();
+      parentPort?.close();
+    });
+    return;
+  }
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   server.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -147,7 +160,8 @@ async function serveEcho(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const worker = new Worker(new URL(import.meta.url));
+  const serverKind = process.argv[2] === 'wsflow' ? 'wsflow' : 'ws';
+  const worker = new Worker(new URL(import.meta.url), { workerData: serverKind });
   const [port] = (await once(worker, 'message')) as [number];
   const url = `ws://127.0.0.1:${port}/`;
   const clients = [
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
     .version;
   console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}`);
   console.log(
-    `ws ${wsVersion} echo server in a worker; window ${WINDOW}; ${BUDGET_MS} ms per cell\n`,
+    `ws ${wsVersion}; ${serverKind} echo server in a worker; window ${WINDOW}; ${BUDGET_MS} ms per cell\n`,
   );
   const rows: string[][] = [];
   for (const size of SIZES) {
@@ -177,5 +191,5 @@ async function main(): Promise<void> {
   worker.postMessage('stop');
 }
 
-if (!isMainThread) void serveEcho();
+if (!isMainThread) void serveEcho(workerData);
 else if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

@@ -117,29 +117,65 @@ function attach(
   );
   guarded(() => listener.onOpen?.(connection, response));
   // map() runs straight from message delivery; a promise it returns pauses reading.
-  const handler = map<Message, MessageLike>((message) => deliver(message, connection, listener));
+  const delivery = new Delivery(connection, listener);
+  const handler = map<Message, MessageLike>((message) => delivery.deliver(message));
   const ran = connection.run(handler).then(() => undefined, report);
-  void Promise.all([ended, ran, connection.closed]).then(([, , outcome]) => {
+  void Promise.all([ended, ran, connection.closed]).then(async ([, , outcome]) => {
+    await delivery.drained();
     guarded(() => listener.onClose?.(outcome));
   });
 }
 
 /**
- * Hands one message to `onMessage`; a Streamed body it left unread is then dropped. A throw or
- * a rejection goes to the connection, which closes with 1011 (or the error's own close code).
+ * Hands messages to `onMessage`, in order. A Streamed body it left unread is then dropped. A throw
+ * or a rejection goes to the connection, which closes with 1011 (or the error's own close code).
  */
-function deliver(
-  message: Message,
-  connection: Connection,
-  listener: WebSocketListener,
-): void | Promise<void> {
-  let result: void | PromiseLike<void>;
-  try {
-    result = listener.onMessage?.(message, connection);
-  } catch (error) {
-    discardMessage(message);
-    throw error;
+class Delivery {
+  readonly #connection: Connection;
+  readonly #listener: WebSocketListener;
+  /** The promise that holds the next message back, while one does. */
+  #holding: Promise<void> | undefined;
+
+  constructor(connection: Connection, listener: WebSocketListener) {
+    this.#connection = connection;
+    this.#listener = listener;
   }
-  if (!isPromiseLike(result)) return discardMessage(message);
-  return Promise.resolve(result).finally(() => discardMessage(message));
+
+  /** The map function: one message; a promise holds the next ones back until it settles. */
+  deliver(message: Message): Promise<void> | undefined {
+    let result: void | PromiseLike<void>;
+    try {
+      result = this.#listener.onMessage?.(message, this.#connection);
+    } catch (error) {
+      discardMessage(message);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return this.#hold(Promise.resolve(result).finally(() => discardMessage(message)));
+    }
+    discardMessage(message);
+    return undefined;
+  }
+
+  /**
+   * Settles once no message is held back any more. The connection hands what it queued meanwhile
+   * over in promise callbacks, all run before the next macrotask: onClose comes after them.
+   */
+  async drained(): Promise<void> {
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const holding = this.#holding;
+      if (holding === undefined) return;
+      await holding.catch(() => undefined);
+    }
+  }
+
+  #hold(promise: Promise<void>): Promise<void> {
+    this.#holding = promise;
+    const release = (): void => {
+      if (this.#holding === promise) this.#holding = undefined;
+    };
+    promise.then(release, release);
+    return promise;
+  }
 }

@@ -1,12 +1,14 @@
 // Client layer: the incoming side of the high-level socket — messages, pings (when auto-pong is
-// off) and the close event, one per receive(). Bounded when asked (overflow fails it), otherwise
-// it reads only on demand, so the connection is backpressured instead of the buffer growing.
+// off) and the close event, one per receive(). Fed straight from message delivery (a map run on
+// the connection, no stream in between); bounded when asked (overflow fails it), otherwise delivery
+// is held back while it holds `incomingHighWaterMark` messages (and reading pauses soon after), so
+// the server is slowed down instead.
 
 import { CloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed, WebSocketBufferFull } from '../errors.js';
-import { discardMessage } from '../flow/flow.js';
-import type { Message } from '../message/message.js';
+import { discardMessage, map } from '../flow/flow.js';
+import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 
 /** The connection closed (sttp's `WebSocketEvent.Close`): what `receive()` returns last. */
@@ -58,34 +60,73 @@ export function checkCapacity(capacity: number | undefined): void {
   }
 }
 
-/** The queue between a connection's incoming side and the socket's receive(). */
+/** Options of a {@link SocketInbox}. */
+export interface InboxOptions {
+  /** Bounds the buffer (eager reading; one more fails the socket with 1008). */
+  capacity?: number;
+  /** Queue Pings too (auto-pong is off). */
+  pings: boolean;
+  /**
+   * Without a capacity: messages held before delivery is held back (reading then pauses after at
+   * most 16 more). Default 16.
+   */
+  highWaterMark?: number;
+}
+
+/** The queue between a connection's message delivery and the socket's receive(). */
 export class SocketInbox {
   readonly #connection: Connection;
-  readonly #reader: ReadableStreamDefaultReader<Message>;
   readonly #capacity: number | undefined;
+  /** Without a capacity: the messages held here when delivery is told to wait. */
+  readonly #highWaterMark: number;
   readonly #queue: (Message | WebSocketPing)[] = [];
   readonly #waiters: Waiter[] = [];
-  #reading = false;
-  #ending = false;
+  /** Messages (not pings) in the queue. */
+  #messages = 0;
+  #pings = 0;
+  /** Settles the promise that holds message delivery back, while it does. */
+  #resume: (() => void) | undefined;
+  /** Delivery was let go: what the connection queued meanwhile may still be on its way. */
+  #released = false;
+  #stopped = false;
   #close: WebSocketClose | undefined;
   #closeHandedOut = false;
   #failure: unknown;
 
   /**
-   * @param connection - The connection; its incoming stream is locked from now on.
-   * @param options - `capacity` bounds the buffer (eager reading); `pings` queues Pings too.
+   * @param connection - The connection; it is run with a map from now on (its incoming stream is
+   *   locked, only to learn how it ended).
+   * @param options - `capacity` bounds the buffer; `pings` queues Pings too; `highWaterMark`.
    * @throws {RangeError} When `capacity` is not a positive integer.
    */
-  constructor(connection: Connection, options: { capacity?: number; pings: boolean }) {
-    const { capacity } = options;
+  constructor(connection: Connection, options: InboxOptions) {
+    const { capacity, highWaterMark = 16 } = options;
     checkCapacity(capacity);
     this.#connection = connection;
     this.#capacity = capacity;
-    this.#reader = connection.incoming.getReader();
+    this.#highWaterMark = Math.max(1, highWaterMark);
     if (options.pings) {
-      connection.onPing((payload) => this.#add(new WebSocketPing(new Uint8Array(payload))));
+      connection.onPing((payload) => this.#addPing(new WebSocketPing(new Uint8Array(payload))));
     }
-    this.#read();
+    // The stream ends after the last message (also one still inflating at the close), cleanly or
+    // with the failure; the close event follows once the connection is closed.
+    const ended = (): void => this.#ended();
+    connection.incoming.getReader().closed.then(ended, ended);
+    const deliver = map<Message, MessageLike>((message) => this.#onMessage(message));
+    connection.run(deliver).catch(() => undefined);
+  }
+
+  /**
+   * The next event if one is at hand and no earlier next() waits, else `undefined`: the fast
+   * path of receive(), with no promise. The close event and failures come through next().
+   *
+   * @returns The next message or ping, taken off the queue; or undefined.
+   */
+  poll(): Message | WebSocketPing | undefined {
+    if (this.#waiters.length > 0 || this.#failure !== undefined) return undefined;
+    const event = this.#queue.shift();
+    if (event !== undefined) this.#taken(event);
+    return event;
   }
 
   /** The next event: a queued one, the next message, or the close event (once; then an error). */
@@ -93,55 +134,75 @@ export class SocketInbox {
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
       this.#deliver();
-      this.#read();
     });
   }
 
   /** Drops what waits, and every later message: the socket is closing on its own initiative. */
   stop(): void {
+    this.#stopped = true;
     for (const event of this.#queue.splice(0)) {
       if (!(event instanceof WebSocketPing)) discardMessage(event);
     }
-    this.#reader.cancel().catch(() => undefined);
+    this.#messages = 0;
+    this.#pings = 0;
+    this.#resumeDelivery(); // Reading goes on, so the server's Close gets through.
   }
 
-  /** Reads one message from the connection when someone waits, or always when bounded. */
-  #read(): void {
-    if (this.#reading || this.#ending || this.#failure !== undefined) return;
-    const wanted = this.#capacity !== undefined || this.#waiters.length > this.#queue.length;
-    if (!wanted) return;
-    this.#reading = true;
-    this.#reader.read().then(
-      (step) => {
-        this.#reading = false;
-        if (step.done) return this.#ended();
-        this.#add(step.value);
-        this.#read();
-      },
-      () => {
-        this.#reading = false;
-        this.#ended();
-      },
-    );
-  }
-
-  #add(event: Message | WebSocketPing): void {
-    if (this.#failure !== undefined || this.#close !== undefined) {
-      if (!(event instanceof WebSocketPing)) discardMessage(event);
-      return;
+  /** The map run on the connection: a message, in order, straight from delivery. */
+  #onMessage(message: Message): Promise<void> | undefined {
+    if (this.#stopped || this.#failure !== undefined) {
+      discardMessage(message);
+      return undefined;
     }
-    this.#queue.push(event);
-    if (this.#capacity !== undefined && this.#queue.length > this.#capacity) {
-      return this.#overflow(this.#capacity);
+    if (this.#queue.length === 0 && this.#waiters.length > 0) {
+      (this.#waiters.shift() as Waiter).resolve(message);
+      return undefined;
     }
-    if (this.#capacity === undefined && event instanceof WebSocketPing) this.#dropOldPings();
-    this.#deliver();
+    this.#queue.push(message);
+    this.#messages++;
+    const capacity = this.#capacity;
+    if (capacity !== undefined) {
+      if (this.#queue.length > capacity) this.#overflow(capacity);
+      return undefined;
+    }
+    if (this.#messages < this.#highWaterMark) return undefined;
+    // A returned promise holds delivery back: the connection queues a few, then stops reading.
+    return new Promise<void>((resolve) => (this.#resume = resolve));
   }
 
-  #dropOldPings(): void {
-    const pings = this.#queue.filter((event) => event instanceof WebSocketPing);
-    if (pings.length <= MAX_UNBOUNDED_PINGS) return;
-    this.#queue.splice(this.#queue.indexOf(pings[0]), 1);
+  #addPing(ping: WebSocketPing): void {
+    if (this.#stopped || this.#failure !== undefined || this.#close !== undefined) return;
+    if (this.#queue.length === 0 && this.#waiters.length > 0) {
+      return (this.#waiters.shift() as Waiter).resolve(ping);
+    }
+    this.#queue.push(ping);
+    this.#pings++;
+    const capacity = this.#capacity;
+    if (capacity !== undefined && this.#queue.length > capacity) return this.#overflow(capacity);
+    if (capacity === undefined && this.#pings > MAX_UNBOUNDED_PINGS) this.#dropOldestPing();
+  }
+
+  #dropOldestPing(): void {
+    const at = this.#queue.findIndex((event) => event instanceof WebSocketPing);
+    this.#queue.splice(at, 1);
+    this.#pings--;
+  }
+
+  /** An event left the queue: count it, and let delivery go on once half the mark is free. */
+  #taken(event: Message | WebSocketPing): void {
+    if (event instanceof WebSocketPing) {
+      this.#pings--;
+    } else if (--this.#messages <= this.#highWaterMark >> 1) {
+      this.#resumeDelivery();
+    }
+  }
+
+  #resumeDelivery(): void {
+    const resume = this.#resume;
+    if (resume === undefined) return;
+    this.#resume = undefined;
+    this.#released = true;
+    resume();
   }
 
   /** sttp: "If the bound is specified and the buffer fills up, the websocket will error and close." */
@@ -156,12 +217,21 @@ export class SocketInbox {
     this.#deliver();
   }
 
-  /** The incoming side ended: the close event follows once the connection is closed. */
+  /** The last message was delivered: the close event follows once the connection is closed. */
   #ended(): void {
-    if (this.#ending) return;
-    this.#ending = true;
     void this.#connection.closed.then((outcome) => {
       this.#close = new WebSocketClose(outcome);
+      this.#deliver();
+    });
+  }
+
+  /**
+   * The close event comes after every message: once delivery was let go, the connection hands
+   * what it queued meanwhile over in promise callbacks, all run before the next macrotask.
+   */
+  #afterRelease(): void {
+    setImmediate(() => {
+      this.#released = false;
       this.#deliver();
     });
   }
@@ -171,8 +241,12 @@ export class SocketInbox {
     while (this.#waiters.length > 0) {
       const waiter = this.#waiters[0];
       if (this.#failure !== undefined) waiter.reject(this.#failure);
-      else if (this.#queue.length > 0) waiter.resolve(this.#queue.shift() as InboxEvent);
-      else if (this.#close === undefined) return;
+      else if (this.#queue.length > 0) {
+        const event = this.#queue.shift() as Message | WebSocketPing;
+        this.#taken(event);
+        waiter.resolve(event);
+      } else if (this.#close === undefined) return;
+      else if (this.#released) return this.#afterRelease();
       else if (this.#closeHandedOut) waiter.reject(new ConnectionClosed(this.#close));
       else {
         this.#closeHandedOut = true;

@@ -5,6 +5,7 @@ import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed } from '../errors.js';
 import { discardMessage } from '../flow/flow.js';
+import { BinaryMessage, TextMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
@@ -12,13 +13,15 @@ import type { ClientOptions } from './connect.js';
 import { FragmentedMessage, outOfSequence } from './fragments.js';
 import type { ResponseHeaders, ValidUpgrade } from './response.js';
 import { SocketInbox, WebSocketClose, WebSocketPing } from './socket-inbox.js';
+import type { InboxEvent } from './socket-inbox.js';
 
 /** Options of {@link openWebSocket}. */
 export interface SocketOptions extends ClientOptions {
   /**
    * How many received messages (and, with auto-pong off, pings) the socket may hold for
    * receive(). Past it the socket fails with WebSocketBufferFull and closes with 1008. Default:
-   * no bound — the socket reads only when receive() asks, so the server is slowed down instead.
+   * no bound — once `incomingHighWaterMark` messages wait here, reading pauses (after at most 16
+   * more), so the server is slowed down instead.
    */
   bufferCapacity?: number;
 }
@@ -48,6 +51,8 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   readonly #inbox: SocketInbox;
   #fragment: FragmentedMessage | undefined;
   #unread: Message | undefined;
+  /** receive() calls that waited for the inbox and have yet to settle. */
+  #settling = 0;
 
   /**
    * Wraps an open client connection; {@link openWebSocket} makes it before any input is read.
@@ -60,8 +65,11 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   constructor(connection: Connection, response: ValidUpgrade, options: SocketOptions = {}) {
     this.response = response;
     this.#connection = connection;
-    const pings = options.autoPong === false;
-    this.#inbox = new SocketInbox(connection, { capacity: options.bufferCapacity, pings });
+    this.#inbox = new SocketInbox(connection, {
+      capacity: options.bufferCapacity,
+      pings: options.autoPong === false,
+      highWaterMark: options.incomingHighWaterMark,
+    });
   }
 
   /** The response headers of the opening handshake (sttp's `WebSocketResponse.headers`). */
@@ -98,6 +106,8 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
    * if (event instanceof WebSocketClose) console.log('closed', event.code, event.reason);
    */
   receive(): Promise<Message | WebSocketClose | Extra> {
+    const event = this.#poll();
+    if (event !== undefined) return Promise.resolve(event as Message | Extra);
     return this.#next() as Promise<Message | WebSocketClose | Extra>;
   }
 
@@ -108,10 +118,10 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
    * @throws {ConnectionClosed} (rejects) When the connection closes first.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
    */
-  async receiveText(): Promise<string> {
-    const message = await this.#receiveKind('text');
-    if (message.isStrict) return message.text;
-    return (await readAll(message.textStream)).join('');
+  receiveText(): Promise<string> {
+    const message = this.#pollKind(true);
+    if (message?.isStrict === true) return Promise.resolve(message.text);
+    return this.#collectText(message);
   }
 
   /**
@@ -121,10 +131,10 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
    * @throws {ConnectionClosed} (rejects) When the connection closes first.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
    */
-  async receiveBinary(): Promise<Uint8Array> {
-    const message = await this.#receiveKind('binary');
-    if (message.isStrict) return message.data;
-    return Buffer.concat(await readAll(message.dataStream));
+  receiveBinary(): Promise<Uint8Array> {
+    const message = this.#pollKind(false);
+    if (message?.isStrict === true) return Promise.resolve(message.data);
+    return this.#collectBinary(message);
   }
 
   /**
@@ -141,8 +151,10 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
    * await socket.send('Hel', { fin: false });
    * await socket.send('lo', { continuation: true });
    */
-  send(frame: MessageLike, options: SendOptions = {}): Promise<void> {
-    const { fin = true, continuation = false } = options;
+  send(frame: MessageLike, options?: SendOptions): Promise<void> {
+    // A whole message with nothing open: straight to the connection.
+    if (options === undefined && this.#fragment === undefined) return this.#connection.send(frame);
+    const { fin = true, continuation = false } = options ?? {};
     try {
       if (continuation) return this.#continue(frame, fin);
       if (this.#fragment !== undefined) {
@@ -216,18 +228,84 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   }
 
   /**
-   * The next event. A Streamed message handed out before and not being read is dropped first:
-   * its unread body would otherwise stall the connection for good.
+   * The next event at hand, without a promise (receive()'s fast path), or undefined: also while
+   * an earlier receive() has yet to settle, so that none overtakes another. A Streamed message
+   * handed out before and not being read is dropped first: its unread body would otherwise stall
+   * the connection for good.
    */
-  #next(): Promise<Message | WebSocketPing | WebSocketClose> {
-    if (this.#unread !== undefined) discardMessage(this.#unread);
+  #poll(): Message | WebSocketPing | undefined {
+    if (this.#settling > 0) return undefined;
+    this.#dropUnread();
+    return this.#track(this.#inbox.poll());
+  }
+
+  /** The next event, when none is at hand (or to wait behind earlier receive() calls). */
+  #next(): Promise<InboxEvent> {
+    this.#dropUnread();
+    this.#settling++;
+    return this.#inbox.next().then(
+      (event) => {
+        this.#settling--;
+        return this.#track(event);
+      },
+      (error: unknown) => {
+        this.#settling--;
+        throw error;
+      },
+    );
+  }
+
+  #dropUnread(): void {
+    if (this.#unread === undefined) return;
+    discardMessage(this.#unread);
     this.#unread = undefined;
-    return this.#inbox.next().then((event) => {
-      if (!(event instanceof WebSocketPing || event instanceof WebSocketClose) && !event.isStrict) {
-        this.#unread = event;
-      }
-      return event;
-    });
+  }
+
+  /** Remembers a Streamed message handed out, to drop its body if the next receive() comes first. */
+  #track<E extends InboxEvent | undefined>(event: E): E {
+    if (event instanceof TextMessage || event instanceof BinaryMessage) {
+      if (!event.isStrict) this.#unread = event;
+    }
+    return event;
+  }
+
+  /** Skips the events at hand (pings answered, the other kind dropped) up to a message of a kind. */
+  #pollKind<T extends boolean>(text: T): MessageOfKind<T> | undefined {
+    for (let event = this.#poll(); event !== undefined; event = this.#poll()) {
+      if (event instanceof WebSocketPing) this.#answer(event);
+      else if (event.isText === text) return event as MessageOfKind<T>;
+      else discardMessage(event);
+    }
+    return undefined;
+  }
+
+  /** The next message of a kind; others are skipped, pings answered (sttp's `pongOnPing`). */
+  async #receiveKind<T extends boolean>(text: T): Promise<MessageOfKind<T>> {
+    while (true) {
+      const event = await this.#next();
+      if (event instanceof WebSocketClose) throw new ConnectionClosed(event);
+      if (event instanceof WebSocketPing) this.#answer(event);
+      else if (event.isText === text) return event as MessageOfKind<T>;
+      else discardMessage(event);
+    }
+  }
+
+  #answer(ping: WebSocketPing): void {
+    if (this.isOpen) this.#connection.pong(ping.payload);
+  }
+
+  /** receiveText() once no Strict text was at hand: waits for one, or collects a Streamed one. */
+  async #collectText(found: TextMessage | undefined): Promise<string> {
+    const message = found ?? (await this.#receiveKind(true));
+    if (message.isStrict) return message.text;
+    return (await readAll(message.textStream)).join('');
+  }
+
+  /** receiveBinary() once no Strict binary was at hand: waits for one, or collects one. */
+  async #collectBinary(found: BinaryMessage | undefined): Promise<Uint8Array> {
+    const message = found ?? (await this.#receiveKind(false));
+    if (message.isStrict) return message.data;
+    return Buffer.concat(await readAll(message.dataStream));
   }
 
   #continue(frame: MessageLike, fin: boolean): Promise<void> {
@@ -243,24 +321,10 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   #endFragment(fragment: FragmentedMessage): void {
     if (this.#fragment === fragment) this.#fragment = undefined;
   }
-
-  /** The next message of a kind; others are skipped, pings answered (sttp's `pongOnPing`). */
-  async #receiveKind<K extends 'text' | 'binary'>(
-    kind: K,
-  ): Promise<Extract<Message, { isText: K extends 'text' ? true : false }>> {
-    while (true) {
-      const event = await this.#next();
-      if (event instanceof WebSocketClose) throw new ConnectionClosed(event);
-      if (event instanceof WebSocketPing) {
-        if (this.isOpen) this.#connection.pong(event.payload);
-      } else if (event.isText === (kind === 'text')) {
-        return event as Extract<Message, { isText: K extends 'text' ? true : false }>;
-      } else {
-        discardMessage(event);
-      }
-    }
-  }
 }
+
+/** A text message for `true`, a binary one for `false`. */
+type MessageOfKind<T extends boolean> = T extends true ? TextMessage : BinaryMessage;
 
 /** Reads a stream to its end (its size is bounded by the connection's `maxMessageBytes`). */
 async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {

@@ -89,7 +89,8 @@ export class ConnectionCore
     });
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
-    this.writer = new OutgoingWriter(this.protocol, transport, this);
+    const batch = options.writeBatchMessages ?? (options.side === 'client' ? 8 : Infinity);
+    this.writer = new OutgoingWriter(this.protocol, transport, this, batch);
     if (options.deflate !== undefined) {
       this.#compression = new ConnectionCompression(this, options.deflate, options);
     }

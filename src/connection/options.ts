@@ -42,6 +42,13 @@ export interface ConnectionOptions {
   aggregateMessageBytes?: number;
   /** Received messages that may wait for the application before reading pauses. Default 16. */
   incomingHighWaterMark?: number;
+  /**
+   * Messages sent in a burst (within one tick) that are written to the transport together before
+   * the next write starts. Smaller lets the peer start on the first ones sooner, so both ends work
+   * at once; larger saves system calls. Default 8 on the client; unbounded on the server (one
+   * write per input batch, or 64 KiB).
+   */
+  writeBatchMessages?: number;
   /** Tests: deterministic client masks. Default: crypto-random. */
   maskGenerator?: MaskGenerator;
 }

@@ -38,6 +38,9 @@ export class OutgoingWriter implements RenderTarget {
   readonly #owner: OutgoingOwner;
   /** Sends waiting their turn (made on the first one). */
   #queue: Pending[] | undefined;
+  readonly #batchMessages: number;
+  /** Frames handed to the protocol since the last flush. */
+  #unflushedFrames = 0;
   #pumping = false;
   #flushScheduled = false;
   #drain: Promise<void> | undefined;
@@ -55,11 +58,18 @@ export class OutgoingWriter implements RenderTarget {
    * @param protocol - renders frames.
    * @param transport - receives the bytes.
    * @param owner - told when a Streamed message failed half-sent (it must close then).
+   * @param batchMessages - messages sent in a burst that are written together, at most.
    */
-  constructor(protocol: Protocol, transport: Duplex, owner: OutgoingOwner) {
+  constructor(
+    protocol: Protocol,
+    transport: Duplex,
+    owner: OutgoingOwner,
+    batchMessages = Infinity,
+  ) {
     this.#protocol = protocol;
     this.#transport = transport;
     this.#owner = owner;
+    this.#batchMessages = batchMessages;
   }
 
   /** True when nothing is queued or being rendered. */
@@ -140,6 +150,7 @@ export class OutgoingWriter implements RenderTarget {
   /** Writes everything the protocol has queued: one write, or several under one cork. */
   flush(): void {
     this.#flushScheduled = false;
+    this.#unflushedFrames = 0;
     const protocol = this.#protocol;
     if (!protocol.hasOutgoing) return;
     const chunks = protocol.takeOutgoing();
@@ -184,7 +195,8 @@ export class OutgoingWriter implements RenderTarget {
   }
 
   #sent(): void {
-    if (this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) this.flush();
+    const full = ++this.#unflushedFrames >= this.#batchMessages;
+    if (full || this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) this.flush();
     else this.scheduleFlush();
   }
 

@@ -47,6 +47,12 @@ function frame(first: number, text: string): Buffer {
   return Buffer.concat([Buffer.from([first, Buffer.byteLength(text)]), Buffer.from(text)]);
 }
 
+/** An unmasked Close frame. */
+function closeFrame(code: number, reason: string): Buffer {
+  const payload = Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]);
+  return Buffer.concat([Buffer.from([0x88, payload.length]), payload]);
+}
+
 /** Opens with a recording listener; resolves once onClose or onError was called. */
 function record(
   url: string,
@@ -185,5 +191,58 @@ describe('openWebSocketWithListener', () => {
     });
     await finished;
     assert.deepEqual(seen, ['<streamed>', 'after']);
+  });
+
+  it('delivers many messages in order, then closes after the last onMessage', async () => {
+    const texts = Array.from({ length: 100 }, (_, i) => `m${i}`);
+    const url = await rawUpgradeServer((socket) => {
+      socket.write(Buffer.concat([...texts.map((t) => frame(0x81, t)), closeFrame(1000, 'done')]));
+    });
+    const { calls, finished } = record(url, {
+      onMessage: (message) => void calls.push(message.isText ? message.text : '<binary>'),
+    });
+    await finished;
+    assert.deepEqual(calls, ['open', ...texts, 'close 1000']);
+  });
+
+  it('calls onClose after every onMessage, also when onMessage holds messages back past the close', async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    const url = await rawUpgradeServer((socket) => {
+      socket.write(Buffer.concat([...texts.map((t) => frame(0x81, t)), closeFrame(1000, 'done')]));
+    });
+    const { calls, finished } = record(url, {
+      onMessage: async (message) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        calls.push(message.isText ? message.text : '<binary>');
+      },
+    });
+    await finished;
+    assert.deepEqual(calls, ['open', ...texts, 'close 1000']);
+  });
+
+  it('keeps the order of messages and replies when onMessage answers a burst', async () => {
+    const seen: string[] = [];
+    const { calls, finished } = record(peer.url('ws', '/echo'), {
+      onOpen: (connection) => {
+        for (let i = 0; i < 100; i++) void connection.send(`a${i}`);
+      },
+      onMessage: (message, connection) => {
+        const text = message.isText ? message.text : '<binary>';
+        seen.push(text);
+        if (text.startsWith('a')) void connection.send(`b${text.slice(1)}`);
+        else if (text === 'b99') void connection.close();
+      },
+    });
+    await finished;
+    const numbers = Array.from({ length: 100 }, (_, i) => i);
+    assert.deepEqual(
+      seen.filter((text) => text.startsWith('a')),
+      numbers.map((i) => `a${i}`),
+    );
+    assert.deepEqual(
+      seen.filter((text) => text.startsWith('b')),
+      numbers.map((i) => `b${i}`),
+    );
+    assert.equal(calls.at(-1), 'close 1000');
   });
 });

@@ -14,9 +14,11 @@ import {
   WebSocketPing,
   openWebSocket,
 } from '../../src/index.js';
+import type { Connection, SocketOptions } from '../../src/index.js';
 import { requestUpgrade } from '../../src/client/connect.js';
 import { resolveRequest } from '../../src/client/request.js';
 import { duplexPair } from '../helpers/duplex-pair.js';
+import type { PairEnd } from '../helpers/duplex-pair.js';
 import { acceptOn } from './fake-server.js';
 import { PEERS, startPeer } from './peers.js';
 import type { Peer } from './peers.js';
@@ -141,43 +143,205 @@ for (const name of PEERS) {
   });
 }
 
+/** A socket over an in-memory pair, and the server Connection at the other end. */
+async function inMemorySocket(
+  options: SocketOptions = {},
+): Promise<{ socket: WebSocket<WebSocketPing>; server: Connection; ours: PairEnd }> {
+  const [ours, theirs] = duplexPair();
+  const accepted = acceptOn(theirs);
+  let socket: WebSocket<WebSocketPing> | undefined;
+  await requestUpgrade(resolveRequest('ws://in-memory.test/'), options, {
+    transport: ours,
+    onConnection: (connection, response) =>
+      (socket = new WebSocket<WebSocketPing>(connection, response, options)),
+  });
+  const server = (await accepted).connection;
+  assert.ok(server !== undefined && socket !== undefined);
+  return { socket, server, ours };
+}
+
+/** Lets the event loop run until `count()` stops changing (50 turns in a row). */
+async function settle(count: () => number): Promise<void> {
+  let stable = 0;
+  for (let last = -1; stable < 50; last = count()) {
+    stable = count() === last ? stable + 1 : 0;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Sends `total` texts "<i> <payload>" from the server, each after the last was taken. */
+function sendNumbered(server: Connection, total: number, payload: string) {
+  const progress = { sent: 0, done: Promise.resolve() };
+  progress.done = (async () => {
+    for (let i = 0; i < total; i++) {
+      await server.send(`${i} ${payload}`);
+      progress.sent = i + 1;
+    }
+  })();
+  return progress;
+}
+
 describe('openWebSocket over an in-memory transport', () => {
   it('backpressures the server instead of buffering when no bound is set', async () => {
-    const [ours, theirs] = duplexPair();
-    const accepted = acceptOn(theirs);
-    let socket: WebSocket | undefined;
-    await requestUpgrade(
-      resolveRequest('ws://in-memory.test/'),
-      {},
-      {
-        transport: ours,
-        onConnection: (connection, response) => (socket = new WebSocket(connection, response)),
-      },
-    );
-    const server = (await accepted).connection;
-    assert.ok(server !== undefined && socket !== undefined);
+    const { socket, server, ours } = await inMemorySocket();
     const total = 200;
-    const payload = 'x'.repeat(4096);
-    let sent = 0;
-    const sending = (async () => {
-      for (let i = 0; i < total; i++) {
-        await server.send(`${i} ${payload}`);
-        sent = i + 1;
-      }
-    })();
-    // Nothing is received yet: the server must stall far short of the total.
-    await until(() => sent > 0);
-    let stable = 0;
-    for (let last = -1; stable < 50; last = sent) {
-      stable = sent === last ? stable + 1 : 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    assert.ok(sent < 40, `the server sent ${sent} messages before stalling`);
-    assert.ok(ours.bytesPushed < 40 * 4096, `${ours.bytesPushed} bytes reached the client`);
+    const progress = sendNumbered(server, total, 'x'.repeat(4096));
+    // Nothing is received yet: the server must stall far short of the total. The socket holds 16
+    // messages and the connection 16 more before it stops reading; the server writes 16 of these
+    // per flush (64 KiB), so what reaches the client is two flushes and what the pipe buffers.
+    // The server's own send() settles at once until 8 high-water marks (128 KiB, 32 of these
+    // messages) wait in its transport.
+    await until(() => progress.sent > 0);
+    await settle(() => progress.sent);
+    assert.ok(ours.bytesPushed < 56 * 4096, `${ours.bytesPushed} bytes reached the client`);
+    assert.ok(progress.sent < 56 + 32, `the server sent ${progress.sent} messages before stalling`);
     for (let i = 0; i < total; i++) {
       assert.equal((await socket.receiveText()).split(' ')[0], String(i));
     }
-    await sending;
+    await progress.done;
     await socket.close();
+  });
+
+  it('lets more wait with a higher incomingHighWaterMark, and still stalls the server', async () => {
+    const { socket, server, ours } = await inMemorySocket({ incomingHighWaterMark: 100 });
+    const progress = sendNumbered(server, 300, 'y'.repeat(4096));
+    await until(() => progress.sent > 0);
+    await settle(() => progress.sent);
+    // 100 held by the socket, 16 by the connection, and what is on its way (as above).
+    const reached = Math.floor(ours.bytesPushed / 4096);
+    assert.ok(reached >= 116, `only ${reached} messages reached the client`);
+    assert.ok(reached < 116 + 40, `${reached} messages reached the client`);
+    assert.ok(progress.sent < 300, 'the server did not stall');
+    for (let i = 0; i < 300; i++) {
+      assert.equal((await socket.receiveText()).split(' ')[0], String(i));
+    }
+    await progress.done;
+    await socket.close();
+  });
+
+  it('keeps the order when receive() calls overlap, whether messages wait or arrive later', async () => {
+    const { socket, server } = await inMemorySocket();
+    const total = 120;
+    const progress = sendNumbered(server, total, 'z');
+    const received: string[] = [];
+    const take = async (): Promise<void> => {
+      const event = await socket.receive();
+      assert.ok(!(event instanceof WebSocketClose) && !(event instanceof WebSocketPing));
+      received.push(event.isText ? event.text.split(' ')[0] : '<binary>');
+    };
+    // Ten at once before anything arrived, then alone, then in bursts while messages wait.
+    await Promise.all(Array.from({ length: 10 }, take));
+    for (let i = 0; i < 10; i++) await take();
+    await settle(() => progress.sent);
+    while (received.length < total) {
+      await Promise.all(Array.from({ length: Math.min(7, total - received.length) }, take));
+    }
+    assert.deepEqual(
+      received,
+      Array.from({ length: total }, (_, i) => String(i)),
+    );
+    await progress.done;
+    await socket.close();
+  });
+
+  it('lets its replies to a burst go out in parts, eight messages per write', async () => {
+    const { socket, server, ours } = await inMemorySocket();
+    const replies: string[] = [];
+    const reader = server.incoming.getReader();
+    for (let i = 0; i < 32; i++) void server.send(`${i}`); // one write: the burst arrives whole
+    const writesBefore = ours.writeCalls;
+    for (let i = 0; i < 32; i++) void socket.send(`re ${await socket.receiveText()}`);
+    for (let i = 0; i < 32; i++) {
+      const step = await reader.read();
+      assert.ok(!step.done && step.value.isText);
+      replies.push(step.value.text);
+    }
+    assert.deepEqual(
+      replies,
+      Array.from({ length: 32 }, (_, i) => `re ${i}`),
+    );
+    const writes = ours.writeCalls - writesBefore;
+    assert.ok(writes >= 3 && writes <= 6, `32 replies went out in ${writes} writes`);
+    await socket.close();
+  });
+
+  it('hands out every message sent before the server closed, then the close event', async () => {
+    const { socket, server } = await inMemorySocket();
+    const progress = sendNumbered(server, 40, 'w'.repeat(1000));
+    await progress.done; // Got through only because the socket takes them as they come.
+    void server.close(1000, 'done');
+    const texts: string[] = [];
+    for (let i = 0; i < 40; i++) texts.push((await socket.receiveText()).split(' ')[0]);
+    assert.deepEqual(
+      texts,
+      Array.from({ length: 40 }, (_, i) => String(i)),
+    );
+    const event = await socket.receive();
+    assert.ok(event instanceof WebSocketClose);
+    assert.deepEqual([event.code, event.reason, event.closedBy], [1000, 'done', 'remote']);
+    await assert.rejects(socket.receive(), ConnectionClosed);
+  });
+
+  it('drops the waiting messages on close() and ends with the close event', async () => {
+    const { socket, server, ours } = await inMemorySocket();
+    const progress = sendNumbered(server, 10, 'v');
+    await progress.done;
+    await settle(() => ours.bytesPushed);
+    assert.equal(await socket.receiveText(), '0 v');
+    const outcome = await socket.close(4000, 'bye');
+    assert.deepEqual([outcome.code, outcome.closedBy], [4000, 'local']);
+    const event = await socket.receive();
+    assert.ok(event instanceof WebSocketClose);
+    assert.equal(event.code, 4000);
+    await assert.rejects(socket.receiveText(), ConnectionClosed);
+  });
+
+  it('drops the body of a Streamed message left unread, and collects one in receiveText()', async () => {
+    const { socket, server } = await inMemorySocket();
+    const later = (parts: string[]): ReadableStream<string> => {
+      let next = 0;
+      return new ReadableStream<string>({
+        // One part per turn of the event loop, so the message is not whole in one read.
+        pull: async (controller) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (next < parts.length) controller.enqueue(parts[next++]);
+          else controller.close();
+        },
+      });
+    };
+    void server.send(TextMessage.streamed(later(['unread ', 'body'])));
+    void server.send('after the unread one');
+    void server.send(TextMessage.streamed(later(['collec', 'ted'])));
+    const first = await socket.receive();
+    assert.ok(!(first instanceof WebSocketClose) && !(first instanceof WebSocketPing));
+    assert.equal(first.isStrict, false);
+    assert.equal(await socket.receiveText(), 'after the unread one');
+    assert.equal(await socket.receiveText(), 'collected');
+    await socket.close();
+  });
+
+  it('keeps pings in order with messages when auto-pong is off, and fills a bound with both', async () => {
+    const { socket, server, ours } = await inMemorySocket({ autoPong: false, bufferCapacity: 4 });
+    // Each in its own read: a Ping is seen while its read is parsed, a message after it.
+    for (const send of [
+      () => server.send('one'),
+      () => server.ping('p1'),
+      () => server.send('two'),
+    ]) {
+      void send();
+      await settle(() => ours.bytesPushed);
+    }
+    const kinds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const event = await socket.receive();
+      if (event instanceof WebSocketPing)
+        kinds.push(`ping ${Buffer.from(event.payload).toString()}`);
+      else if (!(event instanceof WebSocketClose)) kinds.push(event.isText ? event.text : '?');
+    }
+    assert.deepEqual(kinds, ['one', 'ping p1', 'two']);
+    for (let i = 0; i < 5; i++) server.ping(`p${i}`);
+    const outcome = await socket.closed;
+    assert.equal(outcome.code, 1008);
+    await assert.rejects(socket.receive(), WebSocketBufferFull);
   });
 });

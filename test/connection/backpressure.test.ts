@@ -127,6 +127,20 @@ describe('Connection: write coalescing', () => {
     assert.equal(ours.writeCalls, 1);
   });
 
+  it('a client writes a burst of sends eight messages at a time (writeBatchMessages)', async () => {
+    for (const [options, writes] of [
+      [{}, 13],
+      [{ writeBatchMessages: 25 }, 4],
+      [{ writeBatchMessages: Infinity }, 1],
+    ] as const) {
+      const { connection, peer, ours } = connectionWithPeer({ side: 'client', ...options });
+      await settle();
+      for (let i = 0; i < 100; i++) void connection.send(`m${i}`);
+      for (let i = 0; i < 100; i++) assert.equal(await peer.nextText(), `m${i}`);
+      assert.equal(ours.writeCalls, writes, JSON.stringify(options));
+    }
+  });
+
   it('sends made in one tick leave in one transport write', async () => {
     const { connection, peer, ours } = connectionWithPeer();
     await settle();
