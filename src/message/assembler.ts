@@ -112,7 +112,8 @@ export class MessageAssembler {
 
   /** The input batch is over: a message still open becomes Streamed, with the parts so far. */
   endBatch(): void {
-    if (this.#kind === undefined || this.#body !== undefined || this.#whole !== undefined) return;
+    // A message being collected (its size known from a final first frame) is never Streamed.
+    if (this.#kind === undefined || this.#body !== undefined || this.#wholeBytes >= 0) return;
     const body = new StreamedBody(this, this.#kind === 'text', this.#highWaterMark);
     this.#body = body;
     if (this.#first !== undefined) body.push(this.#first, false);

@@ -8,6 +8,7 @@ import { fromSinkAndSource } from '../../src/flow/flow.js';
 import { TextMessage } from '../../src/message/message.js';
 import type { Message } from '../../src/message/message.js';
 import { connectionWithPeer, settle } from '../helpers/connection-setup.js';
+import { peerFrame } from '../helpers/peer-frames.js';
 
 async function firstMessage(incoming: ReadableStream<Message>): Promise<Message> {
   const reader = incoming.getReader();
@@ -18,6 +19,38 @@ async function firstMessage(incoming: ReadableStream<Message>): Promise<Message>
 }
 
 describe('Connection: receiving', () => {
+  it('delivers the same messages however the input is split into reads', async () => {
+    const input = Buffer.concat([
+      peerFrame('server', 0x81, 'hello'),
+      peerFrame('server', 0x82, Buffer.alloc(300, 7)),
+      peerFrame('server', 0x01, 'frag'),
+      peerFrame('server', 0x80, 'mented'),
+    ]);
+    for (let first = 1; first < input.length; first++) {
+      for (let second = first; second < input.length; second += 3) {
+        const { connection, theirs } = connectionWithPeer();
+        const reader = connection.incoming.getReader();
+        // Copies: the parser unmasks what it is given in place.
+        for (const chunk of [input.subarray(0, first), input.subarray(first, second)]) {
+          if (chunk.length > 0) theirs.write(Buffer.from(chunk));
+          await settle(1);
+        }
+        theirs.write(Buffer.from(input.subarray(second)));
+        const texts: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { value } = await reader.read();
+          assert.ok(value !== undefined, `split ${first}/${second}`);
+          const strict = await value.toStrict(1000);
+          texts.push(strict.isText ? strict.text : `${strict.data.length}x${strict.data[0]}`);
+          // A one-frame message of known size is always collected whole.
+          if (i < 2) assert.ok(value.isStrict, `message ${i}, split ${first}/${second}`);
+        }
+        assert.deepEqual(texts, ['hello', '300x7', 'fragmented'], `split ${first}/${second}`);
+        connection.terminate();
+      }
+    }
+  });
+
   it('server receives a message whole in one input batch as Strict', async () => {
     const { connection, peer } = connectionWithPeer();
     peer.text('Peter');

@@ -35,6 +35,21 @@ describe('MessageAssembler', () => {
     assert.equal(message.text, 'Hello');
   });
 
+  it('a message of known size is collected Strict when its start ends a batch', () => {
+    const { assembler, delivered } = setup();
+    assembler.onMessageStart('text', false, 4);
+    assembler.endBatch(); // the frame header arrived alone
+    assert.equal(delivered.length, 0);
+    assembler.onMessageData(utf8('ab'), false);
+    assembler.endBatch();
+    assert.equal(delivered.length, 0);
+    assembler.onMessageData(utf8('cd'), true);
+    assembler.endBatch();
+    assert.equal(delivered.length, 1);
+    assert.ok(delivered[0].isText && delivered[0].isStrict);
+    assert.equal(delivered[0].text, 'abcd');
+  });
+
   it('an empty message is a Strict empty message', () => {
     const { assembler, delivered } = setup();
     assembler.onMessageStart('binary', false);
