@@ -13,6 +13,7 @@ import { PendingUpgrades, refuseOverLimit, resolveServerLimits } from './limits.
 import type { ServerLimits } from './limits.js';
 import { Shutdown, validateCloseOptions } from './shutdown.js';
 import type { CloseOptions } from './shutdown.js';
+import type { UpgradeListener } from './handle-request.js';
 import { WebSocketUpgrade, rejectHandshake } from './upgrade.js';
 import type { ServerConnectionOptions } from './upgrade.js';
 
@@ -71,6 +72,30 @@ export function attachWebSocket(
   handler: UpgradeHandler,
   options: AttachOptions = {},
 ): WebSocketAttachment {
+  const { attachment, listener } = createUpgradeListener(server, handler, options);
+  server.on('upgrade', listener);
+  return attachment;
+}
+
+/**
+ * The 'upgrade' listener of {@link attachWebSocket} and the attachment it serves, not yet added
+ * to `server`: serve() also calls the listener itself, for the requests it reads without
+ * node:http. `attachment.close()` removes the listener from `server` once done.
+ *
+ * @param server - The server whose 'upgrade' listeners decide about 404 for other paths.
+ * @param handler - Answers each upgrade.
+ * @param options - As for {@link attachWebSocket}.
+ * @returns The attachment and the listener.
+ * @throws {RangeError} For limits or deflate options out of range.
+ * @example
+ * const { attachment, listener } = createUpgradeListener(server, handler, {});
+ * server.on('upgrade', listener);
+ */
+export function createUpgradeListener(
+  server: HttpServer | HttpsServer,
+  handler: UpgradeHandler,
+  options: AttachOptions,
+): { attachment: WebSocketAttachment; listener: UpgradeListener } {
   const { path, maxConnections, handshakeTimeoutMs, maxHeaderCount, ...connectionOptions } =
     options;
   const limits = resolveServerLimits({ maxConnections, handshakeTimeoutMs, maxHeaderCount });
@@ -82,8 +107,8 @@ export function attachWebSocket(
   let closing: Promise<void> | undefined;
   const track = (connection: Connection): void => {
     connections.add(connection);
-    const forget = (): boolean => connections.delete(connection);
-    connection.closed.then(forget, forget);
+    // A listener, not `closed.then`: no promise per connection.
+    connection.onClosed(() => connections.delete(connection));
   };
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
@@ -112,11 +137,9 @@ export function attachWebSocket(
     if (upgrade === undefined) {
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
     }
-    unanswered.add(upgrade);
-    runHandler(handler, upgrade, accepted, () => unanswered.delete(upgrade as WebSocketUpgrade));
+    runHandler(handler, upgrade, accepted, unanswered);
   };
-  server.on('upgrade', listener);
-  return {
+  const attachment: WebSocketAttachment = {
     connections,
     close(closeOptions: CloseOptions = {}): Promise<void> {
       validateCloseOptions(closeOptions);
@@ -128,17 +151,22 @@ export function attachWebSocket(
       return closing;
     },
   };
+  return { attachment, listener };
 }
 
-/** Runs the handler on one upgrade and turns its failures into a 500 or a 1011 close. */
+/**
+ * Runs the handler on one upgrade and turns its failures into a 500 or a 1011 close. An upgrade
+ * still unanswered when the handler returns a promise is pending until it settles (its deadline
+ * runs, and shutdown answers it); one answered synchronously never needs a timer.
+ */
 function runHandler(
   handler: UpgradeHandler,
   upgrade: WebSocketUpgrade,
   accepted: { connection?: Connection },
-  done: () => void,
+  unanswered: PendingUpgrades,
 ): void {
   const settle = (failed: boolean): void => {
-    done();
+    unanswered.delete(upgrade);
     if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
     else if (failed) accepted.connection?.close(CloseCode.InternalError, 'internal error');
   };
@@ -149,6 +177,7 @@ function runHandler(
     return settle(true);
   }
   if (result === undefined || typeof result?.then !== 'function') return settle(false);
+  if (!upgrade.answered) unanswered.add(upgrade);
   Promise.resolve(result).then(
     () => settle(false),
     () => settle(true),

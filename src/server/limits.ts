@@ -16,7 +16,7 @@ export interface ServerLimits {
   /**
    * How long a handler may take to answer an upgrade before it is answered 503 and its socket
    * destroyed. With `serve()`, also how long a client may take to send its whole request head
-   * (Node answers 408 and closes). Default 10 000 ms.
+   * (answered 408 and closed). Default 10 000 ms.
    */
   handshakeTimeoutMs?: number;
   /** The most request header lines; an upgrade with more is answered 431. Default 100. */

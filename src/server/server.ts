@@ -1,13 +1,15 @@
 // Server layer: a standalone WebSocket server, `serve()`. It owns an http.Server whose plain
-// requests are answered 426 Upgrade Required and whose upgrades go through attachWebSocket.
+// requests are answered 426 Upgrade Required and whose upgrades go through attachWebSocket's
+// listener; it reads WebSocket request heads itself (head-intake.ts), the handshake's hot path.
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import type { MessageFlow } from '../flow/flow.js';
-import { attachWebSocket } from './attach.js';
+import { createUpgradeListener } from './attach.js';
 import type { AttachOptions, UpgradeHandler } from './attach.js';
+import { HeadIntake } from './head-intake.js';
 import { ServerLimitDefaults, httpLimits, resolveServerLimits } from './limits.js';
 import type { CloseOptions } from './shutdown.js';
 
@@ -56,7 +58,9 @@ export interface WebSocketServer {
  * Starts a standalone WebSocket server (Akka's `Http().newServerAt(host, port).bindFlow`).
  * Every WebSocket request runs `flow`, or is handed to `handler`; a plain HTTP request is
  * answered 426 Upgrade Required, malformed upgrades 400, 405 or 426. Handler errors never end the
- * process: 500 before the upgrade is accepted, close 1011 after.
+ * process: 500 before the upgrade is accepted, close 1011 after. It reads WebSocket request heads
+ * itself (a head too big or with too many fields: 431; too slow: 408) and leaves every other
+ * request to node:http (docs/limits.md).
  *
  * @param options - `port`, `host`, `flow` or `handler`, `path`, and Connection options.
  * @returns The running server, once it listens.
@@ -92,8 +96,20 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
   // One more than allowed, so that too many get a 431 rather than being cut silently; 0: no limit.
   const { maxHeaderCount } = limits;
   httpServer.maxHeadersCount = Number.isFinite(maxHeaderCount) ? maxHeaderCount + 1 : 0;
-  const attachment = attachWebSocket(httpServer, upgradeHandler, attachOptions);
-  await listen(httpServer, port, host);
+  const { attachment, listener } = createUpgradeListener(httpServer, upgradeHandler, attachOptions);
+  httpServer.on('upgrade', listener);
+  const intake = readHeadsFirst(httpServer, {
+    maxHeadBytes: headerBytes,
+    maxHeaderCount: Number.isFinite(maxHeaderCount) ? maxHeaderCount : Number.MAX_SAFE_INTEGER,
+    timeoutMs: limits.handshakeTimeoutMs,
+    onUpgrade: listener,
+  });
+  try {
+    await listen(httpServer, port, host);
+  } catch (error) {
+    intake?.close();
+    throw error;
+  }
   const address = httpServer.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
@@ -103,7 +119,7 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     connections: attachment.connections,
     close(closeOptions?: CloseOptions): Promise<void> {
       const connectionsClosed = attachment.close(closeOptions);
-      closing ??= shutDown(httpServer, connectionsClosed);
+      closing ??= shutDown(httpServer, connectionsClosed, intake);
       return closing;
     },
   };
@@ -134,10 +150,37 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
   });
 }
 
+/**
+ * Puts a {@link HeadIntake} in front of node:http's own 'connection' listener: WebSocket
+ * upgrades skip node:http's parser, every other connection reaches node:http with its bytes
+ * intact. Leaves the server as it is (and returns undefined) when node:http's listener is not
+ * the single one expected.
+ */
+function readHeadsFirst(
+  httpServer: HttpServer,
+  options: Omit<ConstructorParameters<typeof HeadIntake>[0], 'onOther'>,
+): HeadIntake | undefined {
+  const listeners = httpServer.listeners('connection');
+  if (listeners.length !== 1) return undefined;
+  const [nodeListener] = listeners as ((socket: Socket) => void)[];
+  const intake = new HeadIntake({
+    ...options,
+    onOther: (socket) => nodeListener.call(httpServer, socket),
+  });
+  httpServer.off('connection', nodeListener);
+  httpServer.on('connection', (socket: Socket) => intake.accept(socket));
+  return intake;
+}
+
 /** Stops listening, waits for the WebSocket connections to end, then for the server to close. */
-async function shutDown(server: HttpServer, connectionsClosed: Promise<void>): Promise<void> {
+async function shutDown(
+  server: HttpServer,
+  connectionsClosed: Promise<void>,
+  intake: HeadIntake | undefined,
+): Promise<void> {
   const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  intake?.close(); // requests still arriving, as closeIdleConnections does for node:http's
   await connectionsClosed;
   // Plain HTTP exchanges still in flight are short (a 426); do not wait on a slow client.
   server.closeAllConnections();

@@ -16,6 +16,7 @@ import type { StreamSource } from '../message/streams.js';
 import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js';
 import type { ExtensionOffer } from '../protocol/header-tokens.js';
 import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
+import { plainAcceptResponse } from './accept-bytes.js';
 import { guardSocket, rejectUpgrade } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
@@ -177,15 +178,18 @@ export class WebSocketUpgrade {
       throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
     }
     const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
-    let response: string;
+    let response: string | Buffer;
     try {
-      response = buildAcceptResponse({
-        key: this.#key,
-        subprotocol,
-        offeredProtocols: this.requestedProtocols,
-        extensions: deflate === undefined ? [] : [deflate.response],
-        headers,
-      });
+      response =
+        subprotocol === undefined && headers === undefined && deflate === undefined
+          ? plainAcceptResponse(this.#key)
+          : buildAcceptResponse({
+              key: this.#key,
+              subprotocol,
+              offeredProtocols: this.requestedProtocols,
+              extensions: deflate === undefined ? [] : [deflate.response],
+              headers,
+            });
     } catch (error) {
       // The upgrade is already claimed: answer it, so the client is not left waiting.
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
@@ -239,7 +243,11 @@ export class WebSocketUpgrade {
   }
 
   /** Writes the 101 and starts the Connection and its flow. */
-  #start(response: string, flow: MessageFlow, deflate: NegotiatedDeflate | undefined): Connection {
+  #start(
+    response: string | Buffer,
+    flow: MessageFlow,
+    deflate: NegotiatedDeflate | undefined,
+  ): Connection {
     const socket = this.#socket;
     const { onConnection, perMessageDeflate: _, ...connectionOptions } = this.#options;
     if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
@@ -257,9 +265,9 @@ export class WebSocketUpgrade {
       throw error;
     }
     onConnection?.(connection);
-    // run() has already closed with 1011 when it rejects with the flow's error; that error must
-    // not end the process as an unhandled rejection.
-    connection.run(flow).catch(() => undefined);
+    // start(), not run(): a failing flow closes with 1011 all the same, and a server holding many
+    // connections keeps no promise per connection.
+    connection.start(flow);
     return connection;
   }
 }

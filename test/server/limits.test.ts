@@ -8,20 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { ServerLimitDefaults, attachWebSocket, echo, serve } from '../../src/index.js';
-import type { ServeOptions, WebSocketServer } from '../../src/index.js';
-import { expectRefused, openClient, rawExchange, upgradeRequest } from './support.js';
-
-async function withServer(
-  options: Partial<ServeOptions>,
-  test: (server: WebSocketServer) => Promise<void>,
-): Promise<void> {
-  const server = await serve({ flow: echo(), ...options, port: 0 } as ServeOptions);
-  try {
-    await test(server);
-  } finally {
-    await server.close();
-  }
-}
+import { expectRefused, openClient, rawExchange, upgradeRequest, withServer } from './support.js';
 
 /** Sends raw request bytes and returns the status line's code once a response head arrived. */
 async function statusOf(port: number, request: string): Promise<number> {

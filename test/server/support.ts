@@ -7,6 +7,8 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
+import { echo, serve } from '../../src/index.js';
+import type { ServeOptions, WebSocketServer } from '../../src/index.js';
 
 /** RFC 6455's sample key, valid for every request. */
 export const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -302,4 +304,17 @@ export function closeBody(code: number, reason = ''): Buffer {
   body.writeUInt16BE(code, 0);
   body.write(reason, 2);
   return body;
+}
+
+/** Runs `test` against a fresh echo server made by serve() with `options`; closes it after. */
+export async function withServer(
+  options: Partial<ServeOptions>,
+  test: (server: WebSocketServer) => Promise<void>,
+): Promise<void> {
+  const server = await serve({ flow: echo(), ...options, port: 0 } as ServeOptions);
+  try {
+    await test(server);
+  } finally {
+    await server.close();
+  }
 }
