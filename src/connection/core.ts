@@ -242,15 +242,21 @@ export class ConnectionCore
     this.protocol.receiveEof();
     const outcome = this.protocol.closeOutcome ?? NO_CLOSE;
     const ok = outcome.wasClean && isOkCloseCode(outcome.code);
-    const options = this.#failure === undefined ? undefined : { cause: this.#failure };
-    const error = new ConnectionClosed(outcome, undefined, options);
-    this.#assembler?.abort(() => truncated(outcome, this.#failure));
+    // Errors capture a stack: make them only where they are needed.
+    const failure = this.#failure;
+    const closedError = (): ConnectionClosed =>
+      new ConnectionClosed(
+        outcome,
+        undefined,
+        failure === undefined ? undefined : { cause: failure },
+      );
+    this.#assembler?.abort(() => truncated(outcome, failure));
     // Messages that arrived whole but are still inflating are delivered before the end.
-    const end = (): void => this.incoming.end(ok ? undefined : error);
+    const end = (): void => this.incoming.end(ok ? undefined : closedError());
     if (this.#inflation === undefined) end();
     else this.#inflation.finish(end);
     this.#compression?.close();
-    this.writer.close(error);
+    this.writer.close(closedError);
     this.#outcome = outcome;
     this.#resolveClosed?.(outcome);
     const listeners = this.closeListeners;

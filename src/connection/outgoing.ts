@@ -44,6 +44,8 @@ export class OutgoingWriter implements RenderTarget {
   #pumping = false;
   #flushScheduled = false;
   #drain: Promise<void> | undefined;
+  /** Makes the error of sends after the close (made once, when the first one needs it). */
+  #closedBy: (() => unknown) | undefined;
   #closedError: unknown;
   /** Transport writes made (one per flush), for tests and metrics. */
   writes = 0;
@@ -85,7 +87,7 @@ export class OutgoingWriter implements RenderTarget {
    * @throws InvalidStateError after Close; TypeError for a value that is not a message.
    */
   send(value: MessageLike): Promise<void> | undefined {
-    if (this.#closedError !== undefined) throw this.#closedError;
+    if (this.#closedBy !== undefined) throw this.#errorAfterClose();
     if (this.idle && !this.compressor?.wants(value) && renderStrict(this, value)) return undefined;
     return new Promise<void>((resolve, reject) => {
       (this.#queue ??= []).push({ value, resolve, reject });
@@ -185,13 +187,23 @@ export class OutgoingWriter implements RenderTarget {
   }
 
   /**
-   * The connection is closed: queued sends fail with `error`, later ones throw it.
+   * The connection is closed: queued sends fail with the error `makeError` makes, later ones
+   * throw it. It is made only when a send needs it (an error captures a stack, and most
+   * connections send nothing after their end).
    *
-   * @param error - the reason, typically a ConnectionClosed.
+   * @param makeError - makes the reason, typically a ConnectionClosed.
    */
-  close(error: unknown): void {
-    this.#closedError ??= error;
-    for (const pending of this.#queue?.splice(0) ?? []) pending.reject(error);
+  close(makeError: () => unknown): void {
+    this.#closedBy ??= makeError;
+    const queued = this.#queue?.splice(0);
+    if (queued !== undefined && queued.length > 0) {
+      const error = this.#errorAfterClose();
+      for (const pending of queued) pending.reject(error);
+    }
+  }
+
+  #errorAfterClose(): unknown {
+    return (this.#closedError ??= (this.#closedBy as () => unknown)());
   }
 
   #sent(): void {
@@ -207,7 +219,7 @@ export class OutgoingWriter implements RenderTarget {
       const pending = queue[0];
       try {
         await this.ready();
-        if (this.#closedError !== undefined) throw this.#closedError;
+        if (this.#closedBy !== undefined) throw this.#errorAfterClose();
         if (this.compressor?.wants(pending.value) || !renderStrict(this, pending.value)) {
           await this.#renderStreamed(pending.value);
         }
@@ -226,7 +238,7 @@ export class OutgoingWriter implements RenderTarget {
       if (compressor?.wants(value)) await compressor.render(this, value);
       else await renderStreamed(this, toMessage(value));
     } catch (error) {
-      if (this.#closedError === undefined) this.#owner.onApplicationError(error);
+      if (this.#closedBy === undefined) this.#owner.onApplicationError(error);
       throw error;
     }
   }

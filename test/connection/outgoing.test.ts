@@ -73,7 +73,7 @@ describe('OutgoingWriter', () => {
     const streamed = writer.send(TextMessage.streamed(source)) as Promise<void>;
     const queued = writer.send('queued') as Promise<void>;
     const closed = new ConnectionClosed({ code: 1006 });
-    writer.close(closed);
+    writer.close(() => closed);
     await assert.rejects(queued, closed);
     assert.throws(() => writer.send('late'), closed);
     void streamed.catch(() => undefined);
