@@ -2,7 +2,7 @@
 // fields). Only the client layer over a raw transport uses it: node:http cannot run over a pair.
 
 import { HandshakeError, HandshakeErrorCode } from '../errors.js';
-import { isToken } from '../protocol/header-tokens.js';
+import { hasControlCharacter, splitFieldLine } from '../http/field-line.js';
 
 /** Bounds of {@link parseResponseHead}. */
 export interface ResponseHeadLimits {
@@ -61,7 +61,8 @@ function parseStatusLine(line: string): { status: number; statusText: string } {
   const status = Number(line.slice(9, 12));
   if (status < 100 || status > 599) throw invalid('the status code is out of range');
   const statusText = line.slice(13);
-  if (hasControlCharacter(statusText)) throw invalid('the reason phrase has a control character');
+  if (hasControlCharacter(statusText, true))
+    throw invalid('the reason phrase has a control character');
   return { status, statusText };
 }
 
@@ -69,12 +70,9 @@ function parseStatusLine(line: string): { status: number; statusText: string } {
 function parseFields(lines: readonly string[]): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const line of lines) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon);
-    // An obs-fold line starts with whitespace, so its "name" is not a token either.
-    if (colon <= 0 || !isToken(name)) throw invalid('a header field name is not a token');
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (hasControlCharacter(value)) throw invalid('a header field value has a control character');
+    const field = splitFieldLine(line);
+    if (field === undefined) throw invalid('a malformed header field line');
+    const [name, value] = field;
     const key = name.toLowerCase();
     const previous = headers[key];
     if (previous === undefined) headers[key] = value;
@@ -82,15 +80,6 @@ function parseFields(lines: readonly string[]): Record<string, string | string[]
     else previous.push(value);
   }
   return headers;
-}
-
-/** True for a CTL other than HTAB (CR and LF included) or DEL. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
-  }
-  return false;
 }
 
 function invalid(what: string): HandshakeError {
