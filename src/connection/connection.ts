@@ -225,7 +225,11 @@ export class Connection {
    * ```
    */
   onClosed(listener: (outcome: CloseOutcome) => void): () => void {
-    return addListener((this.#core.closeListeners ??= []), listener);
+    const listeners = (this.#core.closeListeners = withListener(
+      this.#core.closeListeners,
+      listener,
+    ));
+    return () => removeListener(listeners, listener);
   }
 
   /**
@@ -235,7 +239,8 @@ export class Connection {
    * @returns a function that removes the listener.
    */
   onPing(listener: (payload: Uint8Array) => void): () => void {
-    return addListener((this.#core.pingListeners ??= []), listener);
+    const listeners = (this.#core.pingListeners = withListener(this.#core.pingListeners, listener));
+    return () => removeListener(listeners, listener);
   }
 
   /**
@@ -245,7 +250,8 @@ export class Connection {
    * @returns a function that removes the listener.
    */
   onPong(listener: (payload: Uint8Array) => void): () => void {
-    return addListener((this.#core.pongListeners ??= []), listener);
+    const listeners = (this.#core.pongListeners = withListener(this.#core.pongListeners, listener));
+    return () => removeListener(listeners, listener);
   }
 
   #write(value: MessageLike): Promise<void> | undefined {
@@ -278,10 +284,14 @@ export class Connection {
   }
 }
 
-function addListener<T>(listeners: T[], listener: T): () => void {
+/** The list with `listener` added; a new list is made exactly one long (a pushed-to `[]` takes 17). */
+function withListener<T>(listeners: T[] | undefined, listener: T): T[] {
+  if (listeners === undefined) return [listener];
   listeners.push(listener);
-  return () => {
-    const at = listeners.indexOf(listener);
-    if (at !== -1) listeners.splice(at, 1);
-  };
+  return listeners;
+}
+
+function removeListener<T>(listeners: T[], listener: T): void {
+  const at = listeners.indexOf(listener);
+  if (at !== -1) listeners.splice(at, 1);
 }

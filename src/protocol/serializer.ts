@@ -45,7 +45,8 @@ function reserve(n: number): number {
  * writer.take(); // [<81 05 68 65 6c 6c 6f 89 00>]: both frames in one buffer
  */
 export class FrameWriter {
-  private queue: Uint8Array[] = [];
+  /** Bytes to write, in order; made when the first frame is queued (many connections never send). */
+  private queue: Uint8Array[] | undefined;
   private queuedBytes = 0;
   /** The slab region written since the last queue entry: [rangeStart, rangeEnd) of rangeSlab. */
   private rangeSlab: Buffer | null = null;
@@ -70,8 +71,8 @@ export class FrameWriter {
    */
   take(): Uint8Array[] {
     this.closeRange();
-    const out = this.queue;
-    this.queue = [];
+    const out = this.queue ?? [];
+    this.queue = undefined;
     this.queuedBytes = 0;
     return out;
   }
@@ -107,7 +108,7 @@ export class FrameWriter {
       if (!mayMutate) body = copyOf(payload);
       applyMask(body, 0, length, key, 0);
     }
-    this.queue.push(body);
+    (this.queue ??= []).push(body);
     this.queuedBytes += length;
   }
 
@@ -199,7 +200,7 @@ export class FrameWriter {
   private closeRange(): void {
     const range = this.rangeSlab;
     if (range === null) return;
-    this.queue.push(
+    (this.queue ??= []).push(
       new FastBuffer(
         range.buffer,
         range.byteOffset + this.rangeStart,

@@ -44,6 +44,14 @@ export function guardSocket(socket: Duplex): void {
   if (!socket.listeners('error').includes(socketOnError)) socket.on('error', socketOnError);
 }
 
+/**
+ * Removes the guard once the socket has its owner's error listener (a Connection adds its own on
+ * the next tick): one listener less on every open connection.
+ */
+export function unguardSocket(socket: Duplex): void {
+  socket.off('error', socketOnError);
+}
+
 /** Drops a handshake-time socket error: the socket is destroyed by it, there is nothing to do. */
 function socketOnError(this: Duplex): void {
   this.destroy();

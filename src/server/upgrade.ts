@@ -17,7 +17,7 @@ import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js'
 import type { ExtensionOffer } from '../protocol/header-tokens.js';
 import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
 import { plainAcceptResponse } from './accept-bytes.js';
-import { guardSocket, rejectUpgrade } from './http-response.js';
+import { guardSocket, rejectUpgrade, unguardSocket } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
 /** Options of the connections a server starts: every Connection option but the side and head. */
@@ -264,6 +264,8 @@ export class WebSocketUpgrade {
       socket.destroy(); // after a 101 there is no HTTP answer left to give
       throw error;
     }
+    // The Connection listens to errors from the next tick on (queued first): then the guard goes.
+    process.nextTick(unguardSocket, socket);
     onConnection?.(connection);
     // start(), not run(): a failing flow closes with 1011 all the same, and a server holding many
     // connections keeps no promise per connection.
