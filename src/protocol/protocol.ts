@@ -44,7 +44,10 @@ export class Protocol implements ControlFrameSink {
   private outcome: CloseOutcome | undefined = undefined;
   private readonly close = new CloseState();
   private readonly handler: ProtocolHandler;
-  private readonly options: ProtocolOptions;
+  /** What the parser is built with on the first bytes (the caller's options object is not kept). */
+  private readonly maxMessageBytes: number | undefined;
+  private readonly maxFrameBytes: number | undefined;
+  private readonly rsv1Allowed: boolean | undefined;
   /** Made on the first bytes: a connection that never receives anything needs none. */
   private parserMade: FrameParser | undefined;
   private inputDiscarded = false;
@@ -56,7 +59,9 @@ export class Protocol implements ControlFrameSink {
     this.side = options.side;
     this.handler = options.handler;
     this.autoPong = options.autoPong ?? true;
-    this.options = options;
+    this.maxMessageBytes = options.maxMessageBytes;
+    this.maxFrameBytes = options.maxFrameBytes;
+    this.rsv1Allowed = options.rsv1Allowed;
     // 5.3: "The masking key is a 32-bit value chosen at random by the client."
     const masks = options.side === 'client' ? maskKeySource(options.maskGenerator) : null;
     this.writer = new FrameWriter(masks);
@@ -251,7 +256,13 @@ export class Protocol implements ControlFrameSink {
   }
 
   private get parser(): FrameParser {
-    return (this.parserMade ??= new FrameParser(this.options, this.options.handler, this));
+    return this.parserMade ?? this.makeParser();
+  }
+
+  private makeParser(): FrameParser {
+    const { side, maxMessageBytes, maxFrameBytes, rsv1Allowed } = this;
+    const options = { side, maxMessageBytes, maxFrameBytes, rsv1Allowed };
+    return (this.parserMade = new FrameParser(options, this.handler, this));
   }
 
   private discardInput(): void {
