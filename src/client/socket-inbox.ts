@@ -113,7 +113,7 @@ export class SocketInbox {
     const ended = (): void => this.#ended();
     connection.incoming.getReader().closed.then(ended, ended);
     const deliver = map<Message, MessageLike>((message) => this.#onMessage(message));
-    connection.run(deliver).catch(() => undefined);
+    connection.start(deliver);
   }
 
   /**
