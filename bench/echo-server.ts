@@ -2,21 +2,73 @@
 // 127.0.0.1 port 0; prints its port on stdout, then answers lines on stdin:
 //   "memory" → one JSON line of process.memoryUsage() after a forced GC (start with --expose-gc)
 //   "exit"   → exits cleanly (so --cpu-prof writes its profile)
-//   node --expose-gc build/bench/echo-server.js wsflow | wsflow-stream | ws | tcp | wsflow-deflate | ws-deflate
+//   "cpu"    → one JSON line of process.cpuUsage() (where /proc is missing)
+//   node --expose-gc build/bench/echo-server.js <kind>   (see server-kinds.ts)
 
 import { fstatSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type * as Uws from 'uwebsockets';
 import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
+import { attachWebSocket } from '../src/server/attach.js';
 import { serve } from '../src/server/server.js';
-import { map } from '../src/flow/flow.js';
+import { fromSinkAndSource, map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
 import { ALL_SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
+/** The README's idiom: an async generator that yields every message it reads. */
 async function* echoStream(incoming: AsyncIterable<Message>): AsyncIterable<Message> {
   for await (const message of incoming) yield message;
+}
+
+/** An unbounded push queue read as an async iterable: the source of the sink-and-source echo. */
+class PushSource<T> implements AsyncIterable<T> {
+  readonly #queue: T[] = [];
+  #waiting: ((step: IteratorResult<T>) => void) | undefined;
+
+  push(value: T): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) {
+      this.#queue.push(value);
+    } else {
+      this.#waiting = undefined;
+      waiting({ done: false, value });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        if (this.#queue.length > 0) {
+          return Promise.resolve({ done: false, value: this.#queue.shift() as T });
+        }
+        return new Promise((resolve) => (this.#waiting = resolve));
+      },
+    };
+  }
+}
+
+/** uWebSockets.js (the npm package `uwebsockets`), echoing every message as it came. */
+async function startUws(): Promise<number> {
+  const uws = createRequire(import.meta.url)('uwebsockets') as typeof Uws;
+  return new Promise((resolve, reject) => {
+    uws
+      .App()
+      .ws('/*', {
+        maxPayloadLength: 64 * 1024 * 1024,
+        maxBackpressure: 64 * 1024 * 1024,
+        idleTimeout: 0,
+        message: (socket, data, isBinary) => void socket.send(data, isBinary),
+      })
+      .listen('127.0.0.1', 0, (token) => {
+        if (token === false) reject(new Error('uWebSockets.js could not listen'));
+        else resolve(uws.us_socket_local_port(token));
+      });
+  });
 }
 
 async function startWs(perMessageDeflate: boolean): Promise<number> {
@@ -42,6 +94,27 @@ async function start(kind: ServerKind): Promise<number> {
       const server = await serve({ port: 0, host: '127.0.0.1', flow: echoStream });
       return server.address.port;
     }
+    case 'wsflow-sink': {
+      // A disconnected flow per connection: the function sink pushes into the source.
+      const server = await serve({
+        port: 0,
+        host: '127.0.0.1',
+        handler: (upgrade) => {
+          const source = new PushSource<Message>();
+          upgrade.handleMessages(fromSinkAndSource((m: Message) => source.push(m), source));
+        },
+      });
+      return server.address.port;
+    }
+    case 'wsflow-attach': {
+      const server = createHttpServer();
+      const flow = map((m: Message) => m);
+      attachWebSocket(server, (upgrade) => void upgrade.handleMessages(flow));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'uws':
+      return startUws();
     case 'ws':
       return startWs(false);
     case 'ws-deflate':
@@ -67,6 +140,8 @@ function listenForCommands(): void {
       process.stdout.write(
         `${JSON.stringify({ gc: gc !== undefined, ...process.memoryUsage() })}\n`,
       );
+    } else if (line === 'cpu') {
+      process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
     } else if (line === 'exit') process.exit(0);
   });
   // A parent that dies without stopping us closes our stdin pipe: exit then too. (An ignored

@@ -1,4 +1,5 @@
-// Echo throughput benchmark: wsflow (fast map and stream flow) vs ws vs a plain TCP echo, each
+// Echo throughput benchmark: wsflow (map, async generator, sink and source) vs ws vs uWebSockets.js
+// vs a plain TCP echo, with each server's CPU time per message read from /proc; each
 // server in its own process, the load generator in this one, pinned to other cores when taskset
 // exists. Rounds interleave the servers so machine noise hits them alike; medians are reported.
 //   node build/bench/echo.js [--sizes 32,65536] [--connections 50] [--inflight 64] [--seconds 2]
@@ -40,6 +41,8 @@ export interface EchoCell {
   samples: Partial<Record<ServerKind, number[]>>;
   /** The load generator's CPU (share of one core) while measuring, median, per server kind. */
   loadCpu: Partial<Record<ServerKind, number>>;
+  /** The server's CPU time per echoed message (µs), median, per server kind. */
+  serverCpu: Partial<Record<ServerKind, number>>;
 }
 
 /** The messages in flight per connection for a size: `inflight`, capped by bytes. */
@@ -74,22 +77,28 @@ async function measureCell(options: EchoOptions, connections: number, size: numb
   const inflight = inflightFor(size, options);
   const samples: Partial<Record<ServerKind, number[]>> = {};
   const loadCpuSamples: Partial<Record<ServerKind, number[]>> = {};
+  const serverCpuSamples: Partial<Record<ServerKind, number[]>> = {};
   const servers = await startServers(options);
   try {
     for (let round = 0; round < options.rounds; round++) {
       for (const kind of options.kinds) {
         options.onStep?.(`echo ${kind} ${connections}c ${formatSize(size)} r${round + 1}`);
-        const { rate, loadCpu } = await runLoadMeasured({
-          port: servers.get(kind)!.port,
-          rawTcp: kind === 'tcp',
-          connections,
-          inflight,
-          messageBytes: size,
-          warmupMs: options.warmupMs,
-          measureMs: options.measureMs,
-        });
-        (samples[kind] ??= []).push(rate);
-        (loadCpuSamples[kind] ??= []).push(loadCpu);
+        const server = servers.get(kind)!;
+        const measured = await runLoadMeasured(
+          {
+            port: server.port,
+            rawTcp: kind === 'tcp',
+            connections,
+            inflight,
+            messageBytes: size,
+            warmupMs: options.warmupMs,
+            measureMs: options.measureMs,
+          },
+          () => server.cpuMicros(),
+        );
+        (samples[kind] ??= []).push(measured.rate);
+        (loadCpuSamples[kind] ??= []).push(measured.loadCpu);
+        (serverCpuSamples[kind] ??= []).push(measured.serverCpuPerMessage);
       }
     }
   } finally {
@@ -97,11 +106,13 @@ async function measureCell(options: EchoOptions, connections: number, size: numb
   }
   const rates: Partial<Record<ServerKind, number>> = {};
   const loadCpu: Partial<Record<ServerKind, number>> = {};
+  const serverCpu: Partial<Record<ServerKind, number>> = {};
   for (const kind of options.kinds) {
     rates[kind] = median(samples[kind]!);
     loadCpu[kind] = median(loadCpuSamples[kind]!);
+    serverCpu[kind] = median(serverCpuSamples[kind]!);
   }
-  return { connections, size, inflight, rates, samples, loadCpu };
+  return { connections, size, inflight, rates, samples, loadCpu, serverCpu };
 }
 
 /** Runs the echo matrix, cell by cell; every server child is stopped at the end of its cell. */
@@ -119,7 +130,9 @@ export function echoRows(cells: readonly EchoCell[], kinds: readonly ServerKind[
   for (const cell of cells) {
     const ws = cell.rates.ws ?? NaN;
     const tcp = cell.rates.tcp ?? NaN;
+    const mapCpu = cell.serverCpu.wsflow;
     for (const kind of kinds) {
+      const cpu = cell.serverCpu[kind] ?? NaN;
       const rate = cell.rates[kind] ?? NaN;
       rows.push([
         kind,
@@ -131,6 +144,8 @@ export function echoRows(cells: readonly EchoCell[], kinds: readonly ServerKind[
         cell.rates.ws === undefined ? '-' : `${(rate / ws).toFixed(2)}x`,
         cell.rates.tcp === undefined ? '-' : `${((rate / tcp) * 100).toFixed(0)}%`,
         `${((cell.loadCpu[kind] ?? NaN) * 100).toFixed(0)}%`,
+        cpu.toFixed(cpu < 10 ? 2 : 0),
+        kind.startsWith('wsflow') && mapCpu !== undefined ? `${(cpu / mapCpu).toFixed(2)}x` : '-',
       ]);
     }
   }
@@ -147,6 +162,8 @@ export const ECHO_HEADER = [
   'vs ws',
   'vs tcp',
   'load cpu',
+  'srv µs/msg',
+  'cpu vs map',
 ];
 
 function option(name: string, fallback: string): string {

@@ -2,7 +2,9 @@
 // request, reading the 101, then closing (a masked close frame, and the socket once the server
 // has ended it), for a fixed duration. Everything a connection sends is built once up front and
 // replies are read into one shared buffer with plain callbacks, so nearly all the generator's
-// cost is the kernel's (connect, write, close), which no client avoids.
+// cost is the kernel's (connect, write, close), which no client avoids. A plain TCP cycle
+// (connect, a 16-byte echo, close) against a `net` echo server is the floor: what the kernel
+// and Node's socket machinery cost a server per connection before any WebSocket work.
 
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
@@ -18,6 +20,8 @@ const ACCEPT_VALUE = Buffer.from(`: ${ACCEPT}\r\n`, 'latin1');
 const ACCEPT_NAME = '\r\nsec-websocket-accept';
 // FIN + Close, masked with a zero key, body: code 1000.
 const CLOSE_FRAME = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
+/** What a plain TCP cycle sends and waits to have echoed. */
+const TCP_PROBE = Buffer.alloc(16, 0x61);
 /** The longest wait for the server's end after the close frame (as before: 1 s). */
 const END_TIMEOUT_MS = 1000;
 
@@ -66,9 +70,11 @@ class HandshakeLoop {
   #matched = 0;
   #closing = false;
   #startedAt = 0;
+  #echoed = 0;
 
   constructor(
     private readonly port: number,
+    private readonly tcp: boolean,
     private readonly request: Buffer,
     private readonly deadline: number,
     private readonly report: (ok: boolean) => void,
@@ -80,6 +86,7 @@ class HandshakeLoop {
     this.#head = [];
     this.#matched = 0;
     this.#closing = false;
+    this.#echoed = 0;
     this.#startedAt = performance.now();
     const socket: Socket = connect({
       port: this.port,
@@ -110,6 +117,7 @@ class HandshakeLoop {
 
   #onRead(length: number): boolean {
     if (this.#closing) return true; // the server's close frame: not parsed, only waited past
+    if (this.tcp) return this.#onTcpEcho(length);
     const { end, matched } = scanHeadEnd(READ_BUFFER, length, this.#matched);
     this.#matched = matched;
     this.#head.push(Buffer.from(READ_BUFFER.subarray(0, end === -1 ? length : end)));
@@ -127,6 +135,16 @@ class HandshakeLoop {
     return true;
   }
 
+  /** The plain TCP cycle: once the 16 bytes are back, end ours and wait for the server's end. */
+  #onTcpEcho(length: number): boolean {
+    this.#echoed += length;
+    if (this.#echoed >= TCP_PROBE.length) {
+      this.#closing = true;
+      this.#socket?.end();
+    }
+    return true;
+  }
+
   #finish(ok: boolean): void {
     const socket = this.#socket;
     if (socket === undefined) return;
@@ -138,19 +156,37 @@ class HandshakeLoop {
   }
 }
 
+/** Options of {@link measureHandshakes}. */
+export interface HandshakeOptions {
+  /** A plain TCP cycle (16-byte echo) instead of a WebSocket handshake. */
+  tcp?: boolean;
+  /** Reads the server's CPU time (µs), for the CPU per cycle. */
+  serverCpuMicros?: () => Promise<number>;
+}
+
 /**
- * Completed handshakes per second over `durationMs`, with `concurrency` parallel loops, and the
- * share of one core this (load) process used meanwhile. A connection counts as failed when the
- * response is not a 101 with the right Sec-WebSocket-Accept, or the socket fails first.
+ * Completed handshakes per second over `durationMs`, with `concurrency` parallel loops, the
+ * share of one core this (load) process used meanwhile, and the server's CPU time per completed
+ * cycle (µs). A connection counts as failed when the response is not a 101 with the right
+ * Sec-WebSocket-Accept, or the socket fails first.
  */
 export async function measureHandshakes(
   port: number,
   durationMs: number,
   concurrency: number,
-): Promise<{ rate: number; completed: number; failed: number; loadCpu: number }> {
+  options: HandshakeOptions = {},
+): Promise<{
+  rate: number;
+  completed: number;
+  failed: number;
+  loadCpu: number;
+  serverCpuPerCycle: number;
+}> {
   let completed = 0;
   let failed = 0;
-  const request = buildRequest(port);
+  const tcp = options.tcp === true;
+  const request = tcp ? TCP_PROBE : buildRequest(port);
+  const serverAtStart = await options.serverCpuMicros?.();
   const startedAt = performance.now();
   const cpuAtStart = process.cpuUsage();
   const deadline = startedAt + durationMs;
@@ -168,7 +204,7 @@ export async function measureHandshakes(
     };
     const loops = Array.from(
       { length: concurrency },
-      () => new HandshakeLoop(port, request, deadline, report, done),
+      () => new HandshakeLoop(port, tcp, request, deadline, report, done),
     );
     const sweeper = setInterval(() => {
       const now = performance.now();
@@ -178,6 +214,11 @@ export async function measureHandshakes(
   });
   const elapsed = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuAtStart);
+  const serverAtEnd = await options.serverCpuMicros?.();
   const loadCpu = (cpu.user + cpu.system) / 1000 / elapsed;
-  return { rate: (completed / elapsed) * 1000, completed, failed, loadCpu };
+  const serverCpuPerCycle =
+    serverAtStart === undefined || serverAtEnd === undefined
+      ? NaN
+      : (serverAtEnd - serverAtStart) / Math.max(1, completed);
+  return { rate: (completed / elapsed) * 1000, completed, failed, loadCpu, serverCpuPerCycle };
 }

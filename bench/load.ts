@@ -101,7 +101,8 @@ export async function runLoad(options: LoadOptions): Promise<number> {
  */
 export async function runLoadMeasured(
   options: LoadOptions,
-): Promise<{ rate: number; loadCpu: number }> {
+  serverCpuMicros?: () => Promise<number>,
+): Promise<{ rate: number; loadCpu: number; serverCpuPerMessage: number }> {
   const payload = Buffer.alloc(options.messageBytes, 0x61);
   const frame = serializeFrame(Opcode.Binary, payload, { maskKey: 0x0badf00d });
   const frames = Buffer.concat(Array.from({ length: options.inflight }, () => frame));
@@ -114,14 +115,22 @@ export async function runLoadMeasured(
   const counter = { n: 0 };
   for (const socket of sockets) drive(socket, frames, frame.length, replyBytes, counter);
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const serverAtStart = await serverCpuMicros?.();
   const start = counter.n;
   const startedAt = performance.now();
   const cpuAtStart = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, options.measureMs));
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuAtStart);
-  const rate = ((counter.n - start) / elapsedMs) * 1000;
+  const echoed = counter.n - start;
+  const serverAtEnd = await serverCpuMicros?.();
+  const rate = (echoed / elapsedMs) * 1000;
   const loadCpu = (cpu.user + cpu.system) / 1000 / elapsedMs;
   for (const socket of sockets) socket.destroy();
-  return { rate, loadCpu };
+  // µs of server CPU per echoed message (NaN without a way to read it).
+  const serverCpuPerMessage =
+    serverAtStart === undefined || serverAtEnd === undefined
+      ? NaN
+      : (serverAtEnd - serverAtStart) / Math.max(1, echoed);
+  return { rate, loadCpu, serverCpuPerMessage };
 }

@@ -23,6 +23,7 @@ import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './proc
 import type { ServerProcess } from './processes.js';
 import { Progress, renderSvg } from './report.js';
 import type { BarGroup } from './report.js';
+import { FLOW_STYLES, SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
 const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client'] as const;
@@ -51,7 +52,7 @@ const settings = {
   echo: {
     sizes: [32, 1024, 64 * 1024, 1024 * 1024],
     connectionCounts: [1, 50],
-    kinds: ['wsflow', 'wsflow-stream', 'ws', 'tcp'] as ServerKind[],
+    kinds: [...SERVER_KINDS] as ServerKind[],
     inflight: 64,
     maxInflightBytes: 16 * 1024 * 1024,
     warmupMs: quick ? 200 : 300,
@@ -60,9 +61,17 @@ const settings = {
     cpuProfileDir,
   } satisfies EchoOptions,
   latency: { roundTrips: quick ? 5000 : 20_000, warmup: 2000, size: 32 },
-  handshakes: { durationMs: quick ? 1000 : 3000, concurrency: [1, 8] },
+  handshakes: {
+    durationMs: quick ? 1000 : 3000,
+    concurrency: [1, 8],
+    kinds: ['wsflow', 'wsflow-attach', 'ws', 'uws', 'tcp'] as ServerKind[],
+  },
   rss: { connections: connectionsWithinLimit(wantedRssConnections), fileLimit: fileLimit() },
-  client: { sizes: [32, 64 * 1024], budgetMs: quick ? 400 : 1500 },
+  client: {
+    sizes: [32, 64 * 1024, 1024 * 1024],
+    servers: ['wsflow', 'uws'] as ServerKind[],
+    budgetMs: quick ? 400 : 1500,
+  },
 };
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -110,19 +119,24 @@ async function runLatency(progress: Progress): Promise<LatencyRow[]> {
 }
 
 async function runHandshakes(progress: Progress) {
-  return withServers(['wsflow', 'ws'], async (servers) => {
+  return withServers(settings.handshakes.kinds, async (servers) => {
     const rows = [];
     for (const concurrency of settings.handshakes.concurrency) {
       const samples = servers.map((): number[] => []);
       const loadCpu = servers.map((): number[] => []);
+      const serverCpu = servers.map((): number[] => []);
       const failures = servers.map(() => 0);
       for (let round = 0; round < rounds; round++) {
         for (const [i, server] of servers.entries()) {
           progress.step(`handshakes ${server.kind} ×${concurrency} r${round + 1}`);
           const { durationMs } = settings.handshakes;
-          const result = await measureHandshakes(server.port, durationMs, concurrency);
+          const result = await measureHandshakes(server.port, durationMs, concurrency, {
+            tcp: server.kind === 'tcp',
+            serverCpuMicros: () => server.cpuMicros(),
+          });
           samples[i].push(result.rate);
           loadCpu[i].push(result.loadCpu);
+          serverCpu[i].push(result.serverCpuPerCycle);
           failures[i] += result.failed;
         }
       }
@@ -133,6 +147,7 @@ async function runHandshakes(progress: Progress) {
           rate: median(samples[i]),
           samples: samples[i],
           loadCpu: median(loadCpu[i]),
+          serverCpu: median(serverCpu[i]),
           failed: failures[i],
         });
       }
@@ -156,29 +171,32 @@ async function runRss(progress: Progress): Promise<RssResult[]> {
 }
 
 async function runClients(progress: Progress) {
-  return withServers(['wsflow'], async ([server]) => {
-    const url = `ws://127.0.0.1:${server.port}/`;
-    const clients = [
-      await wsClient(url),
-      await wsflowListenerClient(url),
-      await wsflowSocketClient(url),
-    ];
-    try {
-      const rows: { size: number; client: string; rate: number }[] = [];
-      for (const size of settings.client.sizes) {
-        progress.step(`client ${formatSize(size)}`);
-        const total = messagesPerRound(size);
-        const payload = Buffer.alloc(size, 0x61);
-        const times = await measureClients(clients, payload, total, settings.client.budgetMs);
-        for (const [i, client] of clients.entries()) {
-          rows.push({ size, client: client.name, rate: total / (median(times[i]) / 1000) });
+  const rows: { server: string; size: number; client: string; rate: number }[] = [];
+  for (const kind of settings.client.servers) {
+    await withServers([kind], async ([server]) => {
+      const url = `ws://127.0.0.1:${server.port}/`;
+      const clients = [
+        await wsClient(url),
+        await wsflowListenerClient(url),
+        await wsflowSocketClient(url),
+      ];
+      try {
+        for (const size of settings.client.sizes) {
+          progress.step(`client ${kind} ${formatSize(size)}`);
+          const total = messagesPerRound(size);
+          const payload = Buffer.alloc(size, 0x61);
+          const times = await measureClients(clients, payload, total, settings.client.budgetMs);
+          for (const [i, client] of clients.entries()) {
+            const rate = total / (median(times[i]) / 1000);
+            rows.push({ server: kind, size, client: client.name, rate });
+          }
         }
+      } finally {
+        for (const client of clients) await client.close();
       }
-      return rows;
-    } finally {
-      for (const client of clients) await client.close();
-    }
-  });
+    });
+  }
+  return rows;
 }
 
 interface Target {
@@ -196,9 +214,11 @@ async function run(): Promise<void> {
   const steps =
     (only.has('echo') ? echoSteps(settings.echo) : 0) +
     (only.has('latency') ? rounds * 2 : 0) +
-    (only.has('handshakes') ? rounds * 2 * settings.handshakes.concurrency.length : 0) +
+    (only.has('handshakes')
+      ? rounds * settings.handshakes.kinds.length * settings.handshakes.concurrency.length
+      : 0) +
     (only.has('rss') ? RSS_VARIANTS.length : 0) +
-    (only.has('client') ? settings.client.sizes.length : 0);
+    (only.has('client') ? settings.client.sizes.length * settings.client.servers.length : 0);
   const progress = new Progress(steps);
   const startedAt = Date.now();
   const echo: EchoCell[] | undefined = only.has('echo')
@@ -240,24 +260,32 @@ async function run(): Promise<void> {
     for (const cell of echo) {
       const ws = cell.rates.ws!;
       const label = `${formatSize(cell.size)} ×${cell.connections}`;
-      const target = cell.connections === 50 ? (cell.size <= 1024 ? 5 : 1) : undefined;
+      const target = cell.connections === 50 ? (cell.size <= 1024 ? 4 : 1) : undefined;
       groups.push({
         section: 'echo throughput',
         note: 'msg/s ÷ ws',
         label,
         target,
         bars: [
-          { series: 'wsflow', value: cell.rates.wsflow! / ws },
-          { series: 'wsflow-stream', value: cell.rates['wsflow-stream']! / ws },
+          ...FLOW_STYLES.map((kind) => ({ series: kind, value: cell.rates[kind]! / ws })),
+          { series: 'uws', value: cell.rates.uws! / ws },
           { series: 'tcp ceiling', value: cell.rates.tcp! / ws },
         ],
       });
-      if (target !== undefined) {
-        const value = cell.rates.wsflow! / ws;
+      if (target === undefined) continue;
+      for (const kind of FLOW_STYLES) {
+        const value = cell.rates[kind]! / ws;
         targets.push({
-          target: `echo ${formatSize(cell.size)}, 50 connections: ≥ ${target}x ws`,
+          target: `echo ${kind} ${formatSize(cell.size)}, 50 connections: ≥ ${target}x ws`,
           measured: `${value.toFixed(2)}x`,
           met: value >= target,
+        });
+        if (cell.size !== 32 || kind === 'wsflow') continue;
+        const cpu = cell.serverCpu[kind]! / cell.serverCpu.wsflow!;
+        targets.push({
+          target: `server CPU/msg ${kind} 32 B: ≤ 1.5x map's`,
+          measured: `${cpu.toFixed(2)}x`,
+          met: cpu <= 1.5,
         });
       }
     }
@@ -306,41 +334,53 @@ async function run(): Promise<void> {
   if (handshakes) {
     console.log(
       `Handshakes per second (1 loop, then 8 concurrent loops, of connect, upgrade, 101, close; ` +
-        `${settings.handshakes.durationMs / 1000}s per round)`,
+        `tcp: connect, 16-byte echo, close; ${settings.handshakes.durationMs / 1000}s per round)`,
     );
-    const wsAt = (concurrency: number) =>
-      handshakes.find((r) => r.server === 'ws' && r.concurrency === concurrency)!.rate;
+    const at = (server: string, concurrency: number) =>
+      handshakes.find((r) => r.server === server && r.concurrency === concurrency)!;
     printTable(
-      ['server', 'loops', 'handshakes/s', 'failed', 'vs ws', 'load cpu'],
+      ['server', 'loops', 'cycles/s', 'failed', 'vs ws', 'srv µs/cycle', 'cpu vs tcp', 'load cpu'],
       handshakes.map((r) => [
         r.server,
         String(r.concurrency),
         formatRate(r.rate),
         String(r.failed),
-        ratio(r.rate, wsAt(r.concurrency)),
+        ratio(r.rate, at('ws', r.concurrency).rate),
+        r.serverCpu.toFixed(0),
+        ratio(r.serverCpu, at('tcp', r.concurrency).serverCpu),
         `${(r.loadCpu * 100).toFixed(0)}%`,
       ]),
     );
     console.log();
     for (const concurrency of settings.handshakes.concurrency) {
-      const wsflow = handshakes.find(
-        (r) => r.server === 'wsflow' && r.concurrency === concurrency,
-      )!;
-      const ws = wsAt(concurrency);
+      const ws = at('ws', concurrency);
+      const tcp = at('tcp', concurrency);
       groups.push({
         section: 'handshakes',
         note: '÷ ws',
         label: `${concurrency} loop${concurrency === 1 ? '' : 's'}`,
         target: concurrency > 1 ? 1.5 : undefined,
-        bars: [{ series: 'wsflow', value: wsflow.rate / ws }],
+        bars: [
+          { series: 'wsflow', value: at('wsflow', concurrency).rate / ws.rate },
+          { series: 'uws', value: at('uws', concurrency).rate / ws.rate },
+          { series: 'tcp ceiling', value: tcp.rate / ws.rate },
+        ],
       });
-      if (concurrency > 1) {
+      if (concurrency === 1) continue;
+      for (const server of ['wsflow', 'wsflow-attach']) {
+        const row = at(server, concurrency);
         targets.push({
-          target: `handshakes/s, ${concurrency} concurrent: ≥ 1.5x ws`,
-          measured: ratio(wsflow.rate, ws),
-          met: wsflow.rate >= 1.5 * ws,
+          target: `handshake ${server}, ${concurrency} loops: server CPU ≤ 1.6x tcp cycle`,
+          measured: `${row.serverCpu.toFixed(0)} vs ${tcp.serverCpu.toFixed(0)} µs`,
+          met: row.serverCpu <= 1.6 * tcp.serverCpu,
         });
       }
+      const wsflow = at('wsflow', concurrency);
+      targets.push({
+        target: `handshakes/s, ${concurrency} concurrent: ≥ 1.5x ws`,
+        measured: ratio(wsflow.rate, ws.rate),
+        met: wsflow.rate >= 1.5 * ws.rate,
+      });
     }
   }
 
@@ -356,9 +396,11 @@ async function run(): Promise<void> {
     console.log(`Memory per idle connection (${used} connections; server RSS after forced GC)`);
     const byName = new Map(rss.map((r) => [r.variant, r]));
     const tcp = byName.get('tcp')!.rssPerConnection;
-    const wsOf = (name: string) => byName.get(name.replace('wsflow', 'ws'));
+    // The flow styles compare with plain ws; the deflate variants with ws's of the same kind.
+    const wsOf = (name: string) => byName.get(name.replace('wsflow', 'ws')) ?? byName.get('ws')!;
+    const mapRss = byName.get('wsflow')!.rssPerConnection;
     printTable(
-      ['server', 'deflate', 'RSS/conn', 'heap+ext/conn', 'vs ws', 'vs tcp'],
+      ['server', 'deflate', 'RSS/conn', 'heap+ext/conn', 'vs ws', 'vs tcp', 'vs map'],
       rss.map((r) => [
         r.variant,
         r.negotiated === undefined ? '-' : r.negotiated ? 'yes' : 'NOT negotiated',
@@ -368,9 +410,18 @@ async function run(): Promise<void> {
           ? ratio(r.rssPerConnection, wsOf(r.variant)!.rssPerConnection)
           : '-',
         ratio(r.rssPerConnection, tcp),
+        r.variant.startsWith('wsflow') ? ratio(r.rssPerConnection, mapRss) : '-',
       ]),
     );
     console.log();
+    for (const name of ['wsflow stream', 'wsflow sink']) {
+      const style = byName.get(name)!.rssPerConnection;
+      targets.push({
+        target: `RSS per idle connection, ${name}: ≤ 1.2x map's`,
+        measured: ratio(style, mapRss),
+        met: style <= 1.2 * mapRss,
+      });
+    }
     for (const name of ['wsflow', 'wsflow deflate', 'wsflow deflate+msg']) {
       const wsflow = byName.get(name)!.rssPerConnection;
       const ws = wsOf(name)!.rssPerConnection;
@@ -403,39 +454,42 @@ async function run(): Promise<void> {
 
   if (client) {
     console.log(
-      `Client echo throughput against a wsflow server in a child process (window 32; ` +
+      `Client echo throughput against a server in a child process (window 32; ` +
         `${settings.client.budgetMs} ms per client per size)`,
     );
-    const wsRate = (size: number) => client.find((r) => r.size === size && r.client === 'ws')!.rate;
+    const rateOf = (server: string, size: number, name: string) =>
+      client.find((r) => r.server === server && r.size === size && r.client === name)!.rate;
     printTable(
-      ['size', 'client', 'msg/s', 'MB/s', 'vs ws'],
+      ['server', 'size', 'client', 'msg/s', 'MB/s', 'vs ws'],
       client.map((r) => [
+        r.server,
         formatSize(r.size),
         r.client,
         formatRate(r.rate),
         ((r.rate * r.size) / 1e6).toFixed(1),
-        ratio(r.rate, wsRate(r.size)),
+        ratio(r.rate, rateOf(r.server, r.size, 'ws')),
       ]),
     );
     console.log();
-    for (const size of settings.client.sizes) {
-      const of = (name: string) => client.find((r) => r.size === size && r.client === name)!.rate;
-      groups.push({
-        section: 'client',
-        note: '÷ ws client',
-        label: formatSize(size),
-        target: size <= 1024 ? 3 : undefined,
-        bars: [
-          { series: 'wsflow', value: of('wsflow listener') / wsRate(size) },
-          { series: 'wsflow socket', value: of('wsflow socket') / wsRate(size) },
-        ],
-      });
-      if (size <= 1024) {
-        const best = Math.max(of('wsflow listener'), of('wsflow socket'));
+    for (const server of settings.client.servers) {
+      for (const size of settings.client.sizes) {
+        const ws = rateOf(server, size, 'ws');
+        const target = size <= 1024 ? 3 : 1;
+        groups.push({
+          section: `client (${server} server)`,
+          note: '÷ ws client',
+          label: formatSize(size),
+          target,
+          bars: [
+            { series: 'wsflow', value: rateOf(server, size, 'wsflow listener') / ws },
+            { series: 'wsflow socket', value: rateOf(server, size, 'wsflow socket') / ws },
+          ],
+        });
+        const socket = rateOf(server, size, 'wsflow socket');
         targets.push({
-          target: `client ${formatSize(size)}: ≥ 3x ws client`,
-          measured: ratio(best, wsRate(size)),
-          met: best >= 3 * wsRate(size),
+          target: `client socket ${formatSize(size)}, ${server} server: ≥ ${target}x ws client`,
+          measured: ratio(socket, ws),
+          met: socket >= target * ws,
         });
       }
     }

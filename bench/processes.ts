@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './server-kinds.js';
@@ -48,6 +49,8 @@ export interface ServerProcess {
   readonly port: number;
   /** Asks the child for its memory after a forced GC. */
   memory(): Promise<ServerMemory>;
+  /** The child's CPU time so far (user + system), in µs. */
+  cpuMicros(): Promise<number>;
   /** Asks the child to exit (so a CPU profile gets written); kills it after 3 s. */
   stop(): Promise<void>;
 }
@@ -95,6 +98,14 @@ export async function startServer(
       child.stdin!.write('memory\n');
       return JSON.parse(await reply) as ServerMemory;
     },
+    async cpuMicros() {
+      const fromProc = procCpuMicros(child.pid);
+      if (fromProc !== undefined) return fromProc;
+      const reply = nextLine();
+      child.stdin!.write('cpu\n');
+      const usage = JSON.parse(await reply) as { user: number; system: number };
+      return usage.user + usage.system;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
@@ -104,4 +115,24 @@ export async function startServer(
       clearTimeout(timer);
     },
   };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * A process's CPU time (utime + stime) from /proc, read without disturbing it; `undefined` where
+ * /proc is missing. (taskset execs node, so the child's pid is the server's.)
+ */
+export function procCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1e6) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }

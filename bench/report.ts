@@ -47,6 +47,8 @@ export interface BarGroup {
 export const SERIES_COLORS: Record<string, string> = {
   wsflow: '#1d4ed8',
   'wsflow-stream': '#60a5fa',
+  'wsflow-sink': '#93c5fd',
+  uws: '#f59e0b',
   'wsflow socket': '#0d9488',
   'tcp ceiling': '#9ca3af',
 };

@@ -23,6 +23,8 @@ export interface RssVariant {
 
 export const RSS_VARIANTS: readonly RssVariant[] = [
   { name: 'wsflow', kind: 'wsflow', offerDeflate: false, sendCompressed: false },
+  { name: 'wsflow stream', kind: 'wsflow-stream', offerDeflate: false, sendCompressed: false },
+  { name: 'wsflow sink', kind: 'wsflow-sink', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow deflate', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: false },
   { name: 'wsflow deflate+msg', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: true },
   { name: 'ws', kind: 'ws', offerDeflate: false, sendCompressed: false },

@@ -1,5 +1,14 @@
-// The kinds of server the benchmarks start: the echo throughput comparison uses SERVER_KINDS; the
-// idle-memory comparison adds the permessage-deflate variants.
-export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'ws', 'tcp'] as const;
-export const ALL_SERVER_KINDS = [...SERVER_KINDS, 'wsflow-deflate', 'ws-deflate'] as const;
+// The kinds of server the benchmarks start: the echo throughput comparison uses SERVER_KINDS (the
+// three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
+// permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket.
+export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
+export const ALL_SERVER_KINDS = [
+  ...SERVER_KINDS,
+  'wsflow-attach',
+  'wsflow-deflate',
+  'ws-deflate',
+] as const;
 export type ServerKind = (typeof ALL_SERVER_KINDS)[number];
+
+/** The wsflow flow styles compared with each other (`map` first). */
+export const FLOW_STYLES = ['wsflow', 'wsflow-stream', 'wsflow-sink'] as const;
