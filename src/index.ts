@@ -1,14 +1,14 @@
 // The public entry of wsflow: the message model, flows, the server, errors and close codes.
 // One export line per module; each layer adds its own.
-export { TextMessage, BinaryMessage, toMessage } from './message/message.js';
+export { TextMessage, BinaryMessage, toMessage, discardMessage } from './message/message.js';
 export type { Message, MessageLike, ToStrictOptions } from './message/message.js';
-export { map, echo, fromSinkAndSource, ignore, discardMessage, MapFlow } from './flow/flow.js';
+export { map, echo, fromSinkAndSource, ignore, MapFlow } from './flow/flow.js';
 export type { Flow, MessageFlow, MapFunction } from './flow/flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
 export type { MaybeSource, TickerOptions } from './flow/sources.js';
 export { Connection } from './connection/connection.js';
 export type { ConnectionOptions } from './connection/connection.js';
-export { WebSocketUpgrade, isWebSocketRequest, rejectHandshake } from './server/upgrade.js';
+export { WebSocketUpgrade, isWebSocketRequest } from './server/upgrade.js';
 export type {
   HandleMessagesOptions,
   ServerConnectionOptions,
@@ -48,9 +48,9 @@ export type { MaterializedFlow, SingleWebSocketRequest } from './client/single-r
 export { webSocketClientFlow, WebSocketClientFlow } from './client/client-flow.js';
 export { webSocketClientLayer } from './client/client-layer.js';
 export type { WebSocketClientLayer, ByteTransport } from './client/client-layer.js';
-export { WebSocket } from './client/socket.js';
+export { WebSocketClient } from './client/socket.js';
 export { openWebSocket } from './client/open-socket.js';
 export type { SocketOptions, SendOptions } from './client/socket.js';
-export { WebSocketClose, WebSocketPing } from './client/socket-inbox.js';
+export { ClientCloseEvent, ClientPingEvent } from './client/client-events.js';
 export { openWebSocketWithListener } from './client/listeners.js';
 export type { WebSocketListener } from './client/listeners.js';

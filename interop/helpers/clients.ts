@@ -3,8 +3,8 @@
 // sends a message it is given, reads the next one, and reports its kind, size and SHA-256.
 
 import { WebSocket as WsClient } from 'ws';
-import { WebSocketClose, openWebSocket } from '../../src/index.js';
-import type { WebSocket as WsflowSocket } from '../../src/index.js';
+import { ClientCloseEvent, openWebSocket } from '../../src/index.js';
+import type { WebSocketClient as WsflowSocket } from '../../src/index.js';
 import { startChromiumClient } from './chromium.js';
 import type { Kind } from './payload.js';
 import { sha256 } from './payload.js';
@@ -98,7 +98,7 @@ class WsflowSession implements ClientSession {
       }
     }
     const message = await reply;
-    if (message instanceof WebSocketClose) {
+    if (message instanceof ClientCloseEvent) {
       throw new Error(`closed instead of a reply: ${message.code} ${message.reason}`);
     }
     const bytes = await messageBytes(message);

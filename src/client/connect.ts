@@ -2,7 +2,7 @@
 // (node:http, or a transport the caller gives), and start a client Connection on a valid upgrade.
 
 import type { Duplex } from 'node:stream';
-import { systemClock } from '../connection/clock.js';
+import { systemClock } from '../time/clock.js';
 import { Connection } from '../connection/connection.js';
 import type { ConnectionOptions } from '../connection/connection.js';
 import { httpHandshake } from './http-handshake.js';

@@ -2,7 +2,7 @@
 // shape of their result, their bounds, and a guard for transport errors while nobody listens.
 
 import type { Duplex } from 'node:stream';
-import type { Clock } from '../connection/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
 
 /** Takes over an upgraded transport, synchronously, before any more I/O happens on it. */

@@ -4,7 +4,9 @@
 import { CloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed } from '../errors.js';
-import { discardMessage, isPromiseLike, map } from '../flow/flow.js';
+import { map } from '../flow/flow.js';
+import { isPromiseLike } from '../util/thenable.js';
+import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
@@ -119,7 +121,7 @@ function attach(
   // map() runs straight from message delivery; a promise it returns pauses reading.
   const delivery = new Delivery(connection, listener);
   const handler = map<Message, MessageLike>((message) => delivery.deliver(message));
-  const ran = connection.run(handler).then(() => undefined, report);
+  const ran = connection.runUntilClosed(handler).then(() => undefined, report);
   void Promise.all([ended, ran, connection.closed]).then(async ([, , outcome]) => {
     await delivery.drained();
     guarded(() => listener.onClose?.(outcome));

@@ -5,10 +5,10 @@ import type { Connection } from '../connection/connection.js';
 import { openConnection } from './connect.js';
 import type { WebSocketRequest } from './request.js';
 import type { ValidUpgrade } from './response.js';
-import { WebSocket } from './socket.js';
+import { WebSocketClient } from './socket.js';
 import type { SocketOptions } from './socket.js';
 import { checkCapacity } from './socket-inbox.js';
-import type { WebSocketPing } from './socket-inbox.js';
+import type { ClientPingEvent } from './client-events.js';
 
 /**
  * Opens a WebSocket with sttp's high-level interface. An upgrade that does not succeed is an
@@ -29,26 +29,26 @@ import type { WebSocketPing } from './socket-inbox.js';
 export function openWebSocket(
   request: WebSocketRequest | string | URL,
   options?: SocketOptions & { autoPong?: true },
-): Promise<WebSocket>;
+): Promise<WebSocketClient>;
 export function openWebSocket(
   request: WebSocketRequest | string | URL,
   options: SocketOptions & { autoPong: false },
-): Promise<WebSocket<WebSocketPing>>;
+): Promise<WebSocketClient<ClientPingEvent>>;
 export function openWebSocket(
   request: WebSocketRequest | string | URL,
   options?: SocketOptions,
-): Promise<WebSocket<WebSocketPing>>;
+): Promise<WebSocketClient<ClientPingEvent>>;
 export function openWebSocket(
   request: WebSocketRequest | string | URL,
   options: SocketOptions = {},
-): Promise<WebSocket<WebSocketPing>> {
+): Promise<WebSocketClient<ClientPingEvent>> {
   const { bufferCapacity, ...clientOptions } = options;
   checkCapacity(bufferCapacity);
-  let socket: WebSocket<WebSocketPing> | undefined;
+  let socket: WebSocketClient<ClientPingEvent> | undefined;
   const onConnection = (connection: Connection, response: ValidUpgrade): void => {
-    socket = new WebSocket(connection, response, options);
+    socket = new WebSocketClient(connection, response, options);
   };
   return openConnection(request, clientOptions, { onConnection }).then(
-    () => socket as WebSocket<WebSocketPing>,
+    () => socket as WebSocketClient<ClientPingEvent>,
   );
 }

@@ -84,7 +84,7 @@ export function singleWebSocketRequest<M>(
     (result) =>
       result.connection === undefined
         ? failFlow(messageFlow, result.response.cause)
-        : result.connection.run(messageFlow),
+        : result.connection.runUntilClosed(messageFlow),
     (error: unknown) => failFlow(messageFlow, error),
   );
   return { upgradeResponse: handled(upgradeResponse), materialized, closed: handled(closed) };

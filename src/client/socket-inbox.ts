@@ -7,34 +7,13 @@
 import { CloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed, WebSocketBufferFull } from '../errors.js';
-import { discardMessage, map } from '../flow/flow.js';
+import { map } from '../flow/flow.js';
+import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
-import type { CloseOutcome } from '../protocol/events.js';
-
-/** The connection closed (sttp's `WebSocketEvent.Close`): what `receive()` returns last. */
-export class WebSocketClose implements CloseOutcome {
-  readonly code: number;
-  readonly reason: string;
-  readonly wasClean: boolean;
-  readonly closedBy: CloseOutcome['closedBy'];
-
-  /** @param outcome - How the connection ended. */
-  constructor(outcome: CloseOutcome) {
-    this.code = outcome.code;
-    this.reason = outcome.reason;
-    this.wasClean = outcome.wasClean;
-    this.closedBy = outcome.closedBy;
-  }
-}
-
-/** A Ping from the server, received only when auto-pong is off: answer it with `pong(payload)`. */
-export class WebSocketPing {
-  /** @param payload - The Ping's payload (a copy, at most 125 bytes). */
-  constructor(readonly payload: Uint8Array) {}
-}
+import { ClientCloseEvent, ClientPingEvent } from './client-events.js';
 
 /** What one receive() hands out. */
-export type InboxEvent = Message | WebSocketPing | WebSocketClose;
+export type InboxEvent = Message | ClientPingEvent | ClientCloseEvent;
 
 /** Pings kept while nobody receives, without a bound set: older ones are dropped (RFC 6455 5.5.3). */
 const MAX_UNBOUNDED_PINGS = 16;
@@ -79,7 +58,7 @@ export class SocketInbox {
   readonly #capacity: number | undefined;
   /** Without a capacity: the messages held here when delivery is told to wait. */
   readonly #highWaterMark: number;
-  readonly #queue: (Message | WebSocketPing)[] = [];
+  readonly #queue: (Message | ClientPingEvent)[] = [];
   readonly #waiters: Waiter[] = [];
   /** Messages (not pings) in the queue. */
   #messages = 0;
@@ -89,7 +68,7 @@ export class SocketInbox {
   /** Delivery was let go: what the connection queued meanwhile may still be on its way. */
   #released = false;
   #stopped = false;
-  #close: WebSocketClose | undefined;
+  #close: ClientCloseEvent | undefined;
   #closeHandedOut = false;
   #failure: unknown;
 
@@ -106,14 +85,14 @@ export class SocketInbox {
     this.#capacity = capacity;
     this.#highWaterMark = Math.max(1, highWaterMark);
     if (options.pings) {
-      connection.onPing((payload) => this.#addPing(new WebSocketPing(new Uint8Array(payload))));
+      connection.onPing((payload) => this.#addPing(new ClientPingEvent(new Uint8Array(payload))));
     }
     // The stream ends after the last message (also one still inflating at the close), cleanly or
     // with the failure; the close event follows once the connection is closed.
     const ended = (): void => this.#ended();
     connection.incoming.getReader().closed.then(ended, ended);
     const deliver = map<Message, MessageLike>((message) => this.#onMessage(message));
-    connection.start(deliver);
+    connection.runDetached(deliver);
   }
 
   /**
@@ -122,7 +101,7 @@ export class SocketInbox {
    *
    * @returns The next message or ping, taken off the queue; or undefined.
    */
-  poll(): Message | WebSocketPing | undefined {
+  poll(): Message | ClientPingEvent | undefined {
     if (this.#waiters.length > 0 || this.#failure !== undefined) return undefined;
     const event = this.#queue.shift();
     if (event !== undefined) this.#taken(event);
@@ -141,7 +120,7 @@ export class SocketInbox {
   stop(): void {
     this.#stopped = true;
     for (const event of this.#queue.splice(0)) {
-      if (!(event instanceof WebSocketPing)) discardMessage(event);
+      if (!(event instanceof ClientPingEvent)) discardMessage(event);
     }
     this.#messages = 0;
     this.#pings = 0;
@@ -170,7 +149,7 @@ export class SocketInbox {
     return new Promise<void>((resolve) => (this.#resume = resolve));
   }
 
-  #addPing(ping: WebSocketPing): void {
+  #addPing(ping: ClientPingEvent): void {
     if (this.#stopped || this.#failure !== undefined || this.#close !== undefined) return;
     if (this.#queue.length === 0 && this.#waiters.length > 0) {
       return (this.#waiters.shift() as Waiter).resolve(ping);
@@ -183,14 +162,14 @@ export class SocketInbox {
   }
 
   #dropOldestPing(): void {
-    const at = this.#queue.findIndex((event) => event instanceof WebSocketPing);
+    const at = this.#queue.findIndex((event) => event instanceof ClientPingEvent);
     this.#queue.splice(at, 1);
     this.#pings--;
   }
 
   /** An event left the queue: count it, and let delivery go on once half the mark is free. */
-  #taken(event: Message | WebSocketPing): void {
-    if (event instanceof WebSocketPing) {
+  #taken(event: Message | ClientPingEvent): void {
+    if (event instanceof ClientPingEvent) {
       this.#pings--;
     } else if (--this.#messages <= this.#highWaterMark >> 1) {
       this.#resumeDelivery();
@@ -220,7 +199,7 @@ export class SocketInbox {
   /** The last message was delivered: the close event follows once the connection is closed. */
   #ended(): void {
     void this.#connection.closed.then((outcome) => {
-      this.#close = new WebSocketClose(outcome);
+      this.#close = new ClientCloseEvent(outcome);
       this.#deliver();
     });
   }
@@ -242,7 +221,7 @@ export class SocketInbox {
       const waiter = this.#waiters[0];
       if (this.#failure !== undefined) waiter.reject(this.#failure);
       else if (this.#queue.length > 0) {
-        const event = this.#queue.shift() as Message | WebSocketPing;
+        const event = this.#queue.shift() as Message | ClientPingEvent;
         this.#taken(event);
         waiter.resolve(event);
       } else if (this.#close === undefined) return;

@@ -4,15 +4,15 @@
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed } from '../errors.js';
-import { discardMessage } from '../flow/flow.js';
-import { BinaryMessage, TextMessage } from '../message/message.js';
+import { BinaryMessage, TextMessage, discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import type { ClientOptions } from './connect.js';
 import { FragmentedMessage, outOfSequence } from './fragments.js';
 import type { ResponseHeaders, ValidUpgrade } from './response.js';
-import { SocketInbox, WebSocketClose, WebSocketPing } from './socket-inbox.js';
+import { ClientCloseEvent, ClientPingEvent } from './client-events.js';
+import { SocketInbox } from './socket-inbox.js';
 import type { InboxEvent } from './socket-inbox.js';
 
 /** Options of {@link openWebSocket}. */
@@ -26,7 +26,7 @@ export interface SocketOptions extends ClientOptions {
   bufferCapacity?: number;
 }
 
-/** How {@link WebSocket.send} frames a message (sttp's `finalFragment` and `isContinuation`). */
+/** How {@link WebSocketClient.send} frames a message (sttp's `finalFragment` and `isContinuation`). */
 export interface SendOptions {
   /** False when more fragments of this message follow. Default true. */
   fin?: boolean;
@@ -35,7 +35,7 @@ export interface SendOptions {
 }
 
 /**
- * An open client WebSocket with sttp's high-level interface. `Extra` is `WebSocketPing` when
+ * An open client WebSocket with sttp's high-level interface. `Extra` is `ClientPingEvent` when
  * auto-pong is off: receive() then hands pings out too, to be answered with {@link pong}.
  *
  * @example
@@ -44,7 +44,7 @@ export interface SendOptions {
  * console.log(await socket.receiveText());
  * await socket.close();
  */
-export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> {
+export class WebSocketClient<Extra = never> implements AsyncIterable<Message | Extra> {
   /** The server's 101 response: headers, chosen subprotocol, extensions. */
   readonly response: ValidUpgrade;
   readonly #connection: Connection;
@@ -93,22 +93,22 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   }
 
   /**
-   * The next message, in order, or once the connection is closed, a {@link WebSocketClose} with
+   * The next message, in order, or once the connection is closed, a {@link ClientCloseEvent} with
    * the code and reason. A message that did not arrive whole in one read is Streamed (unless it
    * came as one frame within `aggregateMessageBytes`): start reading its stream before the next
    * receive(), which otherwise drops its body.
    *
-   * @returns The next event; a WebSocketPing too when auto-pong is off.
+   * @returns The next event; a ClientPingEvent too when auto-pong is off.
    * @throws {ConnectionClosed} (rejects) When called again after the close event.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
    * @example
    * const event = await socket.receive();
-   * if (event instanceof WebSocketClose) console.log('closed', event.code, event.reason);
+   * if (event instanceof ClientCloseEvent) console.log('closed', event.code, event.reason);
    */
-  receive(): Promise<Message | WebSocketClose | Extra> {
+  receive(): Promise<Message | ClientCloseEvent | Extra> {
     const event = this.#poll();
     if (event !== undefined) return Promise.resolve(event as Message | Extra);
-    return this.#next() as Promise<Message | WebSocketClose | Extra>;
+    return this.#next() as Promise<Message | ClientCloseEvent | Extra>;
   }
 
   /**
@@ -184,7 +184,7 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   }
 
   /**
-   * Sends a Pong: the answer to a {@link WebSocketPing} when auto-pong is off.
+   * Sends a Pong: the answer to a {@link ClientPingEvent} when auto-pong is off.
    *
    * @param payload - The Ping's payload, at most 125 bytes.
    * @throws {RangeError} For a longer payload. @throws {InvalidStateError} After Close.
@@ -218,7 +218,7 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   async *[Symbol.asyncIterator](): AsyncIterator<Message | Extra> {
     while (true) {
       const event = await this.receive();
-      if (!(event instanceof WebSocketClose)) {
+      if (!(event instanceof ClientCloseEvent)) {
         yield event;
         continue;
       }
@@ -233,7 +233,7 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
    * handed out before and not being read is dropped first: its unread body would otherwise stall
    * the connection for good.
    */
-  #poll(): Message | WebSocketPing | undefined {
+  #poll(): Message | ClientPingEvent | undefined {
     if (this.#settling > 0) return undefined;
     this.#dropUnread();
     return this.#track(this.#inbox.poll());
@@ -272,7 +272,7 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   /** Skips the events at hand (pings answered, the other kind dropped) up to a message of a kind. */
   #pollKind<T extends boolean>(text: T): MessageOfKind<T> | undefined {
     for (let event = this.#poll(); event !== undefined; event = this.#poll()) {
-      if (event instanceof WebSocketPing) this.#answer(event);
+      if (event instanceof ClientPingEvent) this.#answer(event);
       else if (event.isText === text) return event as MessageOfKind<T>;
       else discardMessage(event);
     }
@@ -283,14 +283,14 @@ export class WebSocket<Extra = never> implements AsyncIterable<Message | Extra> 
   async #receiveKind<T extends boolean>(text: T): Promise<MessageOfKind<T>> {
     while (true) {
       const event = await this.#next();
-      if (event instanceof WebSocketClose) throw new ConnectionClosed(event);
-      if (event instanceof WebSocketPing) this.#answer(event);
+      if (event instanceof ClientCloseEvent) throw new ConnectionClosed(event);
+      if (event instanceof ClientPingEvent) this.#answer(event);
       else if (event.isText === text) return event as MessageOfKind<T>;
       else discardMessage(event);
     }
   }
 
-  #answer(ping: WebSocketPing): void {
+  #answer(ping: ClientPingEvent): void {
     if (this.isOpen) this.#connection.pong(ping.payload);
   }
 

@@ -20,6 +20,7 @@
 // | WSFLOW_ERR_FRAME_TOO_BIG              | 1009  | a frame over maxFrameBytes, or over 2^53-1 bytes     |
 // | WSFLOW_ERR_MESSAGE_TOO_BIG            | 1009  | a message over maxMessageBytes (fragments accounted) |
 // | WSFLOW_ERR_INTERNAL                   | 1011  | an unexpected error inside the protocol itself       |
+// | WSFLOW_ERR_KEEPALIVE_TIMEOUT          | 1011  | the peer did not answer a keep-alive Ping in time    |
 // | WSFLOW_ERR_SEND_OUT_OF_SEQUENCE       | -     | local: continuation without a message, or a new     |
 // |                                       |       | message while one is open (thrown, nothing is sent)  |
 // | WSFLOW_ERR_INVALID_STATE              | -     | local: sending after Close (InvalidStateError)       |
@@ -43,6 +44,7 @@ export const ErrorCode = {
   FrameTooBig: 'WSFLOW_ERR_FRAME_TOO_BIG',
   MessageTooBig: 'WSFLOW_ERR_MESSAGE_TOO_BIG',
   Internal: 'WSFLOW_ERR_INTERNAL',
+  KeepAliveTimeout: 'WSFLOW_ERR_KEEPALIVE_TIMEOUT',
   SendOutOfSequence: 'WSFLOW_ERR_SEND_OUT_OF_SEQUENCE',
 } as const;
 

@@ -5,43 +5,63 @@
 import type { ProtocolError } from '../errors.js';
 import type { MessageDeflater } from '../extensions/deflater.js';
 import type { InflateStage, InflateStageOwner } from '../extensions/inflate-stage.js';
+import type { MessagePartSink } from '../extensions/inflate-stage.js';
 import { PerMessageDeflate } from '../extensions/permessage-deflate.js';
 import type { NegotiatedDeflate } from '../extensions/permessage-deflate.js';
-import { DeflateRenderer } from '../message/deflate-renderer.js';
-import type { DeflaterSource } from '../message/deflate-renderer.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
-import { PauseReason } from './core.js';
-import type { ConnectionCore } from './core.js';
-import type { ConnectionOptions } from './options.js';
+import type { Side } from '../protocol/events.js';
+import { DeflateRenderer } from './deflate-renderer.js';
+import type { DeflaterSource, MessageCompressor } from './deflate-renderer.js';
+import { PauseReason } from './pause.js';
+
+/** What compression asks of the connection engine (the seam, as `InflateStageOwner` is below it). */
+export interface CompressionOwner {
+  /** Where inflated message parts go: the engine's assembler. */
+  readonly assembler: MessagePartSink;
+  /** Hands on the messages completed outside an input batch (after an inflate step). */
+  deliverBatch(): void;
+  /** Sets or clears one reason to pause reading the transport. */
+  setPaused(reason: number, paused: boolean): void;
+  /** Fails the connection with the error's close code (the engine's one failure path). */
+  fail(error: ProtocolError): void;
+}
 
 /**
- * permessage-deflate on one connection engine. Outgoing messages go through a
- * {@link DeflateRenderer} (set as the writer's compressor at once: it only compares sizes until
- * a message is compressed); incoming ones go through an inflate stage once the first compressed
- * message arrives. Until then a connection that negotiated compression costs two small objects.
+ * permessage-deflate on one connection engine. Outgoing messages go through {@link compressor}
+ * (the engine sets it on its writer at once: it only compares sizes until a message is
+ * compressed); incoming ones go through an inflate stage once the first compressed message
+ * arrives. Until then a connection that negotiated compression costs two small objects.
  *
  * @example
- * this.compression = options.deflate && new ConnectionCompression(this, options.deflate, options);
- * const stage = this.compression?.inflateStage(); // on the first message with RSV1 set
+ * const compression = new ConnectionCompression(owner, negotiated, 'server', 1 << 20);
+ * writer.compressor = compression.compressor;
+ * const stage = compression.inflateStage(); // on the first message with RSV1 set
  */
 export class ConnectionCompression implements DeflaterSource, InflateStageOwner {
-  readonly #core: ConnectionCore;
+  /** Renders outgoing messages compressed when they are worth it. */
+  readonly compressor: MessageCompressor;
+  readonly #owner: CompressionOwner;
   readonly #negotiated: NegotiatedDeflate;
-  readonly #side: ConnectionOptions['side'];
+  readonly #side: Side;
   readonly #maxMessageBytes: number;
   #deflate: PerMessageDeflate | undefined;
 
   /**
-   * @param core - The engine, with its assembler and writer built.
+   * @param owner - The engine.
    * @param negotiated - What the handshake agreed.
-   * @param options - The connection's options (side, maxMessageBytes).
+   * @param side - Which end this is.
+   * @param maxMessageBytes - The limit on an inflated message.
    */
-  constructor(core: ConnectionCore, negotiated: NegotiatedDeflate, options: ConnectionOptions) {
-    this.#core = core;
+  constructor(
+    owner: CompressionOwner,
+    negotiated: NegotiatedDeflate,
+    side: Side,
+    maxMessageBytes: number,
+  ) {
+    this.#owner = owner;
     this.#negotiated = negotiated;
-    this.#side = options.side;
-    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    core.writer.compressor = new DeflateRenderer(this, negotiated.settings.threshold);
+    this.#side = side;
+    this.#maxMessageBytes = maxMessageBytes;
+    this.compressor = new DeflateRenderer(this, negotiated.settings.threshold);
   }
 
   /** DeflaterSource: the connection's deflater (made on first use). */
@@ -51,7 +71,7 @@ export class ConnectionCompression implements DeflaterSource, InflateStageOwner 
 
   /** The stage that inflates the peer's messages in order; build it once, on the first one. */
   inflateStage(): InflateStage {
-    return this.#perMessageDeflate().incoming(this.#core.assembler, this);
+    return this.#perMessageDeflate().incoming(this.#owner.assembler, this);
   }
 
   /** The connection is gone: releases the compressor (the stage releases the inflater). */
@@ -61,21 +81,17 @@ export class ConnectionCompression implements DeflaterSource, InflateStageOwner 
 
   /** InflateStageOwner: parts reached the assembler after an inflate step. */
   delivered(): void {
-    this.#core.deliverBatch();
+    this.#owner.deliverBatch();
   }
 
   /** InflateStageOwner: too much is waiting to be inflated, or not any more. */
   setPaused(paused: boolean): void {
-    this.#core.setPaused(PauseReason.Inflate, paused);
+    this.#owner.setPaused(PauseReason.Inflate, paused);
   }
 
   /** InflateStageOwner: compressed data that cannot be inflated, too big or not UTF-8. */
   fail(error: ProtocolError): void {
-    const core = this.#core;
-    core.protocol.fail(error.closeCode, error.message);
-    core.onProtocolError(error);
-    core.writer.flush();
-    core.checkClosing();
+    this.#owner.fail(error);
   }
 
   #perMessageDeflate(): PerMessageDeflate {

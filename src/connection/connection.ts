@@ -1,5 +1,5 @@
 // Connection layer: the public face of one WebSocket connection over any Node Duplex — incoming
-// and outgoing message streams, run(flow), send, ping, close — for servers and clients alike.
+// and outgoing message streams, runUntilClosed(flow) or runDetached(flow), send, ping, close — for servers and clients alike.
 
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
@@ -27,7 +27,7 @@ const RESOLVED = Promise.resolve();
  * server.on('upgrade', (req, socket, head) => {
  *   // ... after writing the 101 response:
  *   const connection = new Connection(socket, { side: 'server', head });
- *   connection.run(map((m) => (m.isText ? `Hello ${m.text}!` : undefined))).catch(console.error);
+ *   connection.runUntilClosed(map((m) => (m.isText ? `Hello ${m.text}!` : undefined))).catch(console.error);
  * });
  * ```
  */
@@ -72,7 +72,7 @@ export class Connection {
   /**
    * Messages to send, in order; a write settles when the transport can take more. `close()`
    * starts the close handshake (1000); `abort(error)` closes with 1011 'internal error' (or the
-   * error's own close code, see {@link Connection.run}).
+   * error's own close code, see {@link Connection.runUntilClosed}).
    */
   get outgoing(): WritableStream<MessageLike> {
     return (this.#outgoing ??= new WritableStream<MessageLike>({
@@ -95,19 +95,19 @@ export class Connection {
    * @param flow - the handler.
    * @returns the close outcome, once the transport is closed.
    * @throws the flow's error (after the connection closed with 1011); InvalidStateError when
-   *   `run` was already called.
+   *   a handler was already started on this connection.
    * @example
    * ```ts
-   * const outcome = await connection.run(async function* (incoming) {
+   * const outcome = await connection.runUntilClosed(async function* (incoming) {
    *   for await (const message of incoming) {
    *     if (message.isText) yield TextMessage.streamed(concat(['Hello '], message.textStream));
    *   }
    * });
    * ```
    */
-  run(flow: MessageFlow): Promise<CloseOutcome> {
+  runUntilClosed(flow: MessageFlow): Promise<CloseOutcome> {
     try {
-      this.start(flow);
+      this.runDetached(flow);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -118,20 +118,20 @@ export class Connection {
   }
 
   /**
-   * Starts a handler like {@link Connection.run} and returns at once, without a promise: for
-   * servers holding many connections. A failing flow closes the connection as with `run`; its
+   * Starts a handler like {@link Connection.runUntilClosed} and returns at once, without a promise: for
+   * servers holding many connections. A failing flow closes the connection as with `runUntilClosed`; its
    * error is not reported further (watch {@link Connection.closed} or {@link Connection.onClosed}).
    *
    * @param flow - the handler.
    * @throws InvalidStateError when a handler was already started.
    * @example
    * ```ts
-   * connection.start(map((m) => m));
+   * connection.runDetached(map((m) => m));
    * connection.onClosed(({ code }) => console.log('closed', code));
    * ```
    */
-  start(flow: MessageFlow): void {
-    if (this.#running) throw new InvalidStateError('run() was already called on this connection');
+  runDetached(flow: MessageFlow): void {
+    if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
     this.#running = true;
     if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn).start();
     else this.#runStreams(flow);

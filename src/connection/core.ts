@@ -1,5 +1,15 @@
 // Connection layer: the engine under `Connection` — transport events → Protocol → assembler →
 // delivery, with pause reasons for backpressure, the close handshake and its timeout.
+//
+// The stack, transport side first, and where each stage is wired:
+//   transport   any Duplex; module-level transportOn* listeners, owner found by a symbol  startReading()
+//   protocol    Protocol (its FrameParser inside, made on the first bytes)               constructor
+//   liveness    keep-alive Pings and idle timeout (LivenessHost)                        constructor
+//   inflate     InflateStage, from the first compressed message on (CompressionOwner)   onMessageStart()
+//   assembler   MessageAssembler: frame parts → messages (AssemblerOwner)               get assembler()
+//   delivery    IncomingQueue (IncomingOwner); MapRunner for map() flows                constructor; Connection
+//   writer      OutgoingWriter (OutgoingOwner), with the deflate compressor             constructor
+// Every stage reaches the engine through its owner interface; failure goes through fail().
 
 import type { Duplex } from 'node:stream';
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
@@ -10,27 +20,21 @@ import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';
 import type { Message } from '../message/message.js';
 import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
 import { Protocol, ProtocolState } from '../protocol/protocol.js';
-import { systemClock } from './clock.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { systemClock } from '../time/clock.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
 import { closeRequest } from './close-request.js';
 import { ConnectionCompression } from './compression.js';
+import type { CompressionOwner } from './compression.js';
 import { createLiveness } from './liveness.js';
 import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
 import type { OutgoingOwner } from './outgoing.js';
 import type { ConnectionOptions } from './options.js';
-
-/** Why reading is paused; reading resumes when no reason is left. */
-export const PauseReason = {
-  Incoming: 1,
-  Assembler: 2,
-  Handler: 4,
-  Write: 8,
-  Inflate: 16,
-} as const;
+import { PauseReason } from './pause.js';
 
 type Listener = (payload: Uint8Array) => void;
 const kCore = Symbol('wsflow.connection');
@@ -41,13 +45,13 @@ type BoundTransport = Duplex & { [kCore]?: ConnectionCore };
  * `receiveData` and delivered after it returns, so application code never runs inside the parser.
  */
 export class ConnectionCore
-  implements ProtocolHandler, AssemblerOwner, IncomingOwner, OutgoingOwner
+  implements ProtocolHandler, AssemblerOwner, IncomingOwner, OutgoingOwner, CompressionOwner
 {
   readonly transport: Duplex;
   readonly protocol: Protocol;
   readonly incoming: IncomingQueue;
   readonly writer: OutgoingWriter;
-  /** The first failure of application code that asked for no close code (run() rethrows it). */
+  /** The first failure of application code that asked for no close code (runUntilClosed() rethrows it). */
   handlerError: unknown;
   pingListeners: Listener[] | undefined;
   pongListeners: Listener[] | undefined;
@@ -92,7 +96,15 @@ export class ConnectionCore
     const batch = options.writeBatchMessages ?? (options.side === 'client' ? 8 : Infinity);
     this.writer = new OutgoingWriter(this.protocol, transport, this, batch);
     if (options.deflate !== undefined) {
-      this.#compression = new ConnectionCompression(this, options.deflate, options);
+      const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+      const compression = new ConnectionCompression(
+        this,
+        options.deflate,
+        options.side,
+        maxMessageBytes,
+      );
+      this.writer.compressor = compression.compressor;
+      this.#compression = compression;
     }
     this.#liveness = createLiveness(this, options, this.#clock);
     (transport as BoundTransport)[kCore] = this;
@@ -148,6 +160,17 @@ export class ConnectionCore
     }
     this.#inflation?.endBatch();
     this.deliverBatch();
+    this.writer.flush();
+    this.checkClosing();
+  }
+
+  /**
+   * Fails the connection because of `error` (the engine's one failure path): the protocol sends
+   * the Close and tells {@link ConnectionCore.onProtocolError}; the Close is flushed and the
+   * transport ended when due.
+   */
+  fail(error: ProtocolError): void {
+    this.protocol.failWith(error);
     this.writer.flush();
     this.checkClosing();
   }

@@ -1,23 +1,8 @@
 // Connection layer: a timer that fires after a stretch of inactivity. Activity only moves a
 // timestamp; the timer, when due, rechecks it and re-arms for the rest (keep-alive, idle timeout).
 
-import type { Clock, TimerHandle } from './clock.js';
-
-/**
- * Keeps a timer from holding the process open: Node's timers are unref'd, other clocks' handles
- * (a ManualClock's) are left as they are.
- *
- * @param handle - a handle from {@link Clock.setTimeout}.
- * @returns the same handle.
- * @example
- * ```ts
- * const handle = unrefTimer(clock.setTimeout(check, 30_000));
- * ```
- */
-export function unrefTimer(handle: TimerHandle): TimerHandle {
-  (handle as { unref?: () => void } | undefined)?.unref?.();
-  return handle;
-}
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { unrefTimer } from '../time/clock.js';
 
 /**
  * Calls `onIdle` once `idleMs` have passed since `lastActivity()`. Activity never touches the

@@ -1,7 +1,7 @@
 // Connection layer: where received messages wait for the application — handed to a listener (the
 // fast path) or queued for the `incoming` ReadableStream, with a bound that pauses reading.
 
-import { discardMessage } from '../flow/flow.js';
+import { discardMessage } from '../message/message.js';
 import type { Message } from '../message/message.js';
 
 /** A synchronous consumer of received messages (an object, so it costs no closure). */

@@ -3,10 +3,13 @@
 
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
+import { ErrorCode } from '../codec/error-codes.js';
+import { ProtocolError } from '../errors.js';
 import type { Protocol } from '../protocol/protocol.js';
 import { ProtocolState } from '../protocol/protocol.js';
-import type { Clock, TimerHandle } from './clock.js';
-import { IdleTimer, unrefTimer } from './idle-timer.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { IdleTimer } from './idle-timer.js';
+import { unrefTimer } from '../time/clock.js';
 import type { OutgoingWriter } from './outgoing.js';
 
 /** Options of the automatic keep-alive (`ConnectionOptions.keepAlive`). Off unless given. */
@@ -38,6 +41,8 @@ export interface LivenessHost {
   close(code: number, reason: string): void;
   /** Ends the transport once the protocol asks for it; arms the close timeout. */
   checkClosing(): void;
+  /** Fails the connection with the error's close code (the engine's one failure path). */
+  fail(error: ProtocolError): void;
   /** Errors of application code (here: the payload function). */
   onApplicationError(error: unknown): void;
 }
@@ -164,10 +169,15 @@ export class KeepAlive {
  * end the transport and destroy it once the Close is flushed, without waiting for an answer.
  */
 function failDeadPeer(host: LivenessHost): void {
-  const { protocol, writer, transport } = host;
-  protocol.fail(CloseCode.InternalError, 'keepalive ping timeout');
-  writer.flush();
-  host.checkClosing();
+  const { transport } = host;
+  // 5.5.2: the peer MUST answer a Ping with a Pong; it did not, in time.
+  host.fail(
+    new ProtocolError(
+      ErrorCode.KeepAliveTimeout,
+      'keepalive ping timeout',
+      CloseCode.InternalError,
+    ),
+  );
   if (transport.writableFinished || transport.destroyed) transport.destroy();
   else transport.once('finish', () => transport.destroy());
 }

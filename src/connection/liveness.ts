@@ -3,7 +3,7 @@
 
 import { CloseCode } from '../codec/close-code.js';
 import { ProtocolState } from '../protocol/protocol.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import { IdleTimer } from './idle-timer.js';
 import { KeepAlive, busyWithInput, checkDuration, validateKeepAlive } from './keep-alive.js';
 import type { KeepAliveOptions, LivenessHost, Traffic } from './keep-alive.js';

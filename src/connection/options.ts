@@ -3,7 +3,7 @@
 import type { MaskGenerator } from '../codec/mask.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import type { Side } from '../protocol/events.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { KeepAliveOptions } from './keep-alive.js';
 
 /** Options of a {@link Connection}. */

@@ -2,7 +2,7 @@
 // written with coalescing (one write or cork/uncork per batch or tick), and the transport's drain.
 
 import type { Duplex } from 'node:stream';
-import type { MessageCompressor } from '../message/deflate-renderer.js';
+import type { MessageCompressor } from './deflate-renderer.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
 import type { RenderTarget } from '../message/renderer.js';
 import { toMessage } from '../message/message.js';

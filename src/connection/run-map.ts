@@ -2,11 +2,12 @@
 // delivery and its results go straight to the writer: no streams, and no promise per message
 // while it returns plain values and the writer is idle.
 
-import { discardMessage, isPromiseLike } from '../flow/flow.js';
 import type { MapFunction } from '../flow/flow.js';
+import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
+import { isPromiseLike } from '../util/thenable.js';
 import { ProtocolState } from '../protocol/protocol.js';
-import { PauseReason } from './core.js';
+import { PauseReason } from './pause.js';
 import type { ConnectionCore } from './core.js';
 import type { MessageListener } from './incoming.js';
 

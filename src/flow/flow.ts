@@ -2,7 +2,9 @@
 // ReadableWritablePair or an async generator function, plus map, echo and disconnected flows.
 
 import type { ReadableWritablePair } from 'node:stream/web';
+import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
+import { isPromiseLike } from '../util/thenable.js';
 import { readableFrom } from '../message/streams.js';
 import type { StreamSource } from '../message/streams.js';
 
@@ -24,7 +26,7 @@ import type { StreamSource } from '../message/streams.js';
 export type Flow<In, Out> =
   ReadableWritablePair<Out, In> | ((incoming: AsyncIterable<In>) => AsyncIterable<Out>);
 
-/** A handler of WebSocket messages: what `Connection.run` takes. */
+/** A handler of WebSocket messages: what `Connection.runUntilClosed` takes. */
 export type MessageFlow = Flow<Message, MessageLike>;
 
 /** The function of {@link map}: a value, a promise of one, or `undefined` (or no return) to emit nothing. */
@@ -83,7 +85,7 @@ export class MapFlow<In, Out> implements ReadableWritablePair<Out, In> {
  * @returns the flow.
  * @example
  * ```ts
- * connection.run(map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)));
+ * connection.runUntilClosed(map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)));
  * ```
  */
 export function map<In, Out>(fn: MapFunction<In, Out>): MapFlow<In, Out> {
@@ -96,7 +98,7 @@ export function map<In, Out>(fn: MapFunction<In, Out>): MapFlow<In, Out> {
  * @returns the flow.
  * @example
  * ```ts
- * await connection.run(echo());
+ * await connection.runUntilClosed(echo());
  * ```
  */
 export function echo<T = Message>(): MapFlow<T, T> {
@@ -122,7 +124,7 @@ export function echo<T = Message>(): MapFlow<T, T> {
  * @example
  * ```ts
  * const { source, complete } = maybe<string>();
- * connection.run(fromSinkAndSource((m) => console.log(m.isText ? m.text : '<binary>'), source));
+ * connection.runUntilClosed(fromSinkAndSource((m) => console.log(m.isText ? m.text : '<binary>'), source));
  * ```
  */
 export function fromSinkAndSource<In, Out>(
@@ -143,23 +145,11 @@ export function fromSinkAndSource<In, Out>(
  * @returns a new WritableStream.
  * @example
  * ```ts
- * connection.run(fromSinkAndSource(ignore(), ticker(1000, (n) => `tick ${n}`)));
+ * connection.runUntilClosed(fromSinkAndSource(ignore(), ticker(1000, (n) => `tick ${n}`)));
  * ```
  */
 export function ignore(): WritableStream<Message> {
   return new WritableStream<Message>({ write: discardMessage });
-}
-
-/**
- * Cancels the body of a Streamed message so its remaining parts are skipped; does nothing for
- * a Strict one.
- *
- * @param message - the message to drop.
- */
-export function discardMessage(message: Message): void {
-  if (message.isStrict) return;
-  const stream: ReadableStream<unknown> = message.isText ? message.textStream : message.dataStream;
-  if (!stream.locked) stream.cancel().catch(() => undefined);
 }
 
 /**
@@ -189,18 +179,4 @@ export function connectFlow<In, Out>(
     );
   }
   return { output: pair.readable, input: incoming.pipeTo(pair.writable) };
-}
-
-/**
- * True for objects with a `then` method (how `map` tells a promise from a value).
- *
- * @param value - anything.
- * @returns whether `value` is thenable.
- */
-export function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

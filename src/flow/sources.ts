@@ -1,8 +1,8 @@
 // Flow layer: sources for the outgoing side of disconnected flows (seeds 000, 003): a source that
 // stays open until told (Akka's Source.maybe), a ticker, and concatenation.
 
-import { systemClock } from '../connection/clock.js';
-import type { Clock, TimerHandle } from '../connection/clock.js';
+import { systemClock } from '../time/clock.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { readableFrom } from '../message/streams.js';
 import type { StreamSource } from '../message/streams.js';
 
@@ -24,7 +24,7 @@ export interface MaybeSource<T> {
  * @example
  * ```ts
  * const { source, complete } = maybe<string>();
- * const done = connection.run(fromSinkAndSource((m) => log(m), source));
+ * const done = connection.runUntilClosed(fromSinkAndSource((m) => log(m), source));
  * // later: complete() sends Close 1000
  * ```
  */
@@ -73,7 +73,7 @@ export interface TickerOptions {
  * @throws RangeError when `intervalMs` is not a positive number.
  * @example
  * ```ts
- * connection.run(fromSinkAndSource(ignore(), ticker(1000, (n) => `tick ${n}`)));
+ * connection.runUntilClosed(fromSinkAndSource(ignore(), ticker(1000, (n) => `tick ${n}`)));
  * ```
  */
 export function ticker<T>(

@@ -294,3 +294,15 @@ export function textMessageFromUtf8(utf8: Uint8Array): TextMessage {
 export function strictPayload(message: Message): string | Uint8Array | undefined {
   return message instanceof TextMessage ? readText(message) : readData(message);
 }
+
+/**
+ * Cancels the body of a Streamed message so its remaining parts are skipped; does nothing for
+ * a Strict one.
+ *
+ * @param message - the message to drop.
+ */
+export function discardMessage(message: Message): void {
+  if (message.isStrict) return;
+  const stream: ReadableStream<unknown> = message.isText ? message.textStream : message.dataStream;
+  if (!stream.locked) stream.cancel().catch(() => undefined);
+}

@@ -217,6 +217,21 @@ export class Protocol implements ControlFrameSink {
   }
 
   /**
+   * Fails the connection because of `error` (the one path for every failure that carries a
+   * ProtocolError): sends a Close with its close code and its message, cut to fit, then tells the
+   * handler through `onProtocolError`. A no-op once CLOSED.
+   *
+   * @param error - what went wrong; its `closeCode` is sent.
+   * @example
+   * protocol.failWith(new ProtocolError(ErrorCode.InvalidUtf8, 'invalid UTF-8', 1007));
+   */
+  failWith(error: ProtocolError): void {
+    if (this.currentState === ProtocolState.Closed) return;
+    this.fail(error.closeCode, closeReason(error));
+    this.handler.onProtocolError(error);
+  }
+
+  /**
    * The bytes to write to the transport, in order; empties the queue. Consecutive small frames
    * share one buffer.
    */
@@ -310,8 +325,7 @@ export class Protocol implements ControlFrameSink {
         : new ProtocolError(ErrorCode.Internal, 'internal error', CloseCode.InternalError, {
             cause: error,
           });
-    this.fail(failure.closeCode, closeReason(failure));
-    this.handler.onProtocolError(failure);
+    this.failWith(failure);
   }
 
   private checkCanSend(): void {
@@ -325,7 +339,6 @@ const EMPTY = new Uint8Array(0);
 
 /** A Close reason for a failure: the error message, cut to fit 123 bytes. */
 function closeReason(error: ProtocolError): string {
-  if (error.closeCode === CloseCode.InternalError) return 'internal error';
   let reason = error.message;
   while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
   return reason;

@@ -3,7 +3,7 @@
 // that the 'upgrade' event hands over; no I/O happens here.
 
 import { HandshakeError, HandshakeErrorCode } from '../errors.js';
-import { HANDSHAKE_HEADER_NAMES, computeAccept, isValidKey } from './client-handshake.js';
+import { HANDSHAKE_HEADER_NAMES, computeAccept, isValidKey } from './handshake.js';
 import {
   type ExtensionOffer,
   type HeaderRecord,

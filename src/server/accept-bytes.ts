@@ -2,9 +2,7 @@
 // nearly every handshake, built from pre-computed bytes with only the accept value written in.
 
 import { hash } from 'node:crypto';
-
-/** RFC 6455 section 1.3: the GUID appended to the key before hashing. */
-const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+import { ACCEPT_GUID } from '../protocol/handshake.js';
 
 const BEFORE = Buffer.from(
   'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +

@@ -6,7 +6,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.js';
 import { CloseCode } from '../codec/close-code.js';
-import { systemClock } from '../connection/clock.js';
+import { systemClock } from '../time/clock.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import { rejectUpgrade } from './http-response.js';
 import { PendingUpgrades, refuseOverLimit, resolveServerLimits } from './limits.js';
@@ -14,7 +14,7 @@ import type { ServerLimits } from './limits.js';
 import { Shutdown, validateCloseOptions } from './shutdown.js';
 import type { CloseOptions } from './shutdown.js';
 import type { UpgradeListener } from './handle-request.js';
-import { WebSocketUpgrade, rejectHandshake } from './upgrade.js';
+import { WebSocketUpgrade } from './upgrade.js';
 import type { ServerConnectionOptions } from './upgrade.js';
 
 /**
@@ -132,7 +132,7 @@ export function createUpgradeListener(
         onConnection,
       });
     } catch (error) {
-      return rejectHandshake(socket, error);
+      return rejectUpgrade(socket, error);
     }
     if (upgrade === undefined) {
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { MessageFlow } from '../flow/flow.js';
 import { rejectUpgrade } from './http-response.js';
-import { WebSocketUpgrade, rejectHandshake } from './upgrade.js';
+import { WebSocketUpgrade } from './upgrade.js';
 import type { UpgradeOptions } from './upgrade.js';
 
 /** The signature of Node's `http.Server` 'upgrade' event listener. */
@@ -41,7 +41,7 @@ export function handleWebSocketRequestWith(
       upgrade.handleMessages(flow);
     } catch (error) {
       // An answered upgrade owns its socket (a running Connection, or a response on its way).
-      if (upgrade?.answered !== true) rejectHandshake(socket, error);
+      if (upgrade?.answered !== true) rejectUpgrade(socket, error);
     }
   };
 }

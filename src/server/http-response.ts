@@ -2,6 +2,7 @@
 // closing it. The response text comes from protocol/server-handshake; this module does the I/O.
 
 import type { Duplex } from 'node:stream';
+import { HandshakeError } from '../errors.js';
 import { buildRejectionResponse } from '../protocol/server-handshake.js';
 
 /** What a plain HTTP answer to an upgrade request carries. */
@@ -15,19 +16,41 @@ export interface RejectionInit {
 /**
  * Answers the raw socket of Node's 'upgrade' event with a plain HTTP response and closes it,
  * for requests that are not to become WebSocket connections (not a WebSocket request at all, a
- * malformed one, a refused one). A socket that is already gone is only destroyed.
+ * malformed one, a refused one). Give it a status, or the error `WebSocketUpgrade.from`
+ * threw: a {@link HandshakeError} is answered with the response it carries (400, 405 or 426 and
+ * its headers), any other error with 500. A socket that is already gone is only destroyed.
+ * (Inside a handler holding a `WebSocketUpgrade`, use its `reject` instead.)
  *
  * @param socket - The socket the 'upgrade' event handed over, not yet answered.
- * @param status - The HTTP status, 200 to 599 (400, 403, 404, 426, 500, ...).
- * @param init - Extra headers and a text body.
+ * @param statusOrError - The HTTP status, 200 to 599 (400, 403, 404, 426, 500, ...), or what
+ *   `WebSocketUpgrade.from` threw.
+ * @param init - Extra headers and a text body (with a status only).
  * @throws {RangeError} When the status is not an integer from 200 to 599.
  * @throws {TypeError} When a header is invalid or is one the response sets itself.
  * @example
- * server.on('upgrade', (req, socket) => {
- *   if (req.headers.authorization === undefined) rejectUpgrade(socket, 401, { body: 'Log in\n' });
+ * server.on('upgrade', (req, socket, head) => {
+ *   if (req.headers.authorization === undefined) return rejectUpgrade(socket, 401, { body: 'Log in\n' });
+ *   try { upgrade = WebSocketUpgrade.from(req, socket, head); }
+ *   catch (error) { return rejectUpgrade(socket, error); } // 400, 405 or 426
  * });
  */
-export function rejectUpgrade(socket: Duplex, status: number, init: RejectionInit = {}): void {
+export function rejectUpgrade(socket: Duplex, status: number, init?: RejectionInit): void;
+export function rejectUpgrade(socket: Duplex, error: unknown): void;
+export function rejectUpgrade(
+  socket: Duplex,
+  statusOrError: unknown,
+  init: RejectionInit = {},
+): void {
+  if (typeof statusOrError === 'number') answer(socket, statusOrError, init);
+  else if (statusOrError instanceof HandshakeError && statusOrError.status !== undefined) {
+    answer(socket, statusOrError.status, {
+      headers: definedHeaders(statusOrError.headers),
+      body: statusOrError.body,
+    });
+  } else answer(socket, 500, { body: 'Internal Server Error\n' });
+}
+
+function answer(socket: Duplex, status: number, init: RejectionInit): void {
   const response = buildRejectionResponse({ status, headers: init.headers, body: init.body });
   guardSocket(socket);
   if (socket.destroyed || !socket.writable) {
@@ -37,6 +60,16 @@ export function rejectUpgrade(socket: Duplex, status: number, init: RejectionIni
   // Destroy once the response is flushed: the client may never close its end (ws abortHandshake).
   socket.once('finish', () => socket.destroy());
   socket.end(response, 'utf8');
+}
+
+function definedHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, string | readonly string[]> {
+  const defined: Record<string, string | readonly string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) defined[name] = value;
+  }
+  return defined;
 }
 
 /** Socket errors while nobody else listens (a reset during the handshake) must not crash. */

@@ -2,8 +2,8 @@
 // size, handshake time — every default in one place (docs/limits.md), and the pending handshakes.
 
 import type { IncomingMessage, ServerOptions as HttpServerOptions } from 'node:http';
-import type { Clock, TimerHandle } from '../connection/clock.js';
-import { unrefTimer } from '../connection/idle-timer.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { unrefTimer } from '../time/clock.js';
 import type { WebSocketUpgrade } from './upgrade.js';
 
 /** Limits of `attachWebSocket` and `serve`, each with a default safe for a public server. */

@@ -2,9 +2,9 @@
 // handshakes up to a deadline, then the rest destroyed. Its timers never hold the process open.
 
 import { CloseCode } from '../codec/close-code.js';
-import type { Clock, TimerHandle } from '../connection/clock.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import type { Connection } from '../connection/connection.js';
-import { unrefTimer } from '../connection/idle-timer.js';
+import { unrefTimer } from '../time/clock.js';
 
 /** Options of a server's `close()`. */
 export interface CloseOptions {

@@ -73,7 +73,7 @@ export function isWebSocketRequest(request: IncomingMessage): boolean {
  *   try {
  *     upgrade = WebSocketUpgrade.from(req, socket, head);
  *   } catch (error) {
- *     return rejectHandshake(socket, error); // malformed: 400, 405 or 426
+ *     return rejectUpgrade(socket, error); // malformed: 400, 405 or 426
  *   }
  *   if (upgrade === undefined) return rejectUpgrade(socket, 400, { body: 'Expected WebSocket\n' });
  *   upgrade.handleMessages(echo());
@@ -118,7 +118,7 @@ export class WebSocketUpgrade {
    * @returns The upgrade, or `undefined` when the request does not ask for a WebSocket at all
    *   (no `Upgrade: websocket`): answer it yourself, e.g. `rejectUpgrade(socket, 400)`.
    * @throws {HandshakeError} When it asks for one wrongly, carrying the response to send with
-   *   {@link rejectHandshake}: 405 for a method other than GET, 426 with
+   *   {@link rejectUpgrade}: 405 for a method other than GET, 426 with
    *   `Sec-WebSocket-Version: 13` for another version, 400 for anything else malformed.
    * @example
    * const upgrade = WebSocketUpgrade.from(req, socket, head, { maxMessageBytes: 1 << 20 });
@@ -267,33 +267,11 @@ export class WebSocketUpgrade {
     // The Connection listens to errors from the next tick on (queued first): then the guard goes.
     process.nextTick(unguardSocket, socket);
     onConnection?.(connection);
-    // start(), not run(): a failing flow closes with 1011 all the same, and a server holding many
+    // runDetached(), not runUntilClosed(): a failing flow closes with 1011 all the same, and a server holding many
     // connections keeps no promise per connection.
-    connection.start(flow);
+    connection.runDetached(flow);
     return connection;
   }
-}
-
-/**
- * Answers a socket with the response a {@link HandshakeError} from {@link WebSocketUpgrade.from}
- * carries (400, 405 or 426 and its headers), or with 500 for any other error, and closes it.
- *
- * @param socket - The socket of the 'upgrade' event, not yet answered.
- * @param error - What `WebSocketUpgrade.from` threw.
- * @example
- * try { upgrade = WebSocketUpgrade.from(req, socket, head); }
- * catch (error) { return rejectHandshake(socket, error); }
- */
-export function rejectHandshake(socket: Duplex, error: unknown): void {
-  if (error instanceof HandshakeError && error.status !== undefined) {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(error.headers)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    rejectUpgrade(socket, error.status, { headers, body: error.body });
-    return;
-  }
-  rejectUpgrade(socket, 500, { body: 'Internal Server Error\n' });
 }
 
 /** TCP sockets: no Nagle delay, no idle timeout left over from the HTTP server. */

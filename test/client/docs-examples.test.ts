@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   ConnectionClosed,
-  WebSocketPing,
+  ClientPingEvent,
   concat,
   fromSinkAndSource,
   map,
@@ -101,7 +101,7 @@ for (const name of ['wsflow', 'ws'] as PeerName[]) {
       await socket.close(1000, 'bye');
       const manual = await openWebSocket(peer.url('ws', '/ping'), { autoPong: false });
       const event = await manual.receive();
-      if (event instanceof WebSocketPing) manual.pong(event.payload);
+      if (event instanceof ClientPingEvent) manual.pong(event.payload);
       assert.equal(await manual.receiveText(), 'pong: are you there');
       await manual.close();
     });

@@ -8,7 +8,7 @@ import { connect as tlsConnect } from 'node:tls';
 import {
   HandshakeError,
   HandshakeErrorCode,
-  WebSocketClose,
+  ClientCloseEvent,
   concat,
   fromSinkAndSource,
   maybe,
@@ -134,7 +134,7 @@ for (const name of PEERS) {
         assert.deepEqual([...(await socket.receiveBinary())], [...BYTES]);
         await socket.close(4000, 'done');
         const event = await socket.receive();
-        assert.ok(event instanceof WebSocketClose);
+        assert.ok(event instanceof ClientCloseEvent);
         assert.equal(event.code, 4000);
         assert.equal(event.closedBy, 'local');
       });

@@ -23,7 +23,7 @@ import {
   webSocketClientFlow,
   webSocketClientLayer,
 } from '../../src/index.js';
-import { computeAccept } from '../../src/protocol/client-handshake.js';
+import { computeAccept } from '../../src/protocol/handshake.js';
 import { readAllMessages } from './support.js';
 import { makeCertificate } from '../helpers/tls.js';
 

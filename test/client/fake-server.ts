@@ -3,7 +3,7 @@
 
 import type { Duplex } from 'node:stream';
 import { Connection } from '../../src/connection/connection.js';
-import { computeAccept } from '../../src/protocol/client-handshake.js';
+import { computeAccept } from '../../src/protocol/handshake.js';
 
 /** What the fake server read, and the connection it started (on a 101). */
 export interface FakeAccept {

@@ -13,7 +13,7 @@ import {
   ProtocolError,
   openWebSocketWithListener,
 } from '../../src/index.js';
-import { computeAccept } from '../../src/protocol/client-handshake.js';
+import { computeAccept } from '../../src/protocol/handshake.js';
 import type { CloseOutcome, Connection, WebSocketListener } from '../../src/index.js';
 import { startPeer } from './peers.js';
 import type { Peer } from './peers.js';

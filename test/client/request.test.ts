@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HandshakeError, HandshakeErrorCode, basicAuth } from '../../src/index.js';
-import { computeAccept } from '../../src/protocol/client-handshake.js';
+import { computeAccept } from '../../src/protocol/handshake.js';
 import { resolveRequest } from '../../src/client/request.js';
 import { judgeResponse } from '../../src/client/response.js';
 import { bodyLength, parseResponseHead } from '../../src/client/response-head.js';

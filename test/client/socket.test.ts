@@ -8,10 +8,10 @@ import {
   ConnectionClosed,
   ProtocolError,
   TextMessage,
-  WebSocket,
+  WebSocketClient,
   WebSocketBufferFull,
-  WebSocketClose,
-  WebSocketPing,
+  ClientCloseEvent,
+  ClientPingEvent,
   openWebSocket,
 } from '../../src/index.js';
 import type { Connection, SocketOptions } from '../../src/index.js';
@@ -91,11 +91,11 @@ for (const name of PEERS) {
     it('hands pings out when auto-pong is off, to be answered by hand', async () => {
       const socket = await openWebSocket(request('/ping'), { autoPong: false });
       const ping = await socket.receive();
-      assert.ok(ping instanceof WebSocketPing);
+      assert.ok(ping instanceof ClientPingEvent);
       assert.equal(Buffer.from(ping.payload).toString(), 'are you there');
       socket.pong(ping.payload);
       const answer = await socket.receive();
-      assert.ok(!(answer instanceof WebSocketPing) && !(answer instanceof WebSocketClose));
+      assert.ok(!(answer instanceof ClientPingEvent) && !(answer instanceof ClientCloseEvent));
       assert.equal(answer.isText && answer.text, 'pong: are you there');
       await socket.close();
     });
@@ -134,7 +134,7 @@ for (const name of PEERS) {
       await socket.send('one');
       await socket.send('close-me');
       const event = await socket.receive();
-      assert.ok(event instanceof WebSocketClose);
+      assert.ok(event instanceof ClientCloseEvent);
       assert.deepEqual([event.code, event.reason, event.closedBy], [1000, 'received 1', 'remote']);
       assert.equal(socket.isOpen, false);
       await assert.rejects(socket.receive(), ConnectionClosed);
@@ -146,14 +146,14 @@ for (const name of PEERS) {
 /** A socket over an in-memory pair, and the server Connection at the other end. */
 async function inMemorySocket(
   options: SocketOptions = {},
-): Promise<{ socket: WebSocket<WebSocketPing>; server: Connection; ours: PairEnd }> {
+): Promise<{ socket: WebSocketClient<ClientPingEvent>; server: Connection; ours: PairEnd }> {
   const [ours, theirs] = duplexPair();
   const accepted = acceptOn(theirs);
-  let socket: WebSocket<WebSocketPing> | undefined;
+  let socket: WebSocketClient<ClientPingEvent> | undefined;
   await requestUpgrade(resolveRequest('ws://in-memory.test/'), options, {
     transport: ours,
     onConnection: (connection, response) =>
-      (socket = new WebSocket<WebSocketPing>(connection, response, options)),
+      (socket = new WebSocketClient<ClientPingEvent>(connection, response, options)),
   });
   const server = (await accepted).connection;
   assert.ok(server !== undefined && socket !== undefined);
@@ -226,7 +226,7 @@ describe('openWebSocket over an in-memory transport', () => {
     const received: string[] = [];
     const take = async (): Promise<void> => {
       const event = await socket.receive();
-      assert.ok(!(event instanceof WebSocketClose) && !(event instanceof WebSocketPing));
+      assert.ok(!(event instanceof ClientCloseEvent) && !(event instanceof ClientPingEvent));
       received.push(event.isText ? event.text.split(' ')[0] : '<binary>');
     };
     // Ten at once before anything arrived, then alone, then in bursts while messages wait.
@@ -277,7 +277,7 @@ describe('openWebSocket over an in-memory transport', () => {
       Array.from({ length: 40 }, (_, i) => String(i)),
     );
     const event = await socket.receive();
-    assert.ok(event instanceof WebSocketClose);
+    assert.ok(event instanceof ClientCloseEvent);
     assert.deepEqual([event.code, event.reason, event.closedBy], [1000, 'done', 'remote']);
     await assert.rejects(socket.receive(), ConnectionClosed);
   });
@@ -291,7 +291,7 @@ describe('openWebSocket over an in-memory transport', () => {
     const outcome = await socket.close(4000, 'bye');
     assert.deepEqual([outcome.code, outcome.closedBy], [4000, 'local']);
     const event = await socket.receive();
-    assert.ok(event instanceof WebSocketClose);
+    assert.ok(event instanceof ClientCloseEvent);
     assert.equal(event.code, 4000);
     await assert.rejects(socket.receiveText(), ConnectionClosed);
   });
@@ -313,7 +313,7 @@ describe('openWebSocket over an in-memory transport', () => {
     void server.send('after the unread one');
     void server.send(TextMessage.streamed(later(['collec', 'ted'])));
     const first = await socket.receive();
-    assert.ok(!(first instanceof WebSocketClose) && !(first instanceof WebSocketPing));
+    assert.ok(!(first instanceof ClientCloseEvent) && !(first instanceof ClientPingEvent));
     assert.equal(first.isStrict, false);
     assert.equal(await socket.receiveText(), 'after the unread one');
     assert.equal(await socket.receiveText(), 'collected');
@@ -334,9 +334,9 @@ describe('openWebSocket over an in-memory transport', () => {
     const kinds: string[] = [];
     for (let i = 0; i < 3; i++) {
       const event = await socket.receive();
-      if (event instanceof WebSocketPing)
+      if (event instanceof ClientPingEvent)
         kinds.push(`ping ${Buffer.from(event.payload).toString()}`);
-      else if (!(event instanceof WebSocketClose)) kinds.push(event.isText ? event.text : '?');
+      else if (!(event instanceof ClientCloseEvent)) kinds.push(event.isText ? event.text : '?');
     }
     assert.deepEqual(kinds, ['one', 'ping p1', 'two']);
     for (let i = 0; i < 5; i++) server.ping(`p${i}`);

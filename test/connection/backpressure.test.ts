@@ -16,7 +16,7 @@ describe('Connection: backpressure', () => {
   it('an undrained Streamed message stalls reading; the bytes held stay bounded', async () => {
     const { connection, peer, ours } = connectionWithPeer();
     const held: Message[] = [];
-    void connection.run(
+    void connection.runUntilClosed(
       fromSinkAndSource((message: Message) => void held.push(message), maybe<string>().source),
     );
     const chunk = new Uint8Array(64 * KiB);
@@ -100,7 +100,7 @@ describe('Connection: backpressure', () => {
 
   it('map stops reading while the transport needs a drain', async () => {
     const { connection, peer, ours, theirs } = connectionWithPeer();
-    void connection.run(echo());
+    void connection.runUntilClosed(echo());
     theirs.pause(); // the peer sends but does not read our echoes
     const small = new Uint8Array(KiB);
     for (let i = 0; i < 2048; i++) peer.protocol.sendBinary(small);
@@ -119,7 +119,7 @@ describe('Connection: backpressure', () => {
 describe('Connection: write coalescing', () => {
   it('replies to one input batch leave in one transport write', async () => {
     const { connection, peer, ours } = connectionWithPeer();
-    void connection.run(map((message: Message) => message));
+    void connection.runUntilClosed(map((message: Message) => message));
     await settle();
     for (let i = 0; i < 100; i++) peer.protocol.sendText(`m${i}`);
     peer.flush(); // one write: one input batch
@@ -152,7 +152,7 @@ describe('Connection: write coalescing', () => {
   it('an async map keeps the order of its replies', async () => {
     const { connection, peer } = connectionWithPeer();
     let n = 0;
-    void connection.run(
+    void connection.runUntilClosed(
       map(async (message: Message) => {
         const delay = n++ % 3;
         for (let i = 0; i < delay; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -165,7 +165,7 @@ describe('Connection: write coalescing', () => {
 
   it('a map returning undefined sends nothing', async () => {
     const { connection, peer } = connectionWithPeer();
-    void connection.run(
+    void connection.runUntilClosed(
       map((message: Message) => (message.isText && message.text === 'reply' ? 'ok' : undefined)),
     );
     peer.text('ignore').text('reply');
@@ -175,7 +175,7 @@ describe('Connection: write coalescing', () => {
 
   it('echo returns a Streamed message as it streams in', async () => {
     const { connection, peer } = connectionWithPeer();
-    void connection.run(echo());
+    void connection.runUntilClosed(echo());
     peer.protocol.sendText('first ', false);
     peer.flush();
     assert.equal((await peer.next('part')).data.toString(), 'first ');

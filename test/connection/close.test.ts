@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/connection/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { Connection } from '../../src/connection/connection.js';
 import { ConnectionClosed, ProtocolError } from '../../src/errors.js';
 import { fromSinkAndSource, ignore, map } from '../../src/flow/flow.js';
@@ -15,7 +15,7 @@ import { hex } from '../helpers/frame-bits.js';
 describe('Connection: closing', () => {
   it('flow completion sends Close 1000; the connection ends after the peer answers', async () => {
     const { connection, peer } = connectionWithPeer();
-    const outcome = connection.run(fromSinkAndSource(ignore(), ['bye']));
+    const outcome = connection.runUntilClosed(fromSinkAndSource(ignore(), ['bye']));
     assert.equal(await peer.nextText(), 'bye');
     const close = await peer.next('close');
     assert.deepEqual([close.code, close.reason], [1000, '']);
@@ -25,7 +25,7 @@ describe('Connection: closing', () => {
 
   it('an empty outgoing side closes at once (seed 000: Source.empty)', async () => {
     const { connection, peer } = connectionWithPeer();
-    void connection.run(fromSinkAndSource(ignore(), []));
+    void connection.runUntilClosed(fromSinkAndSource(ignore(), []));
     assert.equal((await peer.next('close')).code, 1000);
     assert.equal((await connection.closed).wasClean, true);
   });
@@ -53,7 +53,7 @@ describe('Connection: closing', () => {
     const [ours, theirs] = duplexPair();
     theirs.resume();
     const connection = new Connection(ours, { side: 'client', clock });
-    const run = connection.run(fromSinkAndSource(ignore(), ['only message']));
+    const run = connection.runUntilClosed(fromSinkAndSource(ignore(), ['only message']));
     await settle();
     assert.equal(connection.state, 'CLOSING');
     clock.advance(3000); // the default closeTimeoutMs
@@ -80,7 +80,7 @@ describe('Connection: closing', () => {
   it('a handler error closes with 1011 "internal error" and run rejects with it', async () => {
     const { connection, peer } = connectionWithPeer();
     const failure = new Error('boom');
-    const run = connection.run(
+    const run = connection.runUntilClosed(
       map(() => {
         throw failure;
       }),
@@ -95,7 +95,7 @@ describe('Connection: closing', () => {
   it('a stream handler error closes with 1011', async () => {
     const { connection, peer } = connectionWithPeer();
     const failure = new Error('generator failed');
-    const run = connection.run(async function* (incoming) {
+    const run = connection.runUntilClosed(async function* (incoming) {
       for await (const message of incoming) {
         yield message;
         throw failure;
@@ -109,7 +109,7 @@ describe('Connection: closing', () => {
 
   it('a handler closes with its own code and reason by throwing ConnectionClosed', async () => {
     const { connection, peer } = connectionWithPeer();
-    const run = connection.run(
+    const run = connection.runUntilClosed(
       map((message: Message) => {
         if (message.isText && message.text === 'quit')
           throw new ConnectionClosed({ code: 4000, reason: 'bye now' });

@@ -34,7 +34,9 @@ describe('Connection: map fast path', () => {
   it('a synchronous map handles a batch of 100 messages without creating a promise', async () => {
     const [ours, theirs] = duplexPair();
     const connection = new Connection(ours, { side: 'server' });
-    void connection.run(map((message: Message) => (message.isText ? message.text : message)));
+    void connection.runUntilClosed(
+      map((message: Message) => (message.isText ? message.text : message)),
+    );
     const peer = new RawPeer(theirs, 'client');
     await settle();
     const client = new Protocol({ side: 'client', handler: {} as ProtocolHandler });

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/connection/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { Connection } from '../../src/connection/connection.js';
 import { connectionWithPeer, settle } from '../helpers/connection-setup.js';
 import { duplexPair } from '../helpers/duplex-pair.js';

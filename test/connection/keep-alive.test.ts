@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/connection/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { Connection } from '../../src/connection/connection.js';
 import type { ConnectionOptions } from '../../src/connection/connection.js';
 import { map } from '../../src/flow/flow.js';
@@ -206,7 +206,7 @@ describe('keep-alive: backpressure', () => {
     const [ours, theirs] = duplexPair({ highWaterMark: 1024 });
     const keepAlive = { maxIdleMs: 1000, pongTimeoutMs: 500 };
     const connection = new Connection(ours, { side: 'server', clock, keepAlive });
-    void connection.run(map((message: Message) => message)).catch(() => undefined);
+    void connection.runUntilClosed(map((message: Message) => message)).catch(() => undefined);
     const { protocol } = recordingProtocol('client');
     for (let i = 0; i < 40; i++) protocol.sendBinary(new Uint8Array(1000));
     for (const bytes of protocol.takeOutgoing()) theirs.write(bytes);

@@ -119,7 +119,7 @@ describe('Connection: receiving', () => {
 
   it('greeter (seed 004): a Streamed name is answered before it has fully arrived', async () => {
     const { connection, peer } = connectionWithPeer();
-    void connection.run(async function* (incoming) {
+    void connection.runUntilClosed(async function* (incoming) {
       for await (const message of incoming) {
         if (message.isText)
           yield TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
@@ -197,7 +197,7 @@ describe('Connection: sending and control frames', () => {
     const { connection, peer } = connectionWithPeer();
     const received: string[] = [];
     const { source, complete } = maybe<string>();
-    const done = connection.run(
+    const done = connection.runUntilClosed(
       fromSinkAndSource(
         (message: Message) => void received.push(message.isText ? message.text : ''),
         source,

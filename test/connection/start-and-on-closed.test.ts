@@ -1,4 +1,4 @@
-// Tests for the promise-free way to run a connection: start(flow) and onClosed(listener), and for
+// Tests for the promise-free way to run a connection: runDetached(flow) and onClosed(listener), and for
 // `closed` asked for only after the end.
 
 import assert from 'node:assert/strict';
@@ -14,10 +14,10 @@ const moduleUrl = (path: string): string => new URL(path, import.meta.url).href;
 
 const upper = map((m: Message) => (m.isText ? m.text.toUpperCase() : undefined));
 
-describe('Connection.start and onClosed', () => {
-  it('start runs the flow like run() and returns nothing', async () => {
+describe('Connection.runDetached and onClosed', () => {
+  it('runDetached runs the flow like runUntilClosed() and returns nothing', async () => {
     const { connection, peer } = connectionWithPeer();
-    assert.equal(connection.start(upper), undefined);
+    assert.equal(connection.runDetached(upper), undefined);
     peer.text('hi');
     assert.equal(await peer.nextText(), 'HI');
     peer.close(1000, 'done');
@@ -25,17 +25,17 @@ describe('Connection.start and onClosed', () => {
     assert.equal((await connection.closed).wasClean, true);
   });
 
-  it('start throws when a handler already runs, and run() then rejects', async () => {
+  it('runDetached throws when a handler already runs, and runUntilClosed() then rejects', async () => {
     const { connection } = connectionWithPeer();
-    connection.start(upper);
-    assert.throws(() => connection.start(upper), InvalidStateError);
-    await assert.rejects(connection.run(upper), InvalidStateError);
+    connection.runDetached(upper);
+    assert.throws(() => connection.runDetached(upper), InvalidStateError);
+    await assert.rejects(connection.runUntilClosed(upper), InvalidStateError);
     connection.terminate();
   });
 
-  it('a failing flow started with start() closes with 1011 and reports nowhere else', async () => {
+  it('a failing flow started with runDetached() closes with 1011 and reports nowhere else', async () => {
     const { connection, peer } = connectionWithPeer();
-    connection.start(
+    connection.runDetached(
       map(() => {
         throw new Error('boom');
       }),

@@ -3,16 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  connectFlow,
-  discardMessage,
-  echo,
-  fromSinkAndSource,
-  ignore,
-  map,
-  MapFlow,
-} from '../../src/flow/flow.js';
-import { BinaryMessage, TextMessage } from '../../src/message/message.js';
+import { connectFlow, echo, fromSinkAndSource, ignore, map, MapFlow } from '../../src/flow/flow.js';
+import { BinaryMessage, TextMessage, discardMessage } from '../../src/message/message.js';
 import { readableFrom } from '../../src/message/streams.js';
 
 async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {

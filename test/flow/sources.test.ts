@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/connection/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { concat, maybe, ticker } from '../../src/flow/sources.js';
 
 async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {

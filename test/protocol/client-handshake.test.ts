@@ -6,11 +6,10 @@ import { describe, it } from 'node:test';
 import { HandshakeError, HandshakeErrorCode, WebSocketError } from '../../src/errors.js';
 import {
   buildClientHandshakeHeaders,
-  computeAccept,
   generateKey,
-  isValidKey,
   validateServerResponse,
 } from '../../src/protocol/client-handshake.js';
+import { computeAccept, isValidKey } from '../../src/protocol/handshake.js';
 import { RFC_ACCEPT, RFC_KEY, response } from '../helpers/handshake-fixtures.js';
 
 /** Runs `fn`, asserts it throws a HandshakeError with `code`, and returns the error. */

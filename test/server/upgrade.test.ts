@@ -17,7 +17,6 @@ import {
   ignore,
   isWebSocketRequest,
   maybe,
-  rejectHandshake,
   rejectUpgrade,
 } from '../../src/index.js';
 import type { Connection } from '../../src/index.js';
@@ -36,7 +35,7 @@ async function withServer(
     try {
       upgrade = WebSocketUpgrade.from(request, socket, head);
     } catch (error) {
-      return rejectHandshake(socket, error);
+      return rejectUpgrade(socket, error);
     }
     if (upgrade === undefined)
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock, systemClock } from '../../src/connection/clock.js';
+import { ManualClock, systemClock } from '../../src/time/clock.js';
 
 describe('ManualClock', () => {
   it('fires due timers in order of due time, then of creation', () => {

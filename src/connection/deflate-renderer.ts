@@ -1,12 +1,12 @@
-// Message layer: messages → compressed frames when permessage-deflate is on. Strict messages of
+// Connection layer: messages → compressed frames when permessage-deflate is on. Strict messages of
 // at least the threshold are compressed whole into one frame; Streamed ones chunk by chunk.
 
 import { deflateChunks } from '../extensions/deflater.js';
 import type { MessageDeflater } from '../extensions/deflater.js';
-import { BinaryMessage, TextMessage, strictPayload, toMessage } from './message.js';
-import type { MessageLike } from './message.js';
-import { renderStreamed } from './renderer.js';
-import type { RenderTarget } from './renderer.js';
+import { BinaryMessage, TextMessage, strictPayload, toMessage } from '../message/message.js';
+import type { MessageLike } from '../message/message.js';
+import { renderStreamed } from '../message/renderer.js';
+import type { RenderTarget } from '../message/renderer.js';
 
 /** What an outgoing writer asks of compression (a seam for the connection layer). */
 export interface MessageCompressor {

@@ -1,5 +1,5 @@
-// Connection layer: injectable timers, so close timeouts and tickers run on real time in
-// production and on a manual clock in tests.
+// Time (ground floor): injectable timers, so close timeouts and tickers run on real time in
+// production and on a manual clock in tests; every layer above takes its timers from here.
 
 /** An opaque timer handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = unknown;
@@ -20,6 +20,22 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   now: () => performance.now(),
 };
+
+/**
+ * Keeps a timer from holding the process open: Node's timers are unref'd, other clocks' handles
+ * (a ManualClock's) are left as they are.
+ *
+ * @param handle - a handle from {@link Clock.setTimeout}.
+ * @returns the same handle.
+ * @example
+ * ```ts
+ * const handle = unrefTimer(clock.setTimeout(check, 30_000));
+ * ```
+ */
+export function unrefTimer(handle: TimerHandle): TimerHandle {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}
 
 interface ManualTimer {
   readonly due: number;
