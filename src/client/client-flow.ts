@@ -1,7 +1,7 @@
 // Client layer: Akka's webSocketClientFlow — the connection as a flow to put in a pipeline
 // (`source.pipeThrough(flow)`), connecting when first used, usable once, with its upgrade response.
 
-import type { ReadableWritablePair } from 'node:stream/web';
+import type { ReadableWritablePair } from '../message/streams.js';
 import type { Connection } from '../connection/connection.js';
 import { InvalidStateError } from '../errors.js';
 import type { Message, MessageLike } from '../message/message.js';

@@ -2,7 +2,7 @@
 // caller gives (a Duplex, or a pair of byte streams), fully detached from TCP: the BidiFlow of seed 000.
 
 import { Duplex } from 'node:stream';
-import type { ReadableWritablePair } from 'node:stream/web';
+import type { ReadableWritablePair } from '../message/streams.js';
 import { WebSocketClientFlow } from './client-flow.js';
 import { requestUpgrade } from './connect.js';
 import type { ClientOptions } from './connect.js';

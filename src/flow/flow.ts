@@ -1,12 +1,11 @@
 // Flow layer: a handler is a flow from incoming to outgoing messages (seeds 000, 003, 004): a WHATWG
 // ReadableWritablePair or an async generator function, plus map, echo and disconnected flows.
 
-import type { ReadableWritablePair } from 'node:stream/web';
 import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
 import { isPromiseLike } from '../util/thenable.js';
 import { readableFrom } from '../message/streams.js';
-import type { StreamSource } from '../message/streams.js';
+import type { ReadableWritablePair, StreamSource } from '../message/streams.js';
 
 /**
  * A handler from `In` to `Out`: what `pipeThrough` takes (a `{ writable, readable }` pair such as a

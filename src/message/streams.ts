@@ -3,6 +3,23 @@
 
 import { TimeoutError, WebSocketError } from '../errors.js';
 
+/**
+ * A `{ readable, writable }` pair of WHATWG streams, as `pipeThrough` takes (a TransformStream is
+ * one). Declared over the global stream types rather than imported from `node:stream/web`, so the
+ * declarations hold whether or not a project loads the DOM lib, whose globals replace Node's.
+ *
+ * @example
+ * ```ts
+ * const pair: ReadableWritablePair<string, string> = new TransformStream<string, string>();
+ * ```
+ */
+export interface ReadableWritablePair<R = unknown, W = unknown> {
+  /** Where the pair's output is read. */
+  readonly readable: ReadableStream<R>;
+  /** Where the pair's input is written. */
+  readonly writable: WritableStream<W>;
+}
+
 /** Anything that can become a `ReadableStream<T>`: a stream, an async iterable or an iterable. */
 export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>;
 
