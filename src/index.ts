@@ -2,6 +2,7 @@
 // One export line per module; each layer adds its own.
 export { TextMessage, BinaryMessage, toMessage, discardMessage } from './message/message.js';
 export type { Message, MessageLike, ToStrictOptions } from './message/message.js';
+export type { ReadableWritablePair, StreamSource } from './message/streams.js';
 export { map, echo, fromSinkAndSource, ignore, MapFlow } from './flow/flow.js';
 export type { Flow, MessageFlow, MapFunction } from './flow/flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
@@ -19,6 +20,8 @@ export type { RejectionInit } from './server/http-response.js';
 export { handleWebSocketRequestWith } from './server/handle-request.js';
 export type { UpgradeListener } from './server/handle-request.js';
 export { attachWebSocket } from './server/attach.js';
+export { logHandlerError } from './server/handler-errors.js';
+export type { ServerErrorHandler } from './server/handler-errors.js';
 export type { AttachOptions, UpgradeHandler, WebSocketAttachment } from './server/attach.js';
 export { serve } from './server/server.js';
 export type { ServeOptions, WebSocketServer } from './server/server.js';
@@ -26,6 +29,7 @@ export { ServerLimitDefaults } from './server/limits.js';
 export type { ServerLimits } from './server/limits.js';
 export type { CloseOptions } from './server/shutdown.js';
 export type { KeepAliveOptions } from './connection/keep-alive.js';
+export type { Clock, TimerHandle } from './time/clock.js';
 export * from './errors.js';
 export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
 export type { CloseOutcome } from './protocol/events.js';
@@ -34,6 +38,7 @@ export type {
   NegotiatedDeflate,
   DeflateParams,
 } from './extensions/permessage-deflate.js';
+export type { DeflateSettings } from './extensions/deflate-options.js';
 export { basicAuth } from './client/request.js';
 export type { WebSocketRequest, TlsOptions, ExtensionOffer } from './client/request.js';
 export type {
@@ -42,7 +47,7 @@ export type {
   InvalidUpgradeResponse,
   ResponseHeaders,
 } from './client/response.js';
-export type { ClientOptions } from './client/connect.js';
+export type { ClientOptions, UpgradeResult } from './client/connect.js';
 export { singleWebSocketRequest } from './client/single-request.js';
 export type { MaterializedFlow, SingleWebSocketRequest } from './client/single-request.js';
 export { webSocketClientFlow, WebSocketClientFlow } from './client/client-flow.js';

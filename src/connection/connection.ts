@@ -18,6 +18,17 @@ export type { ConnectionOptions } from './options.js';
 const RESOLVED = Promise.resolve();
 
 /**
+ * Fails a connection as its own handler's failure would (1011, the error recorded and reported),
+ * for code that runs on the connection's behalf outside its flow (a server's upgrade handler).
+ *
+ * @param connection - The connection.
+ * @param error - What the application code threw.
+ * @example
+ * failConnection(connection, new Error('the handler failed after accepting'));
+ */
+export let failConnection: (connection: Connection, error: unknown) => void;
+
+/**
  * One WebSocket connection after the opening handshake. Reads the transport only as fast as the
  * application takes messages, writes with coalescing and respects the transport's backpressure,
  * and runs the close handshake with a timeout (`closeTimeoutMs`, then the transport is destroyed).
@@ -42,6 +53,11 @@ export class Connection {
    */
   constructor(transport: Duplex, options: ConnectionOptions) {
     this.#core = new ConnectionCore(transport, options);
+    this.#core.onHandlerError = options.onError;
+  }
+
+  static {
+    failConnection = (connection, error) => connection.#fail(error);
   }
 
   /** Which end of the connection this is. */

@@ -53,6 +53,8 @@ export class ConnectionCore
   readonly writer: OutgoingWriter;
   /** The first failure of application code that asked for no close code (runUntilClosed() rethrows it). */
   handlerError: unknown;
+  /** Told of `handlerError` once it is set (the Connection's `onError`). */
+  onHandlerError: ((error: unknown) => void) | undefined;
   pingListeners: Listener[] | undefined;
   pongListeners: Listener[] | undefined;
   /** Called once with the outcome when the transport is gone (no promise per connection). */
@@ -143,8 +145,10 @@ export class ConnectionCore
   onApplicationError(error: unknown): void {
     if (this.#finished || this.protocol.state !== ProtocolState.Open) return;
     const request = closeRequest(error);
-    if (request === undefined) this.handlerError ??= error;
+    const first = request === undefined && this.handlerError === undefined;
+    if (first) this.handlerError = error;
     this.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
+    if (first) this.onHandlerError?.(error);
   }
 
   /** Bytes from the transport: parse, deliver what is complete, flush what is due. */
@@ -263,7 +267,10 @@ export class ConnectionCore
     this.#liveness?.stop();
     if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
     this.protocol.receiveEof();
-    const outcome = this.protocol.closeOutcome ?? NO_CLOSE;
+    const closeOutcome = this.protocol.closeOutcome ?? NO_CLOSE;
+    const handlerError = this.handlerError;
+    const outcome: CloseOutcome =
+      handlerError === undefined ? closeOutcome : { ...closeOutcome, cause: handlerError };
     const ok = outcome.wasClean && isOkCloseCode(outcome.code);
     // Errors capture a stack: make them only where they are needed.
     const failure = this.#failure;

@@ -49,6 +49,13 @@ export interface ConnectionOptions {
    * write per input batch, or 64 KiB).
    */
   writeBatchMessages?: number;
+  /**
+   * Called once when application code run by this connection (its flow, a streamed source it
+   * sends, a listener) fails and the connection closes with 1011; the error is also the `cause` of
+   * the close outcome. Not called for errors that carry their own close code (a ConnectionClosed
+   * thrown on purpose). Default: none (servers pass their `onError`).
+   */
+  onError?: (error: unknown) => void;
   /** Tests: deterministic client masks. Default: crypto-random. */
   maskGenerator?: MaskGenerator;
 }

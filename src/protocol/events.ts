@@ -47,4 +47,9 @@ export interface CloseOutcome {
   readonly wasClean: boolean;
   /** Which side sent the first Close frame, or 'none' when no Close was exchanged. */
   readonly closedBy: 'local' | 'remote' | 'none';
+  /**
+   * Why this end closed with 1011, when its application code failed (a handler, a flow, a
+   * streamed source): the error it threw. Absent otherwise. Never sent to the peer.
+   */
+  readonly cause?: unknown;
 }

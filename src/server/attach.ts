@@ -4,10 +4,13 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { failConnection } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
-import { CloseCode } from '../codec/close-code.js';
 import { systemClock } from '../time/clock.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
+import { answersUnclaimed, registerClaim } from './attachments.js';
+import type { Claim } from './attachments.js';
+import { logHandlerError, reportHandlerError } from './handler-errors.js';
 import { rejectUpgrade } from './http-response.js';
 import { PendingUpgrades, refuseOverLimit, resolveServerLimits } from './limits.js';
 import type { ServerLimits } from './limits.js';
@@ -29,7 +32,8 @@ export type UpgradeHandler = (upgrade: WebSocketUpgrade) => void | PromiseLike<v
 export interface AttachOptions extends ServerConnectionOptions, ServerLimits {
   /**
    * Only upgrade requests for this path (query string ignored) are handled. Others are left to
-   * the server's other 'upgrade' listeners, or answered 404 when there are none.
+   * the server's other attachments and 'upgrade' listeners; when only wsflow attachments listen
+   * and none of them claims a request, one of them answers it 404.
    */
   path?: string;
 }
@@ -111,13 +115,13 @@ export function createUpgradeListener(
     connection.onClosed(() => connections.delete(connection));
   };
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
     if (path !== undefined && pathOf(request) !== path) {
-      if (server.listenerCount('upgrade') === 1) {
+      if (answersUnclaimed(server, claim, request)) {
         rejectUpgrade(socket, 404, { body: 'Not Found\n' });
       }
       return;
     }
+    if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
     const refusal = refuseOverLimit(request, connections.size + unanswered.size, limits);
     if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, { body: refusal.body });
     const accepted: { connection?: Connection } = {};
@@ -137,8 +141,15 @@ export function createUpgradeListener(
     if (upgrade === undefined) {
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
     }
-    runHandler(handler, upgrade, accepted, unanswered);
+    const report = (error: unknown): void =>
+      reportHandlerError(connectionOptions.onError ?? logHandlerError, error, undefined, request);
+    runHandler(handler, upgrade, accepted, unanswered, report);
   };
+  const claim: Claim = {
+    listener,
+    claims: (request) => path === undefined || pathOf(request) === path,
+  };
+  const unregister = registerClaim(server, claim);
   const attachment: WebSocketAttachment = {
     connections,
     close(closeOptions: CloseOptions = {}): Promise<void> {
@@ -146,7 +157,10 @@ export function createUpgradeListener(
       // Handlers still deciding (an async check) are answered 503 now; accepting later throws.
       unanswered.rejectAll('Shutting down\n');
       shutdown ??= new Shutdown(connections, clock);
-      closing ??= shutdown.done.finally(() => server.off('upgrade', listener));
+      closing ??= shutdown.done.finally(() => {
+        server.off('upgrade', listener);
+        unregister();
+      });
       shutdown.deadline(closeOptions.timeoutMs);
       return closing;
     },
@@ -164,23 +178,26 @@ function runHandler(
   upgrade: WebSocketUpgrade,
   accepted: { connection?: Connection },
   unanswered: PendingUpgrades,
+  reportUnaccepted: (error: unknown) => void,
 ): void {
-  const settle = (failed: boolean): void => {
+  const settle = (failed: boolean, error?: unknown): void => {
     unanswered.delete(upgrade);
     if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
-    else if (failed) accepted.connection?.close(CloseCode.InternalError, 'internal error');
+    if (!failed) return;
+    if (accepted.connection === undefined) reportUnaccepted(error);
+    else failConnection(accepted.connection, error); // 1011, reported by the connection
   };
   let result: void | PromiseLike<void>;
   try {
     result = handler(upgrade);
-  } catch {
-    return settle(true);
+  } catch (error) {
+    return settle(true, error);
   }
   if (result === undefined || typeof result?.then !== 'function') return settle(false);
   if (!upgrade.answered) unanswered.add(upgrade);
   Promise.resolve(result).then(
     () => settle(false),
-    () => settle(true),
+    (error: unknown) => settle(true, error),
   );
 }
 

@@ -17,11 +17,23 @@ import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js'
 import type { ExtensionOffer } from '../protocol/header-tokens.js';
 import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
 import { plainAcceptResponse } from './accept-bytes.js';
+import { logHandlerError, reportHandlerError } from './handler-errors.js';
+import type { ServerErrorHandler } from './handler-errors.js';
 import { guardSocket, rejectUpgrade, unguardSocket } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
 /** Options of the connections a server starts: every Connection option but the side and head. */
-export type ServerConnectionOptions = Omit<ConnectionOptions, 'side' | 'head' | 'deflate'> & {
+export type ServerConnectionOptions = Omit<
+  ConnectionOptions,
+  'side' | 'head' | 'deflate' | 'onError'
+> & {
+  /**
+   * Told of each failure of application code: a handler that throws before answering (the
+   * client gets 500), or a flow that fails on a running connection (it closes with 1011, the
+   * error as the close outcome's `cause`). Default {@link logHandlerError}: one line on stderr.
+   * Pass a function to report them your way, or `() => {}` to silence them.
+   */
+  onError?: ServerErrorHandler;
   /**
    * Accept permessage-deflate (RFC 7692) when the client offers it: `true` for ws's defaults,
    * or options (docs/compression.md). Default false: offers are ignored.
@@ -249,7 +261,8 @@ export class WebSocketUpgrade {
     deflate: NegotiatedDeflate | undefined,
   ): Connection {
     const socket = this.#socket;
-    const { onConnection, perMessageDeflate: _, ...connectionOptions } = this.#options;
+    const { onConnection, onError, perMessageDeflate: _, ...connectionOptions } = this.#options;
+    const request = this.request;
     if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
     setSocketOptions(socket);
     let connection: Connection;
@@ -259,6 +272,8 @@ export class WebSocketUpgrade {
         side: 'server',
         head: this.#head,
         deflate,
+        onError: (error) =>
+          reportHandlerError(onError ?? logHandlerError, error, connection, request),
       });
     } catch (error) {
       socket.destroy(); // after a 101 there is no HTTP answer left to give

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Server } from 'node:http';
+import type { IncomingMessage as Request, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -74,6 +75,72 @@ describe('attachWebSocket', () => {
       await Promise.all([up.closed, down.closed]);
     } finally {
       await Promise.all([a.close(), b.close()]);
+      stop(server);
+    }
+  });
+
+  it('answers 404 once to a path no attachment claims, and the server still closes', async () => {
+    const { server, port } = await plainServer();
+    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/a',
+    });
+    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/b',
+    });
+    try {
+      const other = await rawExchange(port, upgradeRequest({}, 'GET /other HTTP/1.1'));
+      assert.equal(other.status, 404);
+      const client = await openClient(`ws://127.0.0.1:${port}/b`);
+      client.ws.send('still served');
+      assert.equal((await client.next()).data.toString(), 'still served');
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    }
+  });
+
+  it('leaves a path no attachment claims to another upgrade listener', async () => {
+    const { server, port } = await plainServer();
+    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/a',
+    });
+    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/b',
+    });
+    server.on('upgrade', (request: Request, socket: Socket) => {
+      socket.end('HTTP/1.1 418 Teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      void request;
+    });
+    try {
+      const other = await rawExchange(port, upgradeRequest({}, 'GET /other HTTP/1.1'));
+      assert.equal(other.status, 418);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      stop(server);
+    }
+  });
+
+  it('answers 404 to other paths after one of two attachments has closed', async () => {
+    const { server, port } = await plainServer();
+    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/a',
+    });
+    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+      path: '/b',
+    });
+    try {
+      await a.close();
+      assert.equal((await rawExchange(port, upgradeRequest({}, 'GET /a HTTP/1.1'))).status, 404);
+      const client = await openClient(`ws://127.0.0.1:${port}/b`);
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await b.close();
       stop(server);
     }
   });

@@ -1,9 +1,20 @@
-// Handler errors never reach the process: 500 before the upgrade is accepted, close 1011 after.
+// Handler errors never reach the process: 500 before the upgrade is accepted, close 1011 after;
+// each is told to onError (by default one line on stderr) and recorded as the close's cause.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConnectionClosed, map, serve } from '../../src/index.js';
-import type { Message, ServeOptions, WebSocketUpgrade } from '../../src/index.js';
+import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { ConnectionClosed, attachWebSocket, map, serve } from '../../src/index.js';
+import type {
+  CloseOutcome,
+  Connection,
+  Message,
+  ServeOptions,
+  WebSocketUpgrade,
+} from '../../src/index.js';
 import { expectRefused, openClient } from './support.js';
 
 /** Runs `test` against a server made from `options`, closing it after. */
@@ -11,7 +22,8 @@ async function withServer(
   options: ServeOptions,
   test: (url: string) => Promise<void>,
 ): Promise<void> {
-  const server = await serve({ ...options, port: 0 });
+  // Quiet by default here; the onError tests below look at what is reported.
+  const server = await serve({ onError: () => undefined, ...options, port: 0 });
   try {
     await test(server.url);
   } finally {
@@ -126,5 +138,163 @@ describe('handler errors', () => {
       client.ws.close();
       await client.closed;
     });
+  });
+});
+
+/** What was written to stderr while `run` ran (the default onError writes there). */
+async function captureStderr(run: () => Promise<void>): Promise<string> {
+  const write = process.stderr.write;
+  let written = '';
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    written += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await run();
+  } finally {
+    process.stderr.write = write;
+  }
+  return written;
+}
+
+/** One report to onError. */
+interface Report {
+  error: unknown;
+  connection: Connection | undefined;
+  request: IncomingMessage;
+}
+
+describe('onError', () => {
+  const failing = map((message: Message) => {
+    if (message.isText && message.isStrict && message.text === 'fail') throw new Error('boom');
+    return message;
+  });
+
+  it('by default writes one line to stderr for a flow that fails', async () => {
+    const written = await captureStderr(() =>
+      withServer({ flow: failing, onError: undefined, path: '/chat' }, async (url) => {
+        const client = await openClient(new URL('/chat', url).href);
+        client.ws.send('fail');
+        assert.equal((await client.closed).code, 1011);
+      }),
+    );
+    assert.equal(
+      written,
+      'wsflow: WebSocket handler failed for GET /chat (closed with 1011): Error: boom\n',
+    );
+  });
+
+  it('by default writes one line to stderr for a handler that throws before accepting', async () => {
+    const handler = (): void => {
+      throw new TypeError('no\nsecond line');
+    };
+    const written = await captureStderr(() =>
+      withServer({ handler, onError: undefined }, async (url) => {
+        assert.equal((await expectRefused(url)).status, 500);
+      }),
+    );
+    assert.equal(
+      written,
+      'wsflow: WebSocket handler failed for GET / (before accepting): TypeError: no second line\n',
+    );
+  });
+
+  it('tells a custom onError instead, with the connection and the request', async () => {
+    const reports: Report[] = [];
+    const onError = (
+      error: unknown,
+      connection: Connection | undefined,
+      request: IncomingMessage,
+    ) => void reports.push({ error, connection, request });
+    let outcome: Promise<CloseOutcome> | undefined;
+    const handler = (upgrade: WebSocketUpgrade): void => {
+      outcome = upgrade.handleMessages(failing).closed;
+    };
+    const written = await captureStderr(() =>
+      withServer({ handler, onError, path: '/chat' }, async (url) => {
+        const client = await openClient(new URL('/chat?room=1', url).href);
+        client.ws.send('fail');
+        assert.equal((await client.closed).code, 1011);
+      }),
+    );
+    assert.equal(written, '');
+    assert.equal(reports.length, 1);
+    const [report] = reports;
+    assert.equal((report.error as Error).message, 'boom');
+    assert.equal(report.request.url, '/chat?room=1');
+    assert.ok(report.connection !== undefined);
+    assert.equal(await report.connection.closed, await outcome);
+  });
+
+  it('records the error as the cause of the close outcome', async () => {
+    let outcome: Promise<CloseOutcome> | undefined;
+    const handler = (upgrade: WebSocketUpgrade): void => {
+      outcome = upgrade.handleMessages(failing).closed;
+    };
+    await withServer({ handler }, async (url) => {
+      const client = await openClient(url);
+      client.ws.send('fine');
+      await client.next();
+      client.ws.send('fail');
+      await client.closed;
+    });
+    const closed = await outcome;
+    assert.equal(closed?.code, 1011);
+    assert.equal((closed?.cause as Error).message, 'boom');
+  });
+
+  it('records no cause on a connection that closed normally', async () => {
+    let outcome: Promise<CloseOutcome> | undefined;
+    const handler = (upgrade: WebSocketUpgrade): void => {
+      outcome = upgrade.handleMessages(failing).closed;
+    };
+    await withServer({ handler }, async (url) => {
+      const client = await openClient(url);
+      client.ws.close();
+      await client.closed;
+    });
+    assert.equal((await outcome)?.cause, undefined);
+  });
+
+  it('reports a handler that fails after accepting, on that connection', async () => {
+    const reports: Report[] = [];
+    const server = createServer();
+    const attachment = attachWebSocket(
+      server,
+      async (upgrade) => {
+        upgrade.handleMessages(map((_message: Message): string | undefined => undefined));
+        throw new Error('after accept');
+      },
+      {
+        onError: (error, connection, request) => void reports.push({ error, connection, request }),
+      },
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = await openClient(`ws://127.0.0.1:${port}/`);
+      assert.equal((await client.closed).code, 1011);
+      assert.equal(reports.length, 1);
+      assert.equal((reports[0].error as Error).message, 'after accept');
+      const closed = await reports[0].connection?.closed;
+      assert.equal((closed?.cause as Error).message, 'after accept');
+    } finally {
+      await attachment.close();
+      server.close();
+    }
+  });
+
+  it('does not report a ConnectionClosed thrown on purpose', async () => {
+    const reports: unknown[] = [];
+    const flow = map((): string => {
+      throw new ConnectionClosed({ code: 4001, reason: 'bye' });
+    });
+    await withServer({ flow, onError: (error) => void reports.push(error) }, async (url) => {
+      const client = await openClient(url);
+      client.ws.send('go');
+      assert.deepEqual(await client.closed, { code: 4001, reason: 'bye' });
+    });
+    assert.deepEqual(reports, []);
   });
 });
