@@ -1,4 +1,4 @@
-// Play's ByteString echo (seed 003): binary messages come back as they are; a text message is not
+// Play's ByteString echo: binary messages come back as they are; a text message is not
 // what this service speaks, so it closes the connection with 1003 (unsupported data).
 //
 //   npm run example binary-echo

@@ -1,4 +1,4 @@
-// Closing with a custom close code (seed 003): the server echoes text until the client sends
+// Closing with a custom close code (Play): the server echoes text until the client sends
 // "bye", then closes with 4000 "goodbye" — the code and reason the client sees. Any 1000-1003,
 // 1007-1014 or 3000-4999 code works; 4000-4999 are for applications.
 //

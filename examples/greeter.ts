@@ -1,4 +1,4 @@
-// Seed 004's greeter: every text message is a name, answered with "Hello <name>!". A Streamed name
+// Akka HTTP's greeter: every text message is a name, answered with "Hello <name>!". A Streamed name
 // is answered Streamed, so the greeting starts before the name has fully arrived.
 //
 //   npm run example greeter     then send "Peter", get "Hello Peter!"

@@ -1,4 +1,4 @@
-// Seed 003's stopwatch: the client sends "start", "stop" or "reset"; while running, the server
+// Play's stopwatch: the client sends "start", "stop" or "reset"; while running, the server
 // sends the count once per tick. The sink and the source share the state of one connection.
 //
 //   npm run example stopwatch   (TICK_MS=200 for faster ticks)

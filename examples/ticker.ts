@@ -1,4 +1,4 @@
-// A disconnected flow (seed 003): a tick every second to the client, whatever it sends; what it
+// A disconnected flow (Play): a tick every second to the client, whatever it sends; what it
 // sends is printed. Incoming and outgoing are not related: a sink and a source (fromSinkAndSource).
 //
 //   npm run example ticker      (TICK_MS=200 for faster ticks)

@@ -1,5 +1,5 @@
 // Client layer: Akka's webSocketClientLayer — the WebSocket protocol over any byte transport the
-// caller gives (a Duplex, or a pair of byte streams), fully detached from TCP: the BidiFlow of seed 000.
+// caller gives (a Duplex, or a pair of byte streams), fully detached from TCP: Akka HTTP's BidiFlow.
 
 import { Duplex } from 'node:stream';
 import type { ReadableWritablePair } from '../message/streams.js';

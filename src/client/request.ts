@@ -83,8 +83,8 @@ const SCHEMES: Readonly<Record<string, boolean>> = {
 };
 
 /**
- * The value of an `Authorization` header for HTTP Basic Auth (RFC 7617), as in seed 000's
- * authorized request.
+ * The value of an `Authorization` header for HTTP Basic Auth (RFC 7617), as in Akka HTTP's
+ * authorized WebSocket request.
  *
  * @param username - The user name; it may not contain ':'.
  * @param password - The password.

@@ -1,4 +1,4 @@
-// Flow layer: a handler is a flow from incoming to outgoing messages (seeds 000, 003, 004): a WHATWG
+// Flow layer: a handler is a flow from incoming to outgoing messages (Akka HTTP, Play): a WHATWG
 // ReadableWritablePair or an async generator function, plus map, echo and disconnected flows.
 
 import { discardMessage } from '../message/message.js';
@@ -12,7 +12,7 @@ import type { ReadableWritablePair, StreamSource } from '../message/streams.js';
  * TransformStream), or a function from the incoming messages to the outgoing ones, typically an
  * async generator. A function (and {@link map}) can run on many connections; a pair is used once.
  *
- * Half-close (seed 000): when the outgoing side completes, the connection starts the close
+ * Half-close (Akka HTTP's half-closed WebSockets): when the outgoing side completes, the connection starts the close
  * handshake (1000) and ends after the peer's Close or the close timeout (3 s by default).
  *
  * @example

@@ -1,4 +1,4 @@
-// Flow layer: sources for the outgoing side of disconnected flows (seeds 000, 003): a source that
+// Flow layer: sources for the outgoing side of disconnected flows (Akka HTTP, Play): a source that
 // stays open until told (Akka's Source.maybe), a ticker, and concatenation.
 
 import { systemClock } from '../time/clock.js';
@@ -18,7 +18,7 @@ export interface MaybeSource<T> {
 
 /**
  * A source that never completes on its own (Akka's `Source.maybe`): keeps the outgoing side of a
- * connection open, so the connection stays up while only incoming messages flow (seed 000).
+ * connection open, so the connection stays up while only incoming messages flow (as in Akka HTTP).
  *
  * @returns the source and its `complete` / `fail` switches.
  * @example

@@ -1,4 +1,4 @@
-// Message layer: the message model of Akka HTTP (seeds 000, 004). A message is a TextMessage or a
+// Message layer: the message model of Akka HTTP. A message is a TextMessage or a
 // BinaryMessage, each Strict (the whole payload at hand) or Streamed (a WHATWG ReadableStream).
 
 import { InvalidStateError } from '../errors.js';

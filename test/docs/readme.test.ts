@@ -1,0 +1,76 @@
+// README.md: its snippets run as written (test/docs/snippets.test.ts checks that they are the
+// page's), and its Layout names every folder and top-level file of src/.
+
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  TextMessage,
+  concat,
+  discardMessage,
+  echo,
+  map,
+  openWebSocket,
+  serve,
+} from '../../src/index.js';
+import type { Message } from '../../src/index.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('README.md', () => {
+  it('a first server: the greeter, Strict and Streamed', { timeout: 10_000 }, async () => {
+    // #region README.md
+    const greeter = map((message: Message) => {
+      if (!message.isText) {
+        discardMessage(message); // drain what we do not answer, or the connection stalls
+        return undefined; // emit nothing
+      }
+      if (message.isStrict) return TextMessage.strict(`Hello ${message.text}!`);
+      return TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
+    });
+
+    const server = await serve({ port: 0, flow: greeter });
+    // #endregion
+    const socket = await openWebSocket(server.url);
+    await socket.send(Uint8Array.of(1));
+    await socket.send('Ada');
+    assert.equal(await socket.receiveText(), 'Hello Ada!');
+    await socket.send('Gr', { fin: false });
+    await socket.send('ace', { continuation: true });
+    assert.equal(await socket.receiveText(), 'Hello Grace!');
+    await socket.close();
+    await server.close();
+  });
+
+  it('a first client: against an echo server', { timeout: 10_000 }, async () => {
+    const echoServer = await serve({ port: 0, flow: echo() });
+    const origin = echoServer.url;
+    const log: unknown[] = [];
+    const console = { log: (value: unknown) => log.push(value) };
+    // #region README.md
+    const socket = await openWebSocket(`${origin}/`);
+    await socket.send('hello');
+    console.log(await socket.receiveText()); // "hello"
+    await socket.close(1000, 'done');
+    // #endregion
+    assert.deepEqual(log, ['hello']);
+    await echoServer.close();
+  });
+
+  it('its Layout names every folder and top-level file of src/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('## Development'));
+    const listed = new Set([...layout.matchAll(/^src\/([\w.-]+)/gm)].map(([, name]) => name));
+    const entries = readdirSync(join(ROOT, 'src'));
+    assert.deepEqual(
+      entries.filter((name) => !listed.has(name)),
+      [],
+    );
+    assert.deepEqual(
+      [...listed].filter((name) => !entries.includes(name)),
+      [],
+    );
+  });
+});
