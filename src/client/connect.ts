@@ -4,7 +4,8 @@
 import type { Duplex } from 'node:stream';
 import { systemClock } from '../time/clock.js';
 import { Connection } from '../connection/connection.js';
-import type { ConnectionOptions } from '../connection/connection.js';
+import { withEngineExtras } from '../connection/options.js';
+import type { ConnectionSettings } from '../connection/options.js';
 import { httpHandshake } from './http-handshake.js';
 import { resolveRequest } from './request.js';
 import type { ResolvedRequest, WebSocketRequest } from './request.js';
@@ -12,10 +13,7 @@ import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
 import { transportHandshake } from './transport-handshake.js';
 
 /** Options of every client entry point: the connection's, and the body bound of a refusal. */
-export interface ClientOptions extends Omit<
-  ConnectionOptions,
-  'side' | 'head' | 'rsv1Allowed' | 'deflate'
-> {
+export interface ClientOptions extends ConnectionSettings {
   /** The most bytes read from the body of a plain HTTP answer (a 404's page). Default 64 KiB. */
   maxResponseBodyBytes?: number;
 }
@@ -59,12 +57,8 @@ export async function requestUpgrade(
   const limits = { maxResponseBodyBytes, clock: options.clock ?? systemClock };
   const start = (transport: Duplex, head: Uint8Array, response: ValidUpgrade): Connection => {
     const deflate = response.perMessageDeflate;
-    const connection = new Connection(transport, {
-      ...connectionOptions,
-      side: 'client',
-      head,
-      deflate,
-    });
+    const options = { ...connectionOptions, side: 'client', head } as const;
+    const connection = new Connection(transport, withEngineExtras(options, { deflate }));
     via.onConnection?.(connection, response);
     return connection;
   };

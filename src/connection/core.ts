@@ -20,9 +20,7 @@ import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';
 import type { Message } from '../message/message.js';
 import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
 import { Protocol, ProtocolState } from '../protocol/protocol.js';
-import { systemClock } from '../time/clock.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
@@ -33,6 +31,7 @@ import { createLiveness } from './liveness.js';
 import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
 import type { OutgoingOwner } from './outgoing.js';
+import { resolveConnectionOptions } from './options.js';
 import type { ConnectionOptions } from './options.js';
 import { PauseReason } from './pause.js';
 
@@ -72,7 +71,7 @@ export class ConnectionCore
   /** Its stage in front of the assembler, from the first compressed message on. */
   #inflation: InflateStage | undefined;
   #assembler: MessageAssembler | undefined;
-  readonly #aggregateMessageBytes: number | undefined;
+  readonly #aggregateMessageBytes: number;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
   #transportEnded = false;
@@ -80,30 +79,30 @@ export class ConnectionCore
   #finished = false;
   #failure: unknown;
 
-  constructor(transport: Duplex, options: ConnectionOptions) {
+  constructor(transport: Duplex, connectionOptions: ConnectionOptions) {
+    const options = resolveConnectionOptions(connectionOptions);
     this.transport = transport;
-    this.#clock = options.clock ?? systemClock;
-    this.#closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    this.#clock = options.clock;
+    this.#closeTimeoutMs = options.closeTimeoutMs;
     this.protocol = new Protocol({
       side: options.side,
       handler: this,
       maxMessageBytes: options.maxMessageBytes,
       maxFrameBytes: options.maxFrameBytes,
       autoPong: options.autoPong,
-      rsv1Allowed: options.rsv1Allowed || options.deflate !== undefined,
+      // RFC 7692: RSV1 marks a compressed message, so it is allowed only once deflate is agreed.
+      rsv1Allowed: options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
     });
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
-    const batch = options.writeBatchMessages ?? (options.side === 'client' ? 8 : Infinity);
-    this.writer = new OutgoingWriter(this.protocol, transport, this, batch);
+    this.writer = new OutgoingWriter(this.protocol, transport, this, options.writeBatchMessages);
     if (options.deflate !== undefined) {
-      const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
       const compression = new ConnectionCompression(
         this,
         options.deflate,
         options.side,
-        maxMessageBytes,
+        options.maxMessageBytes,
       );
       this.writer.compressor = compression.compressor;
       this.#compression = compression;

@@ -1,17 +1,17 @@
-// Connection layer: the options of a Connection, every default listed in one place.
+// Connection layer: the options of a Connection — what users set, what wsflow's own handshakes
+// add for the engine, and every default, applied in one place (resolveConnectionOptions).
 
 import type { MaskGenerator } from '../codec/mask.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
+import { DEFAULT_AGGREGATE_MESSAGE_BYTES } from '../message/assembler.js';
 import type { Side } from '../protocol/events.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
+import { systemClock } from '../time/clock.js';
 import type { Clock } from '../time/clock.js';
 import type { KeepAliveOptions } from './keep-alive.js';
 
-/** Options of a {@link Connection}. */
-export interface ConnectionOptions {
-  /** Which end this is: a 'client' masks its frames, a 'server' expects masked ones. */
-  side: Side;
-  /** Bytes already read from the transport after the opening handshake (the 'upgrade' head). */
-  head?: Uint8Array;
+/** What users set on any connection: limits, timeouts, keep-alive (servers and clients take them too). */
+export interface ConnectionSettings {
   /** Largest message accepted, in bytes; bigger ones close the connection with 1009. Default 16 MiB. */
   maxMessageBytes?: number;
   /** Largest frame accepted, in bytes; bigger ones close with 1009. Default maxMessageBytes. */
@@ -20,33 +20,23 @@ export interface ConnectionOptions {
   closeTimeoutMs?: number;
   /** Answer Pings with Pongs automatically. Default true. */
   autoPong?: boolean;
-  /** RSV1 may be set (permessage-deflate negotiated). Default false. */
-  rsv1Allowed?: boolean;
-  /**
-   * permessage-deflate as the opening handshake negotiated it (servers and clients set it from
-   * their `perMessageDeflate` option; docs/compression.md). Implies `rsv1Allowed`. Default none.
-   */
-  deflate?: NegotiatedDeflate;
   /** Automatic Pings (or Pongs) on an idle connection; docs/keep-alive.md. Default off. */
   keepAlive?: KeepAliveOptions;
   /** Close with 1001 "idle timeout" after this long without traffic either way. Default off. */
   idleTimeoutMs?: number;
-  /** The timers; tests pass a ManualClock. Default: the system clock. */
+  /** The timers, for tests that control time. Default: the system clock. */
   clock?: Clock;
   /**
-   * A received message sent as one frame of at most this many bytes is collected and delivered
-   * Strict even when it spans several reads; bigger or fragmented messages that do not arrive in
-   * one read are delivered Streamed. Bounds the memory held per connection; 0 turns it off.
-   * Default 1 MiB (never more than `maxMessageBytes`, which is checked first).
+   * A message sent as one frame of at most this many bytes is delivered Strict even when it spans
+   * several reads; bigger or fragmented ones that do not arrive in one read are delivered
+   * Streamed (docs/limits.md). 0 turns it off. Default 1 MiB, never more than `maxMessageBytes`.
    */
   aggregateMessageBytes?: number;
   /** Received messages that may wait for the application before reading pauses. Default 16. */
   incomingHighWaterMark?: number;
   /**
-   * Messages sent in a burst (within one tick) that are written to the transport together before
-   * the next write starts. Smaller lets the peer start on the first ones sooner, so both ends work
-   * at once; larger saves system calls. Default 8 on the client; unbounded on the server (one
-   * write per input batch, or 64 KiB).
+   * Messages sent within one tick that are written together before the next write starts
+   * (docs/client.md). Default 8 on the client; unbounded on the server.
    */
   writeBatchMessages?: number;
   /**
@@ -56,6 +46,114 @@ export interface ConnectionOptions {
    * thrown on purpose). Default: none (servers pass their `onError`).
    */
   onError?: (error: unknown) => void;
-  /** Tests: deterministic client masks. Default: crypto-random. */
+}
+
+/** Options of a {@link Connection}: which end it is, the bytes read past the handshake, settings. */
+export interface ConnectionOptions extends ConnectionSettings {
+  /** Which end this is: a 'client' masks its frames, a 'server' expects masked ones. */
+  side: Side;
+  /** Bytes already read from the transport after the opening handshake (the 'upgrade' head). */
+  head?: Uint8Array;
+}
+
+/** The defaults of {@link ConnectionSettings}, in one place (docs/limits.md lists them). */
+export const ConnectionDefaults = {
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  closeTimeoutMs: 3000,
+  autoPong: true,
+  aggregateMessageBytes: DEFAULT_AGGREGATE_MESSAGE_BYTES,
+  incomingHighWaterMark: 16,
+  clientWriteBatchMessages: 8,
+  serverWriteBatchMessages: Infinity,
+} as const;
+
+/**
+ * What only wsflow's own handshakes (and its tests) give the engine: never a user option, since
+ * each is either decided by the handshake or unsafe to choose by hand (RSV1 without compression).
+ */
+export interface EngineExtras {
+  /** permessage-deflate as the opening handshake negotiated it; RSV1 is allowed only with it. */
+  deflate?: NegotiatedDeflate;
+  /** Deterministic client masks (tests). Default: crypto-random. */
   maskGenerator?: MaskGenerator;
+}
+
+/** The key under which {@link withEngineExtras} hides them; not exported from `wsflow`. */
+const kEngineExtras = Symbol('wsflow.engineExtras');
+
+/** Connection options with the engine's extras attached. */
+type OptionsWithExtras = ConnectionOptions & { [kEngineExtras]?: EngineExtras };
+
+/**
+ * Connection options carrying engine extras, for wsflow's handshakes and tests. Users cannot set
+ * these: the key is private to the package.
+ *
+ * @param options - The connection's options.
+ * @param extras - What the handshake negotiated.
+ * @returns A copy of `options` that `new Connection(...)` reads the extras from.
+ * @example
+ * new Connection(socket, withEngineExtras({ side: 'server', head }, { deflate }));
+ */
+export function withEngineExtras(
+  options: ConnectionOptions,
+  extras: EngineExtras,
+): ConnectionOptions {
+  const withExtras: OptionsWithExtras = { ...options, [kEngineExtras]: extras };
+  return withExtras;
+}
+
+/** Every connection option with its default applied: what the engine reads. */
+export interface ResolvedConnectionOptions {
+  readonly side: Side;
+  readonly head: Uint8Array | undefined;
+  readonly maxMessageBytes: number;
+  readonly maxFrameBytes: number;
+  readonly closeTimeoutMs: number;
+  readonly autoPong: boolean;
+  readonly keepAlive: KeepAliveOptions | undefined;
+  readonly idleTimeoutMs: number | undefined;
+  readonly clock: Clock;
+  readonly aggregateMessageBytes: number;
+  readonly incomingHighWaterMark: number;
+  readonly writeBatchMessages: number;
+  readonly deflate: NegotiatedDeflate | undefined;
+  readonly maskGenerator: MaskGenerator | undefined;
+}
+
+/**
+ * Applies the defaults of {@link ConnectionDefaults} to a connection's options, and reads the
+ * engine extras (only those {@link withEngineExtras} attached: a stray `deflate` or `rsv1Allowed`
+ * on the options themselves is ignored).
+ *
+ * @param options - What the caller gave.
+ * @returns Every option, defaults applied.
+ * @example
+ * resolveConnectionOptions({ side: 'server' }).closeTimeoutMs; // 3000
+ */
+export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
+  const extras = (options as OptionsWithExtras)[kEngineExtras];
+  const maxMessageBytes = options.maxMessageBytes ?? ConnectionDefaults.maxMessageBytes;
+  const client = options.side === 'client';
+  return {
+    side: options.side,
+    head: options.head,
+    maxMessageBytes,
+    maxFrameBytes: options.maxFrameBytes ?? maxMessageBytes,
+    closeTimeoutMs: options.closeTimeoutMs ?? ConnectionDefaults.closeTimeoutMs,
+    autoPong: options.autoPong ?? ConnectionDefaults.autoPong,
+    keepAlive: options.keepAlive,
+    idleTimeoutMs: options.idleTimeoutMs,
+    clock: options.clock ?? systemClock,
+    aggregateMessageBytes:
+      options.aggregateMessageBytes ?? ConnectionDefaults.aggregateMessageBytes,
+    incomingHighWaterMark:
+      options.incomingHighWaterMark ?? ConnectionDefaults.incomingHighWaterMark,
+    writeBatchMessages:
+      options.writeBatchMessages ??
+      (client
+        ? ConnectionDefaults.clientWriteBatchMessages
+        : ConnectionDefaults.serverWriteBatchMessages),
+    deflate: extras?.deflate,
+    maskGenerator: extras?.maskGenerator,
+  };
 }

@@ -4,7 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Connection } from '../connection/connection.js';
-import type { ConnectionOptions } from '../connection/connection.js';
+import { withEngineExtras } from '../connection/options.js';
+import type { ConnectionSettings } from '../connection/options.js';
 import { HandshakeError, HandshakeErrorCode, InvalidStateError } from '../errors.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import type { NegotiatedDeflate, PerMessageDeflateOptions } from '../extensions/deflate-options.js';
@@ -22,11 +23,8 @@ import type { ServerErrorHandler } from './handler-errors.js';
 import { guardSocket, rejectUpgrade, unguardSocket } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
-/** Options of the connections a server starts: every Connection option but the side and head. */
-export type ServerConnectionOptions = Omit<
-  ConnectionOptions,
-  'side' | 'head' | 'deflate' | 'onError'
-> & {
+/** Options of the connections a server starts: the connection settings, and compression. */
+export type ServerConnectionOptions = Omit<ConnectionSettings, 'onError'> & {
   /**
    * Told of each failure of application code: a handler that throws before answering (the
    * client gets 500), or a flow that fails on a running connection (it closes with 1011, the
@@ -267,14 +265,14 @@ export class WebSocketUpgrade {
     setSocketOptions(socket);
     let connection: Connection;
     try {
-      connection = new Connection(socket, {
+      const options = {
         ...connectionOptions,
         side: 'server',
         head: this.#head,
-        deflate,
-        onError: (error) =>
+        onError: (error: unknown) =>
           reportHandlerError(onError ?? logHandlerError, error, connection, request),
-      });
+      } as const;
+      connection = new Connection(socket, withEngineExtras(options, { deflate }));
     } catch (error) {
       socket.destroy(); // after a 101 there is no HTTP answer left to give
       throw error;
