@@ -1,7 +1,21 @@
 // The public entry of wsflow: the message model, flows, the server, errors and close codes.
 // One export line per module; each layer adds its own.
 export { TextMessage, BinaryMessage, toMessage, discardMessage } from './message/message.js';
-export type { Message, MessageLike, ToStrictOptions } from './message/message.js';
+export type {
+  Message,
+  MessageLike,
+  ToStrictOptions,
+  StrictMessage,
+  StreamedMessage,
+  StrictTextMessage,
+  StreamedTextMessage,
+  StrictBinaryMessage,
+  StreamedBinaryMessage,
+  TextMessageBase,
+  BinaryMessageBase,
+  TextMessageClass,
+  BinaryMessageClass,
+} from './message/message.js';
 export type { ReadableWritablePair, StreamSource } from './message/streams.js';
 export { map, echo, fromSinkAndSource, ignore, MapFlow } from './flow/flow.js';
 export type { Flow, MessageFlow, MapFunction } from './flow/flow.js';

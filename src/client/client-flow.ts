@@ -155,7 +155,7 @@ export class WebSocketClientFlow implements ReadableWritablePair<Message, Messag
  * @example
  * const flow = webSocketClientFlow('ws://127.0.0.1:8080/echo');
  * const done = concat(['hello']).pipeThrough(flow).pipeTo(new WritableStream({
- *   write: (message) => console.log(message.isText ? message.text : '<binary>'),
+ *   write: (message) => console.log(message.isText && message.isStrict ? message.text : '<other>'),
  * }));
  * const response = await flow.upgradeResponse;
  * if (response.valid) console.log('connected', response.chosenSubprotocol);

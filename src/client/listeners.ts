@@ -55,7 +55,7 @@ export interface WebSocketListener {
  * @example
  * openWebSocketWithListener('ws://127.0.0.1:8080/echo', {
  *   onOpen: (connection) => void connection.send('hello'),
- *   onMessage: (message) => console.log(message.isText ? message.text : '<binary>'),
+ *   onMessage: (message) => console.log(message.isText && message.isStrict ? message.text : '<other>'),
  *   onClose: (outcome) => console.log('closed', outcome.code),
  *   onError: (error) => console.error(error),
  * });

@@ -24,7 +24,7 @@ import type { ClientPingEvent } from './client-events.js';
  *   that fails the checks, a network failure or a timeout.
  * @example
  * const socket = await openWebSocket({ url: 'wss://example.com/chat', subprotocols: ['chat'] });
- * for await (const message of socket) if (message.isText) console.log(message.text);
+ * for await (const message of socket) if (message.isText) console.log((await message.toStrict(1000)).text);
  */
 export function openWebSocket(
   request: WebSocketRequest | string | URL,

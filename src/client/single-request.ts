@@ -53,7 +53,7 @@ export interface SingleWebSocketRequest<M> {
  * @example
  * const { upgradeResponse, closed } = singleWebSocketRequest(
  *   'ws://127.0.0.1:8080/echo',
- *   fromSinkAndSource((m) => console.log(m.isText ? m.text : '<binary>'), ['hello']),
+ *   fromSinkAndSource((m) => console.log(m.isText && m.isStrict ? m.text : '<other>'), ['hello']),
  * );
  * const response = await upgradeResponse;
  * if (!response.valid) console.log(`failed: ${response.status} ${response.body}`);

@@ -38,7 +38,7 @@ export let failConnection: (connection: Connection, error: unknown) => void;
  * server.on('upgrade', (req, socket, head) => {
  *   // ... after writing the 101 response:
  *   const connection = new Connection(socket, { side: 'server', head });
- *   connection.runUntilClosed(map((m) => (m.isText ? `Hello ${m.text}!` : undefined))).catch(console.error);
+ *   connection.runUntilClosed(map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined))).catch(console.error);
  * });
  * ```
  */

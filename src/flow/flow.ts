@@ -18,7 +18,10 @@ import type { ReadableWritablePair, StreamSource } from '../message/streams.js';
  * @example
  * ```ts
  * const shout: Flow<Message, string> = async function* (incoming) {
- *   for await (const message of incoming) if (message.isText) yield message.text.toUpperCase();
+ *   for await (const message of incoming) {
+ *     if (message.isText) yield (await message.toStrict(1000)).text.toUpperCase();
+ *     else discardMessage(message);
+ *   }
  * };
  * ```
  */
@@ -78,7 +81,8 @@ export class MapFlow<In, Out> implements ReadableWritablePair<Out, In> {
 /**
  * A flow that applies `fn` to each element, in order (Akka's `Flow.map` / `mapAsync(1)`);
  * `undefined` emits nothing. Connections run a map flow without streams while `fn` returns
- * plain values.
+ * plain values. A function that only ever returns `undefined` (a sink, a broadcast) makes a
+ * flow that emits nothing (`MapFlow<In, never>`), which fits any handler.
  *
  * @param fn - the function; it may return a promise.
  * @returns the flow.
@@ -87,6 +91,10 @@ export class MapFlow<In, Out> implements ReadableWritablePair<Out, In> {
  * connection.runUntilClosed(map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)));
  * ```
  */
+export function map<In>(
+  fn: (value: In) => undefined | void | PromiseLike<undefined | void>,
+): MapFlow<In, never>;
+export function map<In, Out>(fn: MapFunction<In, Out>): MapFlow<In, Out>;
 export function map<In, Out>(fn: MapFunction<In, Out>): MapFlow<In, Out> {
   return new MapFlow(fn);
 }
@@ -123,7 +131,7 @@ export function echo<T = Message>(): MapFlow<T, T> {
  * @example
  * ```ts
  * const { source, complete } = maybe<string>();
- * connection.runUntilClosed(fromSinkAndSource((m) => console.log(m.isText ? m.text : '<binary>'), source));
+ * connection.runUntilClosed(fromSinkAndSource((m) => console.log(m.isText && m.isStrict ? m.text : '<other>'), source));
  * ```
  */
 export function fromSinkAndSource<In, Out>(

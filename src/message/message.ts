@@ -1,40 +1,55 @@
 // Message layer: the message model of Akka HTTP. A message is a TextMessage or a
 // BinaryMessage, each Strict (the whole payload at hand) or Streamed (a WHATWG ReadableStream).
+// The public types are in message-types.ts; here one class per kind implements both variants.
 
 import { InvalidStateError } from '../errors.js';
+import type {
+  BinaryMessageClass,
+  StreamedBinaryMessage,
+  StreamedTextMessage,
+  StrictBinaryMessage,
+  StrictTextMessage,
+  TextMessageClass,
+  ToStrictOptions,
+} from './message-types.js';
 import { collectStream, concatBytes, readableFrom, singleChunkStream } from './streams.js';
 import type { StreamSource } from './streams.js';
 
-/** Options of `toStrict`. */
-export interface ToStrictOptions {
-  /** Fail with `WSFLOW_ERR_MESSAGE_TOO_BIG` once the payload grows past this many bytes. */
-  maxBytes?: number;
-}
+export type {
+  BinaryMessageBase,
+  BinaryMessageClass,
+  StreamedBinaryMessage,
+  StreamedTextMessage,
+  StrictBinaryMessage,
+  StrictTextMessage,
+  TextMessageBase,
+  TextMessageClass,
+  ToStrictOptions,
+} from './message-types.js';
 
 const utf8Decoder = new TextDecoder();
 
 // Friend access for the assembler and the renderer, set in the classes' static blocks: the hot path
 // builds messages from payload views and reads their payloads without public accessors.
-let makeText: (utf8: Uint8Array) => TextMessage;
-let readText: (message: TextMessage) => string | Uint8Array | undefined;
-let readData: (message: BinaryMessage) => Uint8Array | undefined;
+let makeText: (utf8: Uint8Array) => StrictTextMessage;
+let readText: (message: TextMessageImpl) => string | Uint8Array | undefined;
+let readData: (message: BinaryMessageImpl) => Uint8Array | undefined;
 
-/**
- * A text message: Strict (`text`) or Streamed (`textStream`, UTF-8 decoded chunks).
- *
- * @example
- * ```ts
- * const hello = TextMessage.strict('Hello');
- * const greeting = TextMessage.streamed((async function* () { yield 'Hello '; yield 'world'; })());
- * ```
- */
-export class TextMessage {
+// One class implements both variants of a kind, so its `isStrict` is a boolean: these give a
+// message made Strict its public type.
+const strictText = (message: TextMessageImpl): StrictTextMessage =>
+  message as unknown as StrictTextMessage;
+const strictBinary = (message: BinaryMessageImpl): StrictBinaryMessage =>
+  message as unknown as StrictBinaryMessage;
+
+/** Both variants of a text message: see TextMessageBase and its two variants. */
+class TextMessageImpl {
   #text: string | undefined;
   #utf8: Uint8Array | undefined;
   readonly #stream: ReadableStream<string> | undefined;
 
   static {
-    makeText = (utf8) => new TextMessage(undefined, utf8, undefined);
+    makeText = (utf8) => strictText(new TextMessageImpl(undefined, utf8, undefined));
     readText = (message) => message.#text ?? message.#utf8;
   }
 
@@ -44,33 +59,13 @@ export class TextMessage {
     this.#stream = stream;
   }
 
-  /**
-   * A Strict text message.
-   *
-   * @param text - the whole text.
-   * @returns the message.
-   * @example
-   * ```ts
-   * await connection.send(TextMessage.strict('ping'));
-   * ```
-   */
-  static strict(text: string): TextMessage {
-    return new TextMessage(String(text));
+  static strict(text: string): StrictTextMessage {
+    return strictText(new TextMessageImpl(String(text)));
   }
 
-  /**
-   * A Streamed text message; its frames are sent as the chunks arrive.
-   *
-   * @param source - the text, chunk by chunk: a `ReadableStream<string>` or an (async) iterable.
-   * @returns the message.
-   * @throws TypeError when `source` is not a stream or an iterable.
-   * @example
-   * ```ts
-   * const reply = TextMessage.streamed(['Hello ', name]);
-   * ```
-   */
-  static streamed(source: StreamSource<string>): TextMessage {
-    return new TextMessage(undefined, undefined, readableFrom(source));
+  static streamed(source: StreamSource<string>): StreamedTextMessage {
+    const message = new TextMessageImpl(undefined, undefined, readableFrom(source));
+    return message as unknown as StreamedTextMessage;
   }
 
   /** Always `true`: narrows a {@link Message} to a TextMessage. */
@@ -113,7 +108,7 @@ export class TextMessage {
   }
 
   /** This message. */
-  asTextMessage(): TextMessage {
+  asTextMessage(): this {
     return this;
   }
 
@@ -122,38 +117,16 @@ export class TextMessage {
     throw new TypeError('asBinaryMessage() called on a TextMessage');
   }
 
-  /**
-   * Collects a Streamed message into a Strict one (Akka's `toStrict`); a Strict one is returned
-   * as it is.
-   *
-   * @param timeoutMs - how long to wait for the end of the message.
-   * @param options - `maxBytes` bounds the UTF-8 size of the collected text.
-   * @returns a Strict message with the same text.
-   * @throws TimeoutError when the message does not end within `timeoutMs` (its stream is cancelled).
-   * @throws WebSocketError (`WSFLOW_ERR_MESSAGE_TOO_BIG`) when the text exceeds `maxBytes`.
-   * @example
-   * ```ts
-   * const { text } = await message.toStrict(1000, { maxBytes: 1 << 20 });
-   * ```
-   */
-  async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<TextMessage> {
-    if (this.#stream === undefined) return this;
+  async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<StrictTextMessage> {
+    if (this.#stream === undefined) return strictText(this);
     const sizeOf = (chunk: string): number => Buffer.byteLength(chunk, 'utf8');
     const { chunks } = await collectStream(this.#stream, timeoutMs, { ...options, sizeOf });
-    return new TextMessage(chunks.join(''));
+    return strictText(new TextMessageImpl(chunks.join('')));
   }
 }
 
-/**
- * A binary message: Strict (`data`) or Streamed (`dataStream`).
- *
- * @example
- * ```ts
- * const bytes = BinaryMessage.strict(new Uint8Array([1, 2, 3]));
- * const file = BinaryMessage.streamed(fs.createReadStream('photo.jpg'));
- * ```
- */
-export class BinaryMessage {
+/** Both variants of a binary message: see BinaryMessageBase and its two variants. */
+class BinaryMessageImpl {
   readonly #data: Uint8Array | undefined;
   readonly #stream: ReadableStream<Uint8Array> | undefined;
 
@@ -166,29 +139,15 @@ export class BinaryMessage {
     this.#stream = stream;
   }
 
-  /**
-   * A Strict binary message. The bytes are not copied: do not change them until it is sent.
-   *
-   * @param data - the whole payload.
-   * @returns the message.
-   * @throws TypeError when `data` is not a Uint8Array.
-   */
-  static strict(data: Uint8Array): BinaryMessage {
+  static strict(data: Uint8Array): StrictBinaryMessage {
     if (!(data instanceof Uint8Array))
       throw new TypeError('BinaryMessage.strict expects a Uint8Array');
-    return new BinaryMessage(data);
+    return strictBinary(new BinaryMessageImpl(data));
   }
 
-  /**
-   * A Streamed binary message; its frames are sent as the chunks arrive.
-   *
-   * @param source - the payload, chunk by chunk: a `ReadableStream<Uint8Array>`, a Node Readable or
-   *   any (async) iterable of Uint8Array.
-   * @returns the message.
-   * @throws TypeError when `source` is not a stream or an iterable.
-   */
-  static streamed(source: StreamSource<Uint8Array>): BinaryMessage {
-    return new BinaryMessage(undefined, readableFrom(source));
+  static streamed(source: StreamSource<Uint8Array>): StreamedBinaryMessage {
+    const message = new BinaryMessageImpl(undefined, readableFrom(source));
+    return message as unknown as StreamedBinaryMessage;
   }
 
   /** Always `false`. */
@@ -235,30 +194,74 @@ export class BinaryMessage {
   }
 
   /** This message. */
-  asBinaryMessage(): BinaryMessage {
+  asBinaryMessage(): this {
     return this;
   }
 
-  /**
-   * Collects a Streamed message into a Strict one (Akka's `toStrict`); a Strict one is returned
-   * as it is.
-   *
-   * @param timeoutMs - how long to wait for the end of the message.
-   * @param options - `maxBytes` bounds the collected size.
-   * @returns a Strict message with the same bytes.
-   * @throws TimeoutError when the message does not end within `timeoutMs` (its stream is cancelled).
-   * @throws WebSocketError (`WSFLOW_ERR_MESSAGE_TOO_BIG`) when the payload exceeds `maxBytes`.
-   */
-  async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<BinaryMessage> {
-    if (this.#stream === undefined) return this;
+  async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<StrictBinaryMessage> {
+    if (this.#stream === undefined) return strictBinary(this);
     const sizeOf = (chunk: Uint8Array): number => chunk.byteLength;
     const { chunks, bytes } = await collectStream(this.#stream, timeoutMs, { ...options, sizeOf });
-    return new BinaryMessage(chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks, bytes));
+    const data = chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks, bytes);
+    return strictBinary(new BinaryMessageImpl(data));
   }
 }
 
-/** A WebSocket message (RFC 6455 section 5.6): text or binary, Strict or Streamed. */
+/**
+ * Text messages: `TextMessage.strict(text)`, `TextMessage.streamed(source)`, and
+ * `value instanceof TextMessage`. The type of the same name is below.
+ *
+ * @example
+ * ```ts
+ * const hello = TextMessage.strict('Hello');
+ * const greeting = TextMessage.streamed((async function* () { yield 'Hello '; yield 'world'; })());
+ * ```
+ */
+export const TextMessage = TextMessageImpl as unknown as TextMessageClass;
+
+/**
+ * Binary messages: `BinaryMessage.strict(bytes)`, `BinaryMessage.streamed(source)`, and
+ * `value instanceof BinaryMessage`. The type of the same name is below.
+ *
+ * @example
+ * ```ts
+ * const bytes = BinaryMessage.strict(new Uint8Array([1, 2, 3]));
+ * const file = BinaryMessage.streamed(fs.createReadStream('photo.jpg'));
+ * ```
+ */
+export const BinaryMessage = BinaryMessageImpl as unknown as BinaryMessageClass;
+
+/**
+ * A text message: Strict (`text`) or Streamed (`textStream`, UTF-8 decoded chunks). Narrow with
+ * `isStrict` before reading `text`.
+ */
+export type TextMessage = StrictTextMessage | StreamedTextMessage;
+
+/**
+ * A binary message: Strict (`data`) or Streamed (`dataStream`). Narrow with `isStrict` before
+ * reading `data`.
+ */
+export type BinaryMessage = StrictBinaryMessage | StreamedBinaryMessage;
+
+/**
+ * A WebSocket message (RFC 6455 section 5.6): text or binary, Strict or Streamed. `isText` /
+ * `isBinary` and `isStrict` narrow it; `text` and `data` exist only on the Strict variants.
+ *
+ * @example
+ * ```ts
+ * const describe = (message: Message): string =>
+ *   message.isText
+ *     ? (message.isStrict ? message.text : '(streamed text)')
+ *     : `${message.isStrict ? message.data.byteLength : 'some'} bytes`;
+ * ```
+ */
 export type Message = TextMessage | BinaryMessage;
+
+/** A Strict message: the whole payload at hand. */
+export type StrictMessage = StrictTextMessage | StrictBinaryMessage;
+
+/** A Streamed message: the payload as a stream of parts. */
+export type StreamedMessage = StreamedTextMessage | StreamedBinaryMessage;
 
 /** What sending accepts: a message, or a plain string (text) or Uint8Array (binary). */
 export type MessageLike = Message | string | Uint8Array;
@@ -286,13 +289,15 @@ export function toMessage(value: MessageLike): Message {
  * A Strict TextMessage over UTF-8 bytes the protocol has already validated; decoded on first use.
  * Internal to the message layer and the connection.
  */
-export function textMessageFromUtf8(utf8: Uint8Array): TextMessage {
+export function textMessageFromUtf8(utf8: Uint8Array): StrictTextMessage {
   return makeText(utf8);
 }
 
 /** The payload of a Strict message as the renderer sends it (text as string or UTF-8 bytes). */
 export function strictPayload(message: Message): string | Uint8Array | undefined {
-  return message instanceof TextMessage ? readText(message) : readData(message);
+  return message instanceof TextMessageImpl
+    ? readText(message)
+    : readData(message as unknown as BinaryMessageImpl);
 }
 
 /**

@@ -22,9 +22,8 @@ export interface RejectionInit {
  * (Inside a handler holding a `WebSocketUpgrade`, use its `reject` instead.)
  *
  * @param socket - The socket the 'upgrade' event handed over, not yet answered.
- * @param statusOrError - The HTTP status, 200 to 599 (400, 403, 404, 426, 500, ...), or what
- *   `WebSocketUpgrade.from` threw.
- * @param init - Extra headers and a text body (with a status only).
+ * @param status - The HTTP status, 200 to 599 (400, 403, 404, 426, 500, ...).
+ * @param init - Extra headers and a text body.
  * @throws {RangeError} When the status is not an integer from 200 to 599.
  * @throws {TypeError} When a header is invalid or is one the response sets itself.
  * @example
@@ -35,6 +34,16 @@ export interface RejectionInit {
  * });
  */
 export function rejectUpgrade(socket: Duplex, status: number, init?: RejectionInit): void;
+/**
+ * Answers the raw socket of Node's 'upgrade' event with the response the error that
+ * `WebSocketUpgrade.from` threw carries (400, 405 or 426), or 500 for any other error.
+ *
+ * @param socket - The socket the 'upgrade' event handed over, not yet answered.
+ * @param error - What `WebSocketUpgrade.from` threw.
+ * @example
+ * try { upgrade = WebSocketUpgrade.from(req, socket, head); }
+ * catch (error) { return rejectUpgrade(socket, error); }
+ */
 export function rejectUpgrade(socket: Duplex, error: unknown): void;
 export function rejectUpgrade(
   socket: Duplex,

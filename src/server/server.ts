@@ -67,7 +67,7 @@ export interface WebSocketServer {
  * @throws (rejects with) the listen error, e.g. EADDRINUSE.
  * @throws {TypeError} When neither `flow` nor `handler` is given.
  * @example
- * const server = await serve({ port: 8080, flow: map((m) => (m.isText ? `Hello ${m.text}!` : undefined)) });
+ * const server = await serve({ port: 8080, flow: map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)) });
  * console.log(`listening on ${server.url}`);
  * // later
  * await server.close();

@@ -55,14 +55,14 @@ for (const name of ['wsflow', 'ws'] as PeerName[]) {
       );
       assert.equal((await upgradeResponse).valid, true);
       const message = await materialized;
-      assert.equal(message?.isText && message.text, 'item 2');
+      assert.equal(message?.isText && message.isStrict && message.text, 'item 2');
       assert.deepEqual([(await closed).code, (await closed).closedBy], [1000, 'remote']);
     });
 
     it('half-closed: a request-response protocol with map, closed by a ConnectionClosed', async () => {
       // The server greets, the client acks, the server echoes the ack, and the client closes.
       const flow = map((message: Message) => {
-        if (!message.isText) return undefined;
+        if (!message.isText || !message.isStrict) return undefined;
         if (message.text.startsWith('ack '))
           throw new ConnectionClosed({ code: 1000, reason: 'done' });
         return `ack ${message.text}`;
@@ -80,7 +80,7 @@ for (const name of ['wsflow', 'ws'] as PeerName[]) {
         .pipeTo(
           new WritableStream<Message>({
             write: (m) => {
-              seen.push(m.isText ? m.text : '<binary>');
+              seen.push(m.isText && m.isStrict ? m.text : '<binary>');
               complete();
             },
           }),

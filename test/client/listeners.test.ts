@@ -111,7 +111,7 @@ describe('openWebSocketWithListener', () => {
           connection.pong(payload);
         },
         onMessage: (message, connection) => {
-          messages.push(message.isText ? message.text : '<binary>');
+          messages.push(message.isText && message.isStrict ? message.text : '<binary>');
           connection.ping('and you?');
         },
         onPong: (payload, connection) => {
@@ -143,7 +143,7 @@ describe('openWebSocketWithListener', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { finished, opened } = record(peer.url('ws', '/greet/2'), {
       onMessage: async (message, connection) => {
-        const text = message.isText ? message.text : '';
+        const text = message.isText && message.isStrict ? message.text : '';
         order.push(`start ${text}`);
         if (text === 'greeting 0') await gate;
         order.push(`end ${text}`);
@@ -185,7 +185,13 @@ describe('openWebSocketWithListener', () => {
     const seen: string[] = [];
     const { finished } = record(url, {
       onMessage: (message, connection) => {
-        seen.push(message.isStrict ? (message.isText ? message.text : '<binary>') : '<streamed>');
+        seen.push(
+          message.isStrict
+            ? message.isText && message.isStrict
+              ? message.text
+              : '<binary>'
+            : '<streamed>',
+        );
         if (seen.length === 2) void connection.close();
       },
     });
@@ -199,7 +205,8 @@ describe('openWebSocketWithListener', () => {
       socket.write(Buffer.concat([...texts.map((t) => frame(0x81, t)), closeFrame(1000, 'done')]));
     });
     const { calls, finished } = record(url, {
-      onMessage: (message) => void calls.push(message.isText ? message.text : '<binary>'),
+      onMessage: (message) =>
+        void calls.push(message.isText && message.isStrict ? message.text : '<binary>'),
     });
     await finished;
     assert.deepEqual(calls, ['open', ...texts, 'close 1000']);
@@ -213,7 +220,7 @@ describe('openWebSocketWithListener', () => {
     const { calls, finished } = record(url, {
       onMessage: async (message) => {
         await new Promise((resolve) => setImmediate(resolve));
-        calls.push(message.isText ? message.text : '<binary>');
+        calls.push(message.isText && message.isStrict ? message.text : '<binary>');
       },
     });
     await finished;
@@ -227,7 +234,7 @@ describe('openWebSocketWithListener', () => {
         for (let i = 0; i < 100; i++) void connection.send(`a${i}`);
       },
       onMessage: (message, connection) => {
-        const text = message.isText ? message.text : '<binary>';
+        const text = message.isText && message.isStrict ? message.text : '<binary>';
         seen.push(text);
         if (text.startsWith('a')) void connection.send(`b${text.slice(1)}`);
         else if (text === 'b99') void connection.close();

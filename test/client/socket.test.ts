@@ -96,7 +96,7 @@ for (const name of PEERS) {
       socket.pong(ping.payload);
       const answer = await socket.receive();
       assert.ok(!(answer instanceof ClientPingEvent) && !(answer instanceof ClientCloseEvent));
-      assert.equal(answer.isText && answer.text, 'pong: are you there');
+      assert.equal(answer.isText && answer.isStrict && answer.text, 'pong: are you there');
       await socket.close();
     });
 
@@ -117,7 +117,7 @@ for (const name of PEERS) {
       const socket = await openWebSocket(request('/greet/3'), { bufferCapacity: 10 });
       const texts: string[] = [];
       for await (const message of socket) {
-        texts.push(message.isText ? message.text : '<binary>');
+        texts.push(message.isText && message.isStrict ? message.text : '<binary>');
         if (texts.length === 3) void socket.close();
       }
       assert.deepEqual(texts, ['greeting 0', 'greeting 1', 'greeting 2']);
@@ -227,7 +227,7 @@ describe('openWebSocket over an in-memory transport', () => {
     const take = async (): Promise<void> => {
       const event = await socket.receive();
       assert.ok(!(event instanceof ClientCloseEvent) && !(event instanceof ClientPingEvent));
-      received.push(event.isText ? event.text.split(' ')[0] : '<binary>');
+      received.push(event.isText && event.isStrict ? event.text.split(' ')[0] : '<binary>');
     };
     // Ten at once before anything arrived, then alone, then in bursts while messages wait.
     await Promise.all(Array.from({ length: 10 }, take));
@@ -253,7 +253,7 @@ describe('openWebSocket over an in-memory transport', () => {
     for (let i = 0; i < 32; i++) void socket.send(`re ${await socket.receiveText()}`);
     for (let i = 0; i < 32; i++) {
       const step = await reader.read();
-      assert.ok(!step.done && step.value.isText);
+      assert.ok(!step.done && step.value.isText && step.value.isStrict);
       replies.push(step.value.text);
     }
     assert.deepEqual(
@@ -336,7 +336,8 @@ describe('openWebSocket over an in-memory transport', () => {
       const event = await socket.receive();
       if (event instanceof ClientPingEvent)
         kinds.push(`ping ${Buffer.from(event.payload).toString()}`);
-      else if (!(event instanceof ClientCloseEvent)) kinds.push(event.isText ? event.text : '?');
+      else if (!(event instanceof ClientCloseEvent))
+        kinds.push(event.isText && event.isStrict ? event.text : '?');
     }
     assert.deepEqual(kinds, ['one', 'ping p1', 'two']);
     for (let i = 0; i < 5; i++) server.ping(`p${i}`);

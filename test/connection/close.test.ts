@@ -66,7 +66,7 @@ describe('Connection: closing', () => {
     peer.text('last').close(1001, 'going away');
     const reader = connection.incoming.getReader();
     const last = await reader.read();
-    assert.ok(last.value?.isText && last.value.text === 'last');
+    assert.ok(last.value?.isText && last.value.isStrict && last.value.text === 'last');
     assert.deepEqual(await reader.read(), { done: true, value: undefined });
     assert.deepEqual(await connection.closed, {
       code: 1001,
@@ -111,7 +111,7 @@ describe('Connection: closing', () => {
     const { connection, peer } = connectionWithPeer();
     const run = connection.runUntilClosed(
       map((message: Message) => {
-        if (message.isText && message.text === 'quit')
+        if (message.isText && message.isStrict && message.text === 'quit')
           throw new ConnectionClosed({ code: 4000, reason: 'bye now' });
         return message;
       }),

@@ -35,7 +35,7 @@ describe('Connection: map fast path', () => {
     const [ours, theirs] = duplexPair();
     const connection = new Connection(ours, { side: 'server' });
     void connection.runUntilClosed(
-      map((message: Message) => (message.isText ? message.text : message)),
+      map((message: Message) => (message.isText && message.isStrict ? message.text : message)),
     );
     const peer = new RawPeer(theirs, 'client');
     await settle();

@@ -8,7 +8,7 @@ import { TextMessage } from '../../src/message/message.js';
 import type { Message } from '../../src/message/message.js';
 
 const text = (message: Message | undefined): string =>
-  message?.isText ? message.text : '<not text>';
+  message?.isText && message.isStrict ? message.text : '<not text>';
 
 function setup(highWaterMark = 2) {
   const pauses: boolean[] = [];

@@ -147,7 +147,7 @@ describe('Connection: receiving', () => {
     const reader = connection.incoming.getReader();
     const first = (await reader.read()).value;
     const second = (await reader.read()).value;
-    assert.ok(first?.isText && second?.isText);
+    assert.ok(first?.isText && second?.isText && first.isStrict && second.isStrict);
     assert.deepEqual([first.text, second.text], ['from head', 'from socket']);
   });
 });
@@ -199,7 +199,8 @@ describe('Connection: sending and control frames', () => {
     const { source, complete } = maybe<string>();
     const done = connection.runUntilClosed(
       fromSinkAndSource(
-        (message: Message) => void received.push(message.isText ? message.text : ''),
+        (message: Message) =>
+          void received.push(message.isText && message.isStrict ? message.text : ''),
         source,
       ),
     );

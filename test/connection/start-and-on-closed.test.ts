@@ -12,7 +12,7 @@ import { connectionWithPeer, settle } from '../helpers/connection-setup.js';
 
 const moduleUrl = (path: string): string => new URL(path, import.meta.url).href;
 
-const upper = map((m: Message) => (m.isText ? m.text.toUpperCase() : undefined));
+const upper = map((m: Message) => (m.isText && m.isStrict ? m.text.toUpperCase() : undefined));
 
 describe('Connection.runDetached and onClosed', () => {
   it('runDetached runs the flow like runUntilClosed() and returns nothing', async () => {

@@ -119,7 +119,9 @@ describe('limits and delivery while inflating', () => {
     const seen = new Promise<string>((r) => (resolve = r));
     const server = await serve({
       port: 0,
-      flow: map<Message, string>((message) => void resolve(message.isText ? message.text : '')),
+      flow: map<Message, string>(
+        (message) => void resolve(message.isText && message.isStrict ? message.text : ''),
+      ),
       perMessageDeflate: true,
     });
     try {

@@ -54,7 +54,7 @@ describe('MessageAssembler', () => {
     const { assembler, delivered } = setup();
     assembler.onMessageStart('binary', false);
     assembler.onMessageData(new Uint8Array(0), true);
-    assert.ok(delivered[0].isBinary && delivered[0].data.length === 0);
+    assert.ok(delivered[0].isBinary && delivered[0].isStrict && delivered[0].data.length === 0);
   });
 
   it('parts within one batch are concatenated into a Strict message', () => {
@@ -75,7 +75,7 @@ describe('MessageAssembler', () => {
     assembler.onMessageStart('text', false);
     assembler.onMessageData(Buffer.concat([utf8('a'), euro.subarray(0, 1)]), false);
     assembler.onMessageData(euro.subarray(1), true);
-    assert.ok(delivered[0].isText);
+    assert.ok(delivered[0].isText && delivered[0].isStrict);
     assert.equal(delivered[0].text, 'a€');
   });
 
@@ -211,7 +211,7 @@ describe('MessageAssembler', () => {
     assembler.onMessageStart('text', false);
     assembler.onMessageData(utf8('next'), true);
     assert.equal(delivered.length, 2);
-    assert.ok(delivered[1].isText && delivered[1].text === 'next');
+    assert.ok(delivered[1].isText && delivered[1].isStrict && delivered[1].text === 'next');
     assert.deepEqual(calls, ['pause', 'resume']);
   });
 

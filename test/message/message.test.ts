@@ -28,7 +28,8 @@ describe('TextMessage', () => {
   it('a streamed message has no text and streams its chunks', async () => {
     const message = TextMessage.streamed(['Hello ', 'world']);
     assert.equal(message.isStrict, false);
-    assert.throws(() => message.text, InvalidStateError);
+    // The types have no `text` on a Streamed message; JavaScript callers get a clear error.
+    assert.throws(() => Reflect.get(message, 'text'), InvalidStateError);
     assert.deepEqual(await readAll(message.textStream), ['Hello ', 'world']);
   });
 
@@ -89,7 +90,7 @@ describe('BinaryMessage', () => {
 
   it('a streamed message has no data; toStrict concatenates its chunks', async () => {
     const message = BinaryMessage.streamed([Uint8Array.of(1), Uint8Array.of(2, 3)]);
-    assert.throws(() => message.data, InvalidStateError);
+    assert.throws(() => Reflect.get(message, 'data'), InvalidStateError);
     const strict = await message.toStrict(1000);
     assert.deepEqual([...strict.data], [1, 2, 3]);
   });
@@ -108,9 +109,9 @@ describe('BinaryMessage', () => {
 describe('toMessage', () => {
   it('turns strings into text and bytes into binary, and keeps messages', () => {
     const text = toMessage('hi');
-    assert.ok(text.isText && text.text === 'hi');
+    assert.ok(text.isText && text.isStrict && text.text === 'hi');
     const binary = toMessage(Uint8Array.of(7));
-    assert.ok(binary.isBinary && binary.data[0] === 7);
+    assert.ok(binary.isBinary && binary.isStrict && binary.data[0] === 7);
     const message = TextMessage.strict('kept');
     assert.equal(toMessage(message), message);
   });
@@ -120,9 +121,12 @@ describe('toMessage', () => {
     assert.throws(() => toMessage({} as unknown as string), TypeError);
   });
 
-  it('isText narrows the Message union', () => {
-    const describe = (message: Message): string =>
-      message.isText ? `text ${message.text}` : `binary ${message.data.length}`;
+  it('isText and isStrict narrow the Message union', () => {
+    const describe = (message: Message): string => {
+      if (!message.isStrict) return 'streamed';
+      return message.isText ? `text ${message.text}` : `binary ${message.data.length}`;
+    };
+    assert.equal(describe(TextMessage.streamed(['a'])), 'streamed');
     assert.equal(describe(TextMessage.strict('a')), 'text a');
     assert.equal(describe(BinaryMessage.strict(new Uint8Array(2))), 'binary 2');
   });

@@ -53,8 +53,8 @@ describe('attachWebSocket', () => {
 
   it('routes by path when several attachments share a server', async () => {
     const { server, port } = await plainServer();
-    const upper = map((m: Message) => (m.isText ? m.text.toUpperCase() : undefined));
-    const lower = map((m: Message) => (m.isText ? m.text.toLowerCase() : undefined));
+    const upper = map((m: Message) => (m.isText && m.isStrict ? m.text.toUpperCase() : undefined));
+    const lower = map((m: Message) => (m.isText && m.isStrict ? m.text.toLowerCase() : undefined));
     const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(upper), {
       path: '/upper',
     });

@@ -30,7 +30,7 @@ async function withServer(
 describe('closing with a custom close code', () => {
   it('a flow that throws ConnectionClosed closes with its code and reason', async () => {
     const flow = map((message: Message) => {
-      if (message.isText && message.text === 'bye') {
+      if (message.isText && message.isStrict && message.text === 'bye') {
         throw new ConnectionClosed({ code: 4000, reason: 'goodbye' });
       }
       return message;
@@ -46,7 +46,7 @@ describe('closing with a custom close code', () => {
     const handler: ServeOptions['handler'] = (upgrade) => {
       const { source, fail } = maybe<string>();
       const sink = (message: Message): void => {
-        if (message.isText && message.text === 'stop')
+        if (message.isText && message.isStrict && message.text === 'stop')
           fail(new ConnectionClosed({ code: 4100, reason: 'stopped' }));
       };
       upgrade.handleMessages(fromSinkAndSource(sink, source));

@@ -26,7 +26,7 @@ describe('serve', () => {
 
   it('runs a map flow, emitting nothing for undefined', async () => {
     const greet = map((message: Message) =>
-      message.isText ? TextMessage.strict(`Hello ${message.text}!`) : undefined,
+      message.isText && message.isStrict ? TextMessage.strict(`Hello ${message.text}!`) : undefined,
     );
     const server = await serve({ port: 0, flow: greet });
     try {
