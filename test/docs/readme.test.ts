@@ -46,11 +46,11 @@ describe('README.md', () => {
 
   it('a first client: against an echo server', { timeout: 10_000 }, async () => {
     const echoServer = await serve({ port: 0, flow: echo() });
-    const origin = echoServer.url;
+    const ORIGIN = echoServer.url;
     const log: unknown[] = [];
     const console = { log: (value: unknown) => log.push(value) };
     // #region README.md
-    const socket = await openWebSocket(`${origin}/`);
+    const socket = await openWebSocket(`${ORIGIN}/`);
     await socket.send('hello');
     console.log(await socket.receiveText()); // "hello"
     await socket.close(1000, 'done');

@@ -3,10 +3,11 @@
 // snippet changed in the docs alone no longer matches, and this test fails until the test holds
 // the same code (so the change is compiled and run too).
 //
-// Tests listen on free ports and reach peers at their own addresses, so three spellings in a
+// Tests listen on free ports and reach peers at their own addresses, so a few spellings in a
 // region stand for what the docs print:
-//   `port: 0` and `.listen(0`         for  `port: 8080` and `.listen(8080`
-//   `${origin}/path` (a template)     for  'ws://127.0.0.1:8080/path'
+//   `port: 0` and `.listen(0`                 for  `port: 8080` and `.listen(8080`
+//   PORT and SECURE_PORT (constants)          for  8080 and 8443
+//   `${ORIGIN}/path`, `${SECURE_ORIGIN}/path` for  'ws://127.0.0.1:8080/path', 'wss://127.0.0.1:8443/path'
 // A snippet's leading import lines cannot sit in a region (imports head a file): each name they
 // import must be imported, the same way (type or value), by the test file holding the rest of
 // the snippet, 'wsflow' being src/index.js there and 'wsflow/protocol' src/protocol/index.js.
@@ -107,7 +108,10 @@ function asDocs(line: string): string {
   return line
     .replace(/\bport: 0\b/g, 'port: 8080')
     .replace(/\.listen\(0\b/g, '.listen(8080')
-    .replace(/`\$\{origin\}([^`$]*)`/g, "'ws://127.0.0.1:8080$1'");
+    .replace(/\bSECURE_PORT\b/g, '8443')
+    .replace(/\bPORT\b/g, '8080')
+    .replace(/`\$\{ORIGIN\}([^`$]*)`/g, "'ws://127.0.0.1:8080$1'")
+    .replace(/`\$\{SECURE_ORIGIN\}([^`$]*)`/g, "'wss://127.0.0.1:8443$1'");
 }
 
 /** Lines without their common indentation; blank lines become empty. */
@@ -145,20 +149,11 @@ const regions = testFiles().flatMap((path) =>
   regionsOf(relative(ROOT, path), readFileSync(path, 'utf8')),
 );
 
-/** Pages whose snippets no test runs yet: a known gap, reported as a pending test. */
-const PENDING = new Set([
-  'docs/client.md',
-  'docs/compression.md',
-  'docs/keep-alive.md',
-  'docs/limits.md',
-]);
-
 describe('every snippet in the docs runs in a test', () => {
   for (const page of pages()) {
     const snippets = snippetsOf(page, readFileSync(join(ROOT, page), 'utf8'));
     const mine = regions.filter((region) => region.page === page);
-    const todo = PENDING.has(page) && 'not run by a test yet';
-    it(`${page}: each of its ${snippets.length} snippets is in a #region ${page}`, { todo }, () => {
+    it(`${page}: each of its ${snippets.length} snippets is in a #region ${page}`, () => {
       const missing = snippets.filter((s) => !mine.some((r) => holds(r, s)));
       const where = missing.map(
         (s) => `${page}:${s.line}\n${[...s.imports, ...s.lines].join('\n')}`,
@@ -209,8 +204,11 @@ describe('the snippet matcher', () => {
   it("reads a test's free port and origin as the docs' 8080", () => {
     const [region] = regionsOf(
       't.ts',
-      '// #region p.md\nserve({ port: 0 });\nopen(`${origin}/echo`);\n// #endregion\n',
+      '// #region p.md\nserve({ port: 0 });\nopen(`${ORIGIN}/echo`, SECURE_PORT);\n// #endregion\n',
     );
-    assert.deepEqual(region.lines, ['serve({ port: 8080 });', "open('ws://127.0.0.1:8080/echo');"]);
+    assert.deepEqual(region.lines, [
+      'serve({ port: 8080 });',
+      "open('ws://127.0.0.1:8080/echo', 8443);",
+    ]);
   });
 });
