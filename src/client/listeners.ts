@@ -2,12 +2,12 @@
 // message, ping, pong, close and error on a client Connection, with backpressure kept.
 
 import { CloseCode } from '../codec/close-code.js';
+import { closeRequest } from '../connection/close-request.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed } from '../errors.js';
-import { map } from '../flow/flow.js';
 import { isPromiseLike } from '../util/thenable.js';
 import { discardMessage } from '../message/message.js';
-import type { Message, MessageLike } from '../message/message.js';
+import type { Message } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import { openConnection } from './connect.js';
@@ -109,22 +109,14 @@ function attach(
   };
   connection.onPing((payload) => guarded(() => listener.onPing?.(payload, connection)));
   connection.onPong((payload) => guarded(() => listener.onPong?.(payload, connection)));
-  // The incoming stream errors with a ConnectionClosed whose cause is the protocol or socket
-  // failure; its reader's `closed` tells of it while the messages go the fast way below.
-  const ended = connection.incoming.getReader().closed.then(
-    () => undefined,
-    (error: unknown) => {
-      if (error instanceof ConnectionClosed && error.cause !== undefined) report(error);
-    },
-  );
   guarded(() => listener.onOpen?.(connection, response));
-  // map() runs straight from message delivery; a promise it returns pauses reading.
-  const delivery = new Delivery(connection, listener);
-  const handler = map<Message, MessageLike>((message) => delivery.deliver(message));
-  const ran = connection.runUntilClosed(handler).then(() => undefined, report);
-  void Promise.all([ended, ran, connection.closed]).then(async ([, , outcome]) => {
-    await delivery.drained();
-    guarded(() => listener.onClose?.(outcome));
+  // Messages come straight from the connection; a promise onMessage returns holds the next.
+  const delivery = new Delivery(connection, listener, report);
+  connection.onMessage((message) => delivery.deliver(message));
+  // The end comes after the last message: its error's cause is the protocol or socket failure.
+  connection.onEnd((error) => {
+    if (error instanceof ConnectionClosed && error.cause !== undefined) report(error);
+    void connection.closed.then((outcome) => guarded(() => listener.onClose?.(outcome)));
   });
 }
 
@@ -135,49 +127,44 @@ function attach(
 class Delivery {
   readonly #connection: Connection;
   readonly #listener: WebSocketListener;
-  /** The promise that holds the next message back, while one does. */
-  #holding: Promise<void> | undefined;
+  readonly #report: (error: unknown) => void;
 
-  constructor(connection: Connection, listener: WebSocketListener) {
+  constructor(
+    connection: Connection,
+    listener: WebSocketListener,
+    report: (error: unknown) => void,
+  ) {
     this.#connection = connection;
     this.#listener = listener;
+    this.#report = report;
   }
 
-  /** The map function: one message; a promise holds the next ones back until it settles. */
+  /** One message; a promise holds the next ones back until it settles. */
   deliver(message: Message): Promise<void> | undefined {
     let result: void | PromiseLike<void>;
     try {
       result = this.#listener.onMessage?.(message, this.#connection);
     } catch (error) {
       discardMessage(message);
+      this.#failed(error);
       throw error;
     }
     if (isPromiseLike(result)) {
-      return this.#hold(Promise.resolve(result).finally(() => discardMessage(message)));
+      return Promise.resolve(result).then(
+        () => discardMessage(message),
+        (error: unknown) => {
+          discardMessage(message);
+          this.#failed(error);
+          throw error;
+        },
+      );
     }
     discardMessage(message);
     return undefined;
   }
 
-  /**
-   * Settles once no message is held back any more. The connection hands what it queued meanwhile
-   * over in promise callbacks, all run before the next macrotask: onClose comes after them.
-   */
-  async drained(): Promise<void> {
-    for (;;) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const holding = this.#holding;
-      if (holding === undefined) return;
-      await holding.catch(() => undefined);
-    }
-  }
-
-  #hold(promise: Promise<void>): Promise<void> {
-    this.#holding = promise;
-    const release = (): void => {
-      if (this.#holding === promise) this.#holding = undefined;
-    };
-    promise.then(release, release);
-    return promise;
+  /** A failure goes to onError; a close asked for on purpose (its own close code) does not. */
+  #failed(error: unknown): void {
+    if (closeRequest(error) === undefined) this.#report(error);
   }
 }

@@ -1,15 +1,15 @@
 // Client layer: the incoming side of the high-level socket — messages, pings (when auto-pong is
-// off) and the close event, one per receive(). Fed straight from message delivery (a map run on
-// the connection, no stream in between); bounded when asked (overflow fails it), otherwise delivery
-// is held back while it holds `incomingHighWaterMark` messages (and reading pauses soon after), so
-// the server is slowed down instead.
+// off) and the close event, one per receive(). Fed by the connection's message listener (no
+// stream in between); the close event follows the connection's end signal, which comes after the
+// last message. Bounded when asked (overflow fails it), otherwise delivery is held back while it
+// holds `incomingHighWaterMark` messages (and reading pauses soon after), so the server is slowed
+// down instead.
 
 import { CloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed, WebSocketBufferFull } from '../errors.js';
-import { map } from '../flow/flow.js';
 import { discardMessage } from '../message/message.js';
-import type { Message, MessageLike } from '../message/message.js';
+import type { Message } from '../message/message.js';
 import { ClientCloseEvent, ClientPingEvent } from './client-events.js';
 
 /** What one receive() hands out. */
@@ -65,16 +65,13 @@ export class SocketInbox {
   #pings = 0;
   /** Settles the promise that holds message delivery back, while it does. */
   #resume: (() => void) | undefined;
-  /** Delivery was let go: what the connection queued meanwhile may still be on its way. */
-  #released = false;
   #stopped = false;
   #close: ClientCloseEvent | undefined;
   #closeHandedOut = false;
   #failure: unknown;
 
   /**
-   * @param connection - The connection; it is run with a map from now on (its incoming stream is
-   *   locked, only to learn how it ended).
+   * @param connection - The connection; its messages go to this inbox from now on.
    * @param options - `capacity` bounds the buffer; `pings` queues Pings too; `highWaterMark`.
    * @throws {RangeError} When `capacity` is not a positive integer.
    */
@@ -87,12 +84,10 @@ export class SocketInbox {
     if (options.pings) {
       connection.onPing((payload) => this.#addPing(new ClientPingEvent(new Uint8Array(payload))));
     }
-    // The stream ends after the last message (also one still inflating at the close), cleanly or
-    // with the failure; the close event follows once the connection is closed.
-    const ended = (): void => this.#ended();
-    connection.incoming.getReader().closed.then(ended, ended);
-    const deliver = map<Message, MessageLike>((message) => this.#onMessage(message));
-    connection.runDetached(deliver);
+    // The end comes after the last message (also one still inflating at the close); the close
+    // event follows once the connection is closed.
+    connection.onMessage((message) => this.#onMessage(message));
+    connection.onEnd(() => this.#ended());
   }
 
   /**
@@ -180,7 +175,6 @@ export class SocketInbox {
     const resume = this.#resume;
     if (resume === undefined) return;
     this.#resume = undefined;
-    this.#released = true;
     resume();
   }
 
@@ -204,17 +198,6 @@ export class SocketInbox {
     });
   }
 
-  /**
-   * The close event comes after every message: once delivery was let go, the connection hands
-   * what it queued meanwhile over in promise callbacks, all run before the next macrotask.
-   */
-  #afterRelease(): void {
-    setImmediate(() => {
-      this.#released = false;
-      this.#deliver();
-    });
-  }
-
   /** Hands events to waiters, in order, as long as there are both. */
   #deliver(): void {
     while (this.#waiters.length > 0) {
@@ -225,7 +208,6 @@ export class SocketInbox {
         this.#taken(event);
         waiter.resolve(event);
       } else if (this.#close === undefined) return;
-      else if (this.#released) return this.#afterRelease();
       else if (this.#closeHandedOut) waiter.reject(new ConnectionClosed(this.#close));
       else {
         this.#closeHandedOut = true;

@@ -4,7 +4,7 @@
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
 import { ConnectionClosed, InvalidStateError } from '../errors.js';
-import { connectFlow, MapFlow } from '../flow/flow.js';
+import { connectFlow, MapFlow, SinkAndSourceFlow } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
@@ -12,6 +12,7 @@ import type { ProtocolState } from '../protocol/protocol.js';
 import { ConnectionCore } from './core.js';
 import type { ConnectionOptions } from './options.js';
 import { MapRunner } from './run-map.js';
+import { pumpOutput, runIterableFlow } from './run-iterable.js';
 
 export type { ConnectionOptions } from './options.js';
 
@@ -149,8 +150,60 @@ export class Connection {
   runDetached(flow: MessageFlow): void {
     if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
     this.#running = true;
-    if (flow instanceof MapFlow) new MapRunner(this.#core, flow.fn).start();
-    else this.#runStreams(flow);
+    const core = this.#core;
+    if (flow instanceof MapFlow) {
+      new MapRunner(core, flow.fn).start();
+    } else if (typeof flow === 'function') {
+      runIterableFlow(core, flow);
+    } else if (flow instanceof SinkAndSourceFlow && typeof flow.sink === 'function') {
+      core.incoming.setListener({ onMessage: flow.sink });
+      pumpOutput(core, flow.source);
+    } else {
+      this.#runStreams(flow);
+    }
+  }
+
+  /**
+   * Takes every received message, in order, straight from the connection: no stream, and no
+   * promise while `listener` returns plain values. A promise it returns holds the next message
+   * until it settles (reading pauses once 16 messages wait behind it); a throw or a
+   * rejection closes the connection with 1011 (or the error's own close code, as with
+   * {@link Connection.runUntilClosed}) and drops later messages. A Streamed message's body must be
+   * read or cancelled by then. It is the connection's one consumer: instead of `runUntilClosed`,
+   * `runDetached` or `incoming`.
+   *
+   * @param listener - gets each message.
+   * @throws InvalidStateError when a handler or a listener was already started.
+   * @example
+   * ```ts
+   * connection.onMessage(async (message) => {
+   *   if (message.isText && message.isStrict) await db.save(message.text);
+   * });
+   * connection.onEnd((error) => console.log(error === undefined ? 'done' : `failed: ${error}`));
+   * ```
+   */
+  onMessage(listener: (message: Message) => unknown): void {
+    if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
+    this.#running = true;
+    this.#core.incoming.setListener({ onMessage: listener });
+  }
+
+  /**
+   * Listens to the end of the messages: called once, after the last message was handed over (and
+   * the promise an {@link Connection.onMessage} listener returned for it settled), with
+   * `undefined` when the connection closed cleanly with 1000, 1001 or 1005, or the
+   * {@link ConnectionClosed} error otherwise (its `cause` is the protocol or transport failure).
+   *
+   * @param listener - gets the error, or `undefined`.
+   * @example
+   * ```ts
+   * connection.onEnd((error) => {
+   *   if (error !== undefined) console.error(error);
+   * });
+   * ```
+   */
+  onEnd(listener: (error: ConnectionClosed | undefined) => void): void {
+    this.#core.incoming.onEnd(listener as (error: unknown) => void);
   }
 
   /**

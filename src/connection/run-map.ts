@@ -11,21 +11,15 @@ import { PauseReason } from './pause.js';
 import type { ConnectionCore } from './core.js';
 import type { MessageListener } from './incoming.js';
 
-/** Messages that may wait for a busy (async) map function before reading pauses. */
-const QUEUE_HIGH_WATER_MARK = 16;
-
 /**
  * Runs `map(fn)` on a connection, one message at a time, in order. While `fn`'s promise or a
- * send is pending, new messages queue (reading pauses at 16); while a flush left over 8 times the
- * transport's high-water mark buffered, reading pauses until it drains, so a peer that does not
- * read cannot grow our memory.
+ * send is pending, the connection's incoming queue holds the next messages (reading pauses at its
+ * high-water mark); while a flush left over 8 times the transport's high-water mark buffered,
+ * reading pauses until it drains, so a peer that does not read cannot grow our memory.
  */
 export class MapRunner implements MessageListener {
   readonly #core: ConnectionCore;
   readonly #fn: MapFunction<Message, MessageLike>;
-  /** Messages waiting for a busy function (made on the first one). */
-  #queue: Message[] | undefined;
-  #busy = false;
   #failed = false;
   #waitingForDrain = false;
 
@@ -44,75 +38,45 @@ export class MapRunner implements MessageListener {
     this.#core.incoming.setListener(this);
   }
 
-  /** MessageListener: the next message, in order. */
-  onMessage(message: Message): void {
+  /** MessageListener: the next message, in order; a returned promise holds the ones after it. */
+  onMessage(message: Message): Promise<void> | undefined {
     if (this.#failed) {
       discardMessage(message);
-    } else if (this.#busy) {
-      const queue = (this.#queue ??= []);
-      queue.push(message);
-      if (queue.length >= QUEUE_HIGH_WATER_MARK) this.#core.setPaused(PauseReason.Handler, true);
-    } else {
-      this.#apply(message);
+      return undefined;
     }
-  }
-
-  #apply(message: Message): void {
     let out: ReturnType<MapFunction<Message, MessageLike>>;
     try {
       out = this.#fn(message);
     } catch (error) {
       this.#onError(error);
-      return;
+      return undefined;
     }
-    if (typeof out === 'string') this.#emit(out);
-    else if (isPromiseLike<MessageLike | undefined | void>(out)) this.#await(out);
-    else if (out !== undefined) this.#emit(out as MessageLike);
+    if (typeof out === 'string') return this.#emit(out);
+    if (isPromiseLike<MessageLike | undefined | void>(out)) return this.#await(out);
+    if (out !== undefined) return this.#emit(out as MessageLike);
+    return undefined;
   }
 
-  #await(result: PromiseLike<MessageLike | undefined | void>): void {
-    this.#busy = true;
-    Promise.resolve(result).then(
-      (value) => {
-        this.#busy = false;
-        if (value !== undefined) this.#emit(value as MessageLike);
-        this.#drain();
-      },
+  #await(result: PromiseLike<MessageLike | undefined | void>): Promise<void> {
+    return Promise.resolve(result).then(
+      (value) => (value === undefined ? undefined : this.#emit(value as MessageLike)),
       (error: unknown) => this.#onError(error),
     );
   }
 
-  #emit(value: MessageLike): void {
+  #emit(value: MessageLike): Promise<void> | undefined {
     if (this.#failed || this.#core.protocol.state !== ProtocolState.Open) {
       if (typeof value === 'object' && !(value instanceof Uint8Array)) discardMessage(value);
-      return;
+      return undefined;
     }
     let pending: Promise<void> | undefined;
     try {
       pending = this.#core.writer.send(value);
     } catch (error) {
       this.#onError(error);
-      return;
+      return undefined;
     }
-    if (pending === undefined) return;
-    this.#busy = true;
-    pending.then(
-      () => {
-        this.#busy = false;
-        this.#drain();
-      },
-      (error: unknown) => this.#onError(error),
-    );
-  }
-
-  #drain(): void {
-    const queue = this.#queue;
-    if (queue === undefined) return;
-    // An index, not shift(): a backlog of a whole read's messages drains in linear time.
-    let next = 0;
-    while (!this.#busy && !this.#failed && next < queue.length) this.#apply(queue[next++]);
-    queue.splice(0, next);
-    if (queue.length < QUEUE_HIGH_WATER_MARK) this.#core.setPaused(PauseReason.Handler, false);
+    return pending?.then(undefined, (error: unknown) => this.#onError(error));
   }
 
   /** The writer's drain watcher: too much output is buffered; stop reading until it drains. */
@@ -130,8 +94,7 @@ export class MapRunner implements MessageListener {
   #onError(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    for (const message of this.#queue?.splice(0) ?? []) discardMessage(message);
-    this.#core.setPaused(PauseReason.Handler, false);
     this.#core.onApplicationError(error);
+    this.#core.incoming.discard();
   }
 }

@@ -135,14 +135,56 @@ export function echo<T = Message>(): MapFlow<T, T> {
  * ```
  */
 export function fromSinkAndSource<In, Out>(
-  sink: WritableStream<In> | ((value: In) => void | PromiseLike<void>),
+  sink: WritableStream<In> | SinkFunction<In>,
   source: StreamSource<Out>,
-): ReadableWritablePair<Out, In> {
-  const writable =
-    sink instanceof WritableStream
-      ? sink
-      : new WritableStream<In>({ write: (value) => sink(value) });
-  return { writable, readable: readableFrom(source) };
+): SinkAndSourceFlow<In, Out> {
+  const iterable = source as Partial<AsyncIterable<Out> & Iterable<Out>>;
+  if (
+    !(source instanceof ReadableStream) &&
+    typeof iterable[Symbol.asyncIterator] !== 'function' &&
+    typeof iterable[Symbol.iterator] !== 'function'
+  ) {
+    throw new TypeError('expected a ReadableStream, an AsyncIterable or an Iterable');
+  }
+  return new SinkAndSourceFlow(sink, source);
+}
+
+/** The function form of a {@link fromSinkAndSource} sink: a returned promise holds the next element. */
+export type SinkFunction<In> = (value: In) => void | PromiseLike<void>;
+
+/**
+ * The flow {@link fromSinkAndSource} makes. Besides being a pair (its streams made on first use),
+ * it exposes its sink and source, so a connection can feed a function sink from message delivery
+ * and pull the source straight into its writer, without streams.
+ */
+export class SinkAndSourceFlow<In, Out> implements ReadableWritablePair<Out, In> {
+  /** Where incoming elements go. */
+  readonly sink: WritableStream<In> | SinkFunction<In>;
+  /** Where outgoing elements come from. */
+  readonly source: StreamSource<Out>;
+  #writable: WritableStream<In> | undefined;
+  #readable: ReadableStream<Out> | undefined;
+
+  /**
+   * @param sink - a WritableStream, or a function called per element.
+   * @param source - a ReadableStream or an (async) iterable.
+   */
+  constructor(sink: WritableStream<In> | SinkFunction<In>, source: StreamSource<Out>) {
+    this.sink = sink;
+    this.source = source;
+  }
+
+  /** The sink as a stream (made on first use). */
+  get writable(): WritableStream<In> {
+    const sink = this.sink;
+    return (this.#writable ??=
+      sink instanceof WritableStream ? sink : new WritableStream<In>({ write: (v) => sink(v) }));
+  }
+
+  /** The source as a stream (made on first use). */
+  get readable(): ReadableStream<Out> {
+    return (this.#readable ??= readableFrom(this.source));
+  }
 }
 
 /**
