@@ -17,7 +17,7 @@ import {
   openWebSocket,
   serve,
 } from '../../src/index.js';
-import type { Message, MessageFlow, MessageLike } from '../../src/index.js';
+import type { Connection, Message, MessageFlow, MessageLike } from '../../src/index.js';
 import { connectFlow } from '../../src/flow/flow.js';
 import { readableFrom } from '../../src/message/streams.js';
 import { until } from '../client/support.js';
@@ -173,6 +173,23 @@ suite('docs/messages.md', () => {
       const outcome = await socket.closed;
       assert.deepEqual([outcome.code, outcome.reason], [1003, 'text only']);
       await server.close();
+      // Any other error: 1011 "internal error" to the peer, and the error as the outcome's cause.
+      const failure = new Error('a bug');
+      const failing = map(() => Promise.reject(failure));
+      const errors: unknown[] = [];
+      let connection: Connection | undefined;
+      const other = await serve({
+        port: 0,
+        handler: (upgrade) => void (connection = upgrade.handleMessages(failing)),
+        onError: (error) => void errors.push(error),
+      });
+      const client = await openWebSocket(other.url);
+      await client.send('anything');
+      const seen = await client.closed;
+      assert.deepEqual([seen.code, seen.reason], [1011, 'internal error']);
+      assert.equal((await connection?.closed)?.cause, failure);
+      assert.deepEqual(errors, [failure]);
+      await other.close();
     },
   );
 });
