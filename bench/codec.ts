@@ -7,6 +7,7 @@ import { Protocol } from '../src/protocol/protocol.js';
 import { serializeFrame } from '../src/protocol/serializer.js';
 import type { ProtocolHandler } from '../src/protocol/events.js';
 import { Opcode } from '../src/codec/opcode.js';
+import { loadOptionalNativeMask } from '../src/connection/native-mask.js';
 import { formatRate, formatSize, median, printTable, timeRounds } from './harness.js';
 
 // ws exports Receiver and Sender at run time, but its type declarations do not.
@@ -22,6 +23,8 @@ const ws = createRequire(import.meta.url)('ws') as {
   Sender: new (socket: unknown) => WsSender;
 };
 const { Receiver, Sender } = ws;
+// What the first connection does in an application; ws uses bufferutil when installed too.
+loadOptionalNativeMask();
 
 const SIZES = [32, 1024, 64 * 1024, 1024 * 1024];
 const BYTES_PER_ROUND = 16 * 1024 * 1024;

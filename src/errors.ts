@@ -1,5 +1,6 @@
-// The error family of wsflow. Every error carries a stable `code` string; those that end a
-// connection carry the close code they cause.
+// The error family of wsflow, and CloseOutcome, the one shape of how a connection ended. Every
+// error carries a stable `code` string; those that end a connection carry the close code they
+// cause (`closeCode`: `code` is the stable string).
 //
 // WebSocketError
 // ├── ProtocolError          the peer broke RFC 6455 (closeCode 1002, 1007, 1009, ...)
@@ -7,9 +8,26 @@
 // ├── HandshakeError         the opening handshake failed: `status`, `headers` and `body` of the HTTP
 // │                         response (status undefined when no response was involved);
 // │                         codes WSFLOW_ERR_HANDSHAKE_<WHAT>, listed in HandshakeErrorCode
-// ├── ConnectionClosed       the connection ended; carries closeCode, reason, wasClean
+// ├── ConnectionClosed       the connection ended; carries its CloseOutcome as `outcome`
 // ├── TimeoutError           an operation did not finish in time
 // └── WebSocketBufferFull    a client socket's bounded incoming buffer overflowed (closeCode 1008)
+
+/** How a connection ended, as a value (python-websockets' `close_exc`, Akka's close outcome). */
+export interface CloseOutcome {
+  /** The close code: the peer's, or 1005 (empty Close), or 1006 (no Close at all). */
+  readonly code: number;
+  /** The close reason, '' when none. */
+  readonly reason: string;
+  /** True when Close frames went both ways before the transport ended. */
+  readonly wasClean: boolean;
+  /** Which side sent the first Close frame, or 'none' when no Close was exchanged. */
+  readonly closedBy: 'local' | 'remote' | 'none';
+  /**
+   * Why this end closed with 1011, when its application code failed (a handler, a flow, a
+   * streamed source): the error it threw. Absent otherwise. Never sent to the peer.
+   */
+  readonly cause?: unknown;
+}
 
 /** Base of every error wsflow throws or reports. */
 export class WebSocketError extends Error {
@@ -131,6 +149,11 @@ export class TimeoutError extends WebSocketError {
  * also throw one to close the connection with its code and reason.
  */
 export class ConnectionClosed extends WebSocketError {
+  /**
+   * How the connection ended, in the one shape every API reports it (`Connection.closed`,
+   * `onClosed`, the client's close event). Its `code` is {@link ConnectionClosed.closeCode}.
+   */
+  readonly outcome: CloseOutcome;
   /** The close code: the peer's, ours, 1005 (empty Close) or 1006 (no Close at all). */
   readonly closeCode: number;
   /** The close reason, '' when none. */
@@ -138,8 +161,14 @@ export class ConnectionClosed extends WebSocketError {
   /** True when Close frames went both ways before the transport ended. */
   readonly wasClean: boolean;
 
+  /**
+   * @param outcome - How it ended; `reason` defaults to '', `wasClean` to false and `closedBy`
+   *   to 'none'.
+   * @param message - The error message; by default "connection closed: <code> <reason>".
+   * @param options - The error's cause.
+   */
   constructor(
-    outcome: { code: number; reason?: string; wasClean?: boolean },
+    outcome: Partial<CloseOutcome> & { code: number },
     message?: string,
     options?: { cause?: unknown },
   ) {
@@ -150,6 +179,13 @@ export class ConnectionClosed extends WebSocketError {
     this.closeCode = outcome.code;
     this.reason = reason;
     this.wasClean = outcome.wasClean ?? false;
+    this.outcome = {
+      code: outcome.code,
+      reason,
+      wasClean: this.wasClean,
+      closedBy: outcome.closedBy ?? 'none',
+      ...(outcome.cause === undefined ? {} : { cause: outcome.cause }),
+    };
   }
 }
 

@@ -17,12 +17,14 @@ export type {
   BinaryMessageClass,
 } from './message/message.js';
 export type { ReadableWritablePair, StreamSource } from './message/streams.js';
-export { map, echo, fromSinkAndSource, ignore, MapFlow } from './flow/flow.js';
-export type { Flow, MessageFlow, MapFunction } from './flow/flow.js';
+export { map, echo, fromSinkAndSource, ignore } from './flow/flow.js';
+export type { Flow, MessageFlow, MapFunction, MapFlow } from './flow/flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
 export type { MaybeSource, TickerOptions } from './flow/sources.js';
 export { Connection } from './connection/connection.js';
-export type { ConnectionOptions } from './connection/connection.js';
+export { ConnectionDefaults } from './connection/options.js';
+export type { ConnectionOptions, ConnectionSettings } from './connection/options.js';
+export { ProtocolState } from './protocol/protocol.js';
 export { WebSocketUpgrade, isWebSocketRequest } from './server/upgrade.js';
 export type {
   HandleMessagesOptions,
@@ -46,7 +48,8 @@ export type { KeepAliveOptions } from './connection/keep-alive.js';
 export type { Clock, TimerHandle } from './time/clock.js';
 export * from './errors.js';
 export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
-export type { CloseOutcome } from './protocol/events.js';
+export type { CloseOutcome, Side } from './protocol/events.js';
+export { ErrorCode } from './codec/error-codes.js';
 export type {
   PerMessageDeflateOptions,
   NegotiatedDeflate,

@@ -18,6 +18,7 @@ export class ClientCloseEvent implements CloseOutcome {
   readonly reason: string;
   readonly wasClean: boolean;
   readonly closedBy: CloseOutcome['closedBy'];
+  readonly cause?: unknown;
 
   /** @param outcome - How the connection ended. */
   constructor(outcome: CloseOutcome) {
@@ -25,6 +26,7 @@ export class ClientCloseEvent implements CloseOutcome {
     this.reason = outcome.reason;
     this.wasClean = outcome.wasClean;
     this.closedBy = outcome.closedBy;
+    if (outcome.cause !== undefined) this.cause = outcome.cause;
   }
 }
 

@@ -1,12 +1,12 @@
 // Codec layer: masking (RFC 6455 section 5.3). XOR in place a word at a time, masks drawn from a
-// pooled random source, and a seam where an optional native implementation can plug in (used by
-// itself when the `bufferutil` addon happens to be installed; WSFLOW_NO_BUFFER_UTIL=1 turns it off).
+// pooled random source, and a seam where an optional native implementation can plug in (the
+// connection layer plugs in the `bufferutil` addon when it is installed; see
+// connection/native-mask.ts). Importing this module has no side effect.
 //
 // A mask key travels as a 32-bit integer whose low byte is the first key byte on the wire, so that
 // on little-endian machines one Uint32Array word XOR masks four payload bytes at once.
 
 import { randomFillSync } from 'node:crypto';
-import { createRequire } from 'node:module';
 
 /** Fills `mask` (4 bytes) with a masking key; inject one for deterministic tests. */
 export type MaskGenerator = (mask: Uint8Array) => void;
@@ -26,10 +26,8 @@ export type MaskImplementation = (
 // Measured on Node 20 (x64): a fresh Int32Array view per call, 8 words per round, beats a
 // Uint32Array (loads above 2^31 leave the int32 fast path; about 0.5x), a cached view, a DataView
 // (about 0.3x) and Buffer#readInt32LE (about 0.02x) from about 96 bytes up; below that the view's
-// allocation costs more than it saves and an unrolled byte loop wins. The bufferutil addon is
-// faster still from about 2 KiB up (20-40 GB/s against 9 GB/s at 64 KiB and more).
+// allocation costs more than it saves and an unrolled byte loop wins.
 const WORD_THRESHOLD = 96;
-const NATIVE_MIN_BYTES = 2048;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 let native: MaskImplementation | undefined;
@@ -72,8 +70,13 @@ export function writeMaskKey(key: number, target: Uint8Array, offset: number): v
   target[offset + 3] = key >>> 24;
 }
 
-/** Rotates a key so that its low byte is the one for payload position `phase` (mod 4). */
-function rotateKey(key: number, phase: number): number {
+/**
+ * Rotates a key so that its low byte is the one for payload position `phase` (mod 4).
+ *
+ * @example
+ * rotateKey(0x3d21fa37, 1); // 0x373d21fa: the key as seen from the payload's second byte
+ */
+export function rotateKey(key: number, phase: number): number {
   const shift = (phase & 3) << 3;
   return shift === 0 ? key : (key >>> shift) | (key << (32 - shift));
 }
@@ -188,32 +191,3 @@ export function maskKeySource(generator?: MaskGenerator): () => number {
     return readMaskKey(scratch, 0);
   };
 }
-
-type BufferView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: BufferView })[Symbol.species];
-
-/**
- * Plugs in the `bufferutil` addon (ws's optional native helper) as the native masking path when
- * it is installed and built natively; wsflow does not depend on it. Runs at load; call it again
- * to restore that default after {@link useNativeMask}. Returns whether the addon is in use. Set WSFLOW_NO_BUFFER_UTIL=1 to stay with the JavaScript path.
- */
-export function loadOptionalNativeMask(): boolean {
-  useNativeMask(undefined);
-  if (process.env.WSFLOW_NO_BUFFER_UTIL) return false;
-  let addon: { unmask(buffer: Uint8Array, mask: Uint8Array): void };
-  try {
-    addon = createRequire(import.meta.url)('bufferutil');
-  } catch {
-    return false;
-  }
-  // bufferutil falls back to a JavaScript byte loop when its binary is missing: slower than ours.
-  if (!Function.prototype.toString.call(addon.unmask).includes('[native code]')) return false;
-  const maskBytes = Buffer.alloc(4);
-  useNativeMask((bytes, start, end, key, phase) => {
-    writeMaskKey(rotateKey(key, phase), maskBytes, 0);
-    addon.unmask(new FastBuffer(bytes.buffer, bytes.byteOffset + start, end - start), maskBytes);
-  }, NATIVE_MIN_BYTES);
-  return true;
-}
-
-loadOptionalNativeMask();

@@ -13,8 +13,8 @@
 
 import type { Duplex } from 'node:stream';
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
-import { ConnectionClosed } from '../errors.js';
-import type { ProtocolError } from '../errors.js';
+import { ErrorCode } from '../codec/error-codes.js';
+import { ConnectionClosed, ProtocolError } from '../errors.js';
 import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';
@@ -28,6 +28,7 @@ import { closeRequest } from './close-request.js';
 import { ConnectionCompression } from './compression.js';
 import type { CompressionOwner } from './compression.js';
 import { createLiveness } from './liveness.js';
+import { ensureNativeMask } from './native-mask.js';
 import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
 import type { OutgoingOwner } from './outgoing.js';
@@ -81,6 +82,7 @@ export class ConnectionCore
 
   constructor(transport: Duplex, connectionOptions: ConnectionOptions) {
     const options = resolveConnectionOptions(connectionOptions);
+    ensureNativeMask();
     this.transport = transport;
     this.#clock = options.clock;
     this.#closeTimeoutMs = options.closeTimeoutMs;
@@ -157,9 +159,11 @@ export class ConnectionCore
     try {
       this.protocol.receiveData(chunk);
     } catch (error) {
-      // Only application code can throw out of receiveData; ours does not. Fail safe anyway.
-      this.protocol.fail(CloseCode.InternalError, 'internal error');
-      this.onApplicationError(error);
+      // Nothing the parser calls here throws (listeners' errors are caught): a bug. Fail safe.
+      const internal = 'internal error';
+      this.fail(
+        new ProtocolError(ErrorCode.Internal, internal, CloseCode.InternalError, { cause: error }),
+      );
     }
     this.#inflation?.endBatch();
     this.deliverBatch();
@@ -319,7 +323,7 @@ export class ConnectionCore
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
     this.#inflation?.abortOpen();
-    this.#assembler?.abort(() => truncated({ code, reason, wasClean: false }));
+    this.#assembler?.abort(() => truncated({ code, reason, closedBy: 'remote' }));
   }
 
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
@@ -327,7 +331,9 @@ export class ConnectionCore
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
-    this.#assembler?.abort(() => truncated({ code: error.closeCode, reason: '' }, error));
+    this.#assembler?.abort(() =>
+      truncated({ code: error.closeCode, reason: '', closedBy: 'local' }, error),
+    );
   }
 
   // Listeners run inside the parse, so the payload view is still valid; their errors are caught
@@ -367,7 +373,7 @@ const NO_CLOSE: CloseOutcome = {
 };
 
 function truncated(
-  outcome: { code: number; reason: string; wasClean?: boolean },
+  outcome: Partial<CloseOutcome> & { code: number },
   cause?: unknown,
 ): ConnectionClosed {
   const message = `truncated message: the connection closed (${outcome.code}) before its end`;

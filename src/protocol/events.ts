@@ -3,6 +3,8 @@
 
 import type { ProtocolError } from '../errors.js';
 
+export type { CloseOutcome } from '../errors.js';
+
 /** Which end of the connection a protocol instance plays. */
 export type Side = 'client' | 'server';
 
@@ -35,21 +37,4 @@ export interface ProtocolHandler {
   onPeerClose(code: number, reason: string): void;
   /** The peer broke the protocol; the protocol has queued a Close with `error.closeCode`. */
   onProtocolError(error: ProtocolError): void;
-}
-
-/** How a connection ended, as a value (python-websockets' `close_exc`, Akka's close outcome). */
-export interface CloseOutcome {
-  /** The close code: the peer's, or 1005 (empty Close), or 1006 (no Close at all). */
-  readonly code: number;
-  /** The close reason, '' when none. */
-  readonly reason: string;
-  /** True when Close frames went both ways before the transport ended. */
-  readonly wasClean: boolean;
-  /** Which side sent the first Close frame, or 'none' when no Close was exchanged. */
-  readonly closedBy: 'local' | 'remote' | 'none';
-  /**
-   * Why this end closed with 1011, when its application code failed (a handler, a flow, a
-   * streamed source): the error it threw. Absent otherwise. Never sent to the peer.
-   */
-  readonly cause?: unknown;
 }

@@ -14,6 +14,7 @@ import {
   MAX_HEADER_BYTES,
   parseFrameHeader,
 } from '../codec/frame-header.js';
+import { FastBuffer } from '../codec/fast-buffer.js';
 import { applyMask } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
 import { Utf8Validator, isValidUtf8 } from '../codec/utf8.js';
@@ -51,8 +52,6 @@ export interface FrameParserOptions {
   readonly rsv1Allowed?: boolean;
 }
 
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: BufferView })[Symbol.species];
-type BufferView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const KINDS: readonly MessageKind[] = ['binary', 'text', 'binary'];
 

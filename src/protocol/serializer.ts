@@ -5,10 +5,8 @@
 import { closePayloadLength, writeClosePayload } from '../codec/close-payload.js';
 import { encodedHeaderLength, encodeFrameHeader } from '../codec/frame-header.js';
 import { applyMask } from '../codec/mask.js';
+import { FastBuffer } from '../codec/fast-buffer.js';
 import { Opcode } from '../codec/opcode.js';
-
-type BufferView = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: BufferView })[Symbol.species];
 
 /** Payloads up to this many bytes are copied next to their header; larger ones are not copied. */
 export const COPY_THRESHOLD_BYTES = 4096;

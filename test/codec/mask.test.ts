@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   applyMask,
-  loadOptionalNativeMask,
   maskKeySource,
   randomMaskKey,
   readMaskKey,
   useNativeMask,
   writeMaskKey,
 } from '../../src/codec/mask.js';
+import { loadOptionalNativeMask } from '../../src/connection/native-mask.js';
 import { hex } from '../helpers/frame-bits.js';
 
 /** The definition from 5.3: transformed-octet-i = original-octet-i XOR masking-key-octet-(i MOD 4). */
