@@ -3,9 +3,22 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProtocolError } from '../../src/index.js';
-import { Protocol } from '../../src/protocol/index.js';
-import type { MessageKind, ProtocolHandler } from '../../src/protocol/index.js';
+import { HandshakeError } from '../../src/index.js';
+import {
+  Protocol,
+  buildAcceptResponse,
+  buildClientHandshakeHeaders,
+  buildRejectionResponse,
+  generateKey,
+  validateClientRequest,
+  validateServerResponse,
+} from '../../src/protocol/index.js';
+import type {
+  MessageKind,
+  ProtocolError,
+  ProtocolHandler,
+  UpgradeRequest,
+} from '../../src/protocol/index.js';
 
 /** What the server's transport was asked to do. */
 const transport = {
@@ -47,6 +60,18 @@ class Collector implements ProtocolHandler {
   onProtocolError(error: ProtocolError): void {
     console.log('failed', error.closeCode, error.code); // e.g. 1002 WSFLOW_ERR_EXPECTED_MASK
   }
+}
+// #endregion
+
+// #region docs/sansio.md
+/** The answer to an upgrade request: a 101 to go on with, or a refusal to send before closing. */
+function answer(request: UpgradeRequest): { accepted: boolean; response: string } {
+  const result = validateClientRequest(request); // { method, httpVersion, headers }
+  if (!result.ok) return { accepted: false, response: buildRejectionResponse(result.rejection) };
+  const { key, protocols } = result; // the key, and the subprotocols offered, in order
+  const subprotocol = protocols.includes('chat') ? 'chat' : undefined;
+  const response = buildAcceptResponse({ key, subprotocol, offeredProtocols: protocols });
+  return { accepted: true, response };
 }
 // #endregion
 
@@ -119,5 +144,54 @@ describe('docs/sansio.md', () => {
     server.receiveData(Uint8Array.of(0x81, 0x01, 0x41)); // FIN, text, unmasked, "A"
     assert.deepEqual(log, [['failed', 1002, 'WSFLOW_ERR_EXPECTED_MASK']]);
     assert.equal(server.closeTransportExpected(), true);
+  });
+
+  it('the opening handshake, server and client, as data', () => {
+    /** The client's request as a server's HTTP parser would hand it over. */
+    const requestOf = (headers: Record<string, string | string[]>): UpgradeRequest => ({
+      method: 'GET',
+      httpVersion: '1.1',
+      headers: Object.fromEntries(
+        Object.entries({ Host: 'example.com', ...headers }).map(([n, v]) => [n.toLowerCase(), v]),
+      ),
+    });
+    /** A response head parsed as a client's HTTP parser would. */
+    const parse = (text: string): { status: number; headers: Record<string, string> } => {
+      const [statusLine, ...lines] = text.split('\r\n\r\n')[0].split('\r\n');
+      const fields = lines.map((line) => line.split(': ') as [string, string]);
+      const headers = Object.fromEntries(fields.map(([n, v]) => [n.toLowerCase(), v]));
+      return { status: Number(statusLine.split(' ')[1]), headers };
+    };
+
+    // The server above answers, in memory, the request the client's snippet builds (read when
+    // validateServerResponse reads the response, so after `headers` exists).
+    const answered = (): ReturnType<typeof parse> => parse(answer(requestOf(headers)).response);
+    const response = {
+      get status() {
+        return answered().status;
+      },
+      get headers() {
+        return answered().headers;
+      },
+    };
+    // #region docs/sansio.md
+    const key = generateKey();
+    const headers = buildClientHandshakeHeaders({ key, protocols: ['chat'] });
+    // Write `GET /chat HTTP/1.1`, a Host header and `headers`; read and parse the response head:
+    const { subprotocol } = validateServerResponse(
+      { status: response.status, headers: response.headers },
+      { key, offeredProtocols: ['chat'] },
+    ); // throws a HandshakeError for anything but a valid 101
+    // #endregion
+    assert.equal(response.status, 101);
+    assert.equal(subprotocol, 'chat');
+
+    const refused = answer({ ...requestOf(headers), method: 'POST' });
+    assert.equal(refused.accepted, false);
+    assert.match(refused.response, /^HTTP\/1\.1 405 /);
+    assert.throws(
+      () => validateServerResponse(parse(refused.response), { key }),
+      (error) => error instanceof HandshakeError && error.code === 'WSFLOW_ERR_HANDSHAKE_STATUS',
+    );
   });
 });
