@@ -18,7 +18,14 @@ export type {
 } from './message/message.js';
 export type { ReadableWritablePair, StreamSource } from './message/streams.js';
 export { map, echo, fromSinkAndSource, ignore } from './flow/flow.js';
-export type { Flow, MessageFlow, MapFunction, MapFlow } from './flow/flow.js';
+export type {
+  Flow,
+  MessageFlow,
+  MapFunction,
+  MapFlow,
+  SinkAndSourceFlow,
+  SinkFunction,
+} from './flow/flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
 export type { MaybeSource, TickerOptions } from './flow/sources.js';
 export { Connection } from './connection/connection.js';

@@ -61,6 +61,8 @@ const WSFLOW = [
   'ServerLimits: interface',
   'Side: type',
   'SingleWebSocketRequest: interface',
+  'SinkAndSourceFlow: class (type only)',
+  'SinkFunction: type',
   'SocketOptions: interface',
   'StreamSource: type',
   'StreamedBinaryMessage: interface',
