@@ -42,7 +42,7 @@ export interface ClientHandshakeOptions {
 /**
  * Builds the request headers of the opening handshake (RFC 6455 section 4.1), to pass as
  * `headers` to `http.request`. node:http adds Host. User headers come after the handshake's;
- * they may not set a header the handshake owns ({@link HANDSHAKE_HEADER_NAMES}), whatever its
+ * they may not set a header the handshake owns (`HANDSHAKE_HEADER_NAMES`), whatever its
  * case: that is refused rather than silently overridden.
  *
  * @param options - The key, the offers, and extra headers.

@@ -227,7 +227,7 @@ export interface SerializeFrameOptions {
 
 /**
  * Serializes one frame into a new buffer (tests, tools, the testkit; the protocol uses
- * {@link FrameWriter}). The payload is not modified.
+ * `FrameWriter`). The payload is not modified.
  *
  * @example
  * serializeFrame(Opcode.Text, Buffer.from('hi')); // <81 02 68 69>
