@@ -75,6 +75,9 @@ export class ConnectionCore
   readonly #aggregateMessageBytes: number;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
+  /** A parse error whose Close waits until the messages before it are answered. */
+  #pendingFailure: ProtocolError | undefined;
+  #pendingFailureTimer: TimerHandle | undefined;
   #transportEnded = false;
   #discardingInput = false;
   #finished = false;
@@ -95,6 +98,8 @@ export class ConnectionCore
       // RFC 7692: RSV1 marks a compressed message, so it is allowed only once deflate is agreed.
       rsv1Allowed: options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
+      // Messages before a bad frame are delivered and answered before the Close (failPending).
+      deferParseFailures: true,
     });
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
@@ -144,6 +149,9 @@ export class ConnectionCore
    * code: close once, with the error's own sendable code or 1011, and remember real failures.
    */
   onApplicationError(error: unknown): void {
+    // The peer's protocol error comes first (often it is what failed the application: a Streamed
+    // body cut short by it).
+    if (this.#pendingFailure !== undefined) this.failPending();
     if (this.#finished || this.protocol.state !== ProtocolState.Open) return;
     const request = closeRequest(error);
     const first = request === undefined && this.handlerError === undefined;
@@ -167,8 +175,34 @@ export class ConnectionCore
     }
     this.#inflation?.endBatch();
     this.deliverBatch();
+    if (this.#pendingFailure !== undefined) this.#failOnceAnswered();
     this.writer.flush();
     this.checkClosing();
+  }
+
+  /**
+   * The input held valid messages, then a bad frame: fail once the application took them and
+   * asked for more, and the promise callbacks that follow ran (a disconnected source answers in
+   * them), or after the close timeout. Autobahn cases 3.2-3.4, 4.1.3-4.1.5, 4.2.3-4.2.5 and 5.15
+   * expect the replies first.
+   */
+  #failOnceAnswered(): void {
+    if (this.#pendingFailureTimer !== undefined) return;
+    this.#pendingFailureTimer = this.#clock.setTimeout(
+      () => this.failPending(),
+      this.#closeTimeoutMs,
+    );
+    this.incoming.whenConsumed(() => setImmediate(failPending, this));
+  }
+
+  /** Sends the pending failure's Close, now (from a timer or once the application answered). */
+  failPending(): void {
+    const error = this.#pendingFailure;
+    if (error === undefined) return;
+    this.#pendingFailure = undefined;
+    if (this.#pendingFailureTimer !== undefined)
+      this.#clock.clearTimeout(this.#pendingFailureTimer);
+    this.fail(error);
   }
 
   /**
@@ -269,6 +303,9 @@ export class ConnectionCore
     this.#finished = true;
     this.#liveness?.stop();
     if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
+    if (this.#pendingFailureTimer !== undefined) {
+      this.#clock.clearTimeout(this.#pendingFailureTimer);
+    }
     this.protocol.receiveEof();
     const closeOutcome = this.protocol.closeOutcome ?? NO_CLOSE;
     const handlerError = this.handlerError;
@@ -328,6 +365,8 @@ export class ConnectionCore
 
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
   onProtocolError(error: ProtocolError): void {
+    // A parse error leaves the protocol open: the Close waits for the replies (#failOnceAnswered).
+    if (this.protocol.state === ProtocolState.Open) this.#pendingFailure ??= error;
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
@@ -389,6 +428,10 @@ function startReading(core: ConnectionCore, head: Uint8Array | undefined): void 
   transport.on('close', transportOnClose);
   if (transport.destroyed) core.finish();
   else core.setPaused(0, false); // a transport handed over paused starts flowing (unless we paused it)
+}
+
+function failPending(core: ConnectionCore): void {
+  core.failPending();
 }
 
 function owner(transport: Duplex): ConnectionCore {

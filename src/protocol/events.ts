@@ -35,6 +35,9 @@ export interface ProtocolHandler {
    * already queued the answering Close when it had not sent one.
    */
   onPeerClose(code: number, reason: string): void;
-  /** The peer broke the protocol; the protocol has queued a Close with `error.closeCode`. */
+  /**
+   * The peer broke the protocol; the protocol has queued a Close with `error.closeCode` (with
+   * `deferParseFailures`, a parse error leaves that to the owner's `failWith(error)`).
+   */
   onProtocolError(error: ProtocolError): void;
 }

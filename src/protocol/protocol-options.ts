@@ -26,4 +26,11 @@ export interface ProtocolOptions {
   maskGenerator?: MaskGenerator;
   /** Outgoing data is split into frames of at most this many payload bytes; default no split. */
   maxOutgoingFrameBytes?: number;
+  /**
+   * Default false: a parse error sends the Close at once. When true, the parse stops and the
+   * input is discarded, the handler's `onProtocolError` is told, but the state stays OPEN and no
+   * Close is sent until the owner calls `failWith(error)`: so it can deliver the messages that
+   * came before the bad frame and send their replies first (as a connection does).
+   */
+  deferParseFailures?: boolean;
 }

@@ -54,11 +54,13 @@ export class Protocol implements ControlFrameSink {
   private readonly writer: FrameWriter;
   private readonly autoPong: boolean;
   private readonly sender: MessageSender;
+  private readonly deferParseFailures: boolean;
 
   constructor(options: ProtocolOptions) {
     this.side = options.side;
     this.handler = options.handler;
     this.autoPong = options.autoPong ?? true;
+    this.deferParseFailures = options.deferParseFailures ?? false;
     this.maxMessageBytes = options.maxMessageBytes;
     this.maxFrameBytes = options.maxFrameBytes;
     this.rsv1Allowed = options.rsv1Allowed;
@@ -325,7 +327,10 @@ export class Protocol implements ControlFrameSink {
         : new ProtocolError(ErrorCode.Internal, 'internal error', CloseCode.InternalError, {
             cause: error,
           });
-    this.failWith(failure);
+    if (!this.deferParseFailures) return this.failWith(failure);
+    // The owner sends the Close (failWith) once what came before the bad frame is answered.
+    this.discardInput();
+    this.handler.onProtocolError(failure);
   }
 
   private checkCanSend(): void {
