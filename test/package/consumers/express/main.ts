@@ -6,6 +6,7 @@ import express from 'express';
 import { attachWebSocket, echo, map, openWebSocket } from 'wsflow';
 import type { Message } from 'wsflow';
 
+// #region docs/frameworks.md
 const app = express();
 app.get('/health', (_request, response) => {
   response.json({ ok: true });
@@ -29,6 +30,7 @@ const news = attachWebSocket(
   { path: '/news' },
 );
 server.listen(0, '127.0.0.1');
+// #endregion
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -51,12 +53,14 @@ const other = await openWebSocket(`ws://${base}/other`).then(
   (error: { status?: number }) => error.status,
 );
 
-// Shutdown: the attachments first (open connections get 1001), then the HTTP server.
 const idleClosed = newsSocket.closed;
+// #region docs/frameworks.md
+// Shutdown: the attachments first (open connections get 1001), then the HTTP server.
 await Promise.all([chat.close(), news.close()]);
 await new Promise<void>((resolve, reject) =>
   server.close((error) => (error ? reject(error) : resolve())),
 );
+// #endregion
 const closed = await idleClosed;
 const result = { health, chatReply, newsReply, refused, other, idleCode: closed.code };
 const expected = {

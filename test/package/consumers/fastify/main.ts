@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { attachWebSocket, echo, map, openWebSocket } from 'wsflow';
 import type { Message } from 'wsflow';
 
+// #region docs/frameworks.md
 const app = Fastify();
 app.get('/health', async () => ({ ok: true }));
 const chat = attachWebSocket(app.server, (upgrade) => void upgrade.handleMessages(echo()), {
@@ -24,6 +25,7 @@ app.addHook('preClose', async () => {
   await Promise.all([chat.close(), shout.close()]);
 });
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
+// #endregion
 const base = address.replace(/^http:\/\//, '');
 
 const health = await (await fetch(`http://${base}/health`)).json();

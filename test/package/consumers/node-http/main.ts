@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { attachWebSocket, echo, map, openWebSocket } from 'wsflow';
 import type { Message } from 'wsflow';
 
+// #region docs/frameworks.md
 const server = createServer((_request, response) => {
   response.setHeader('content-type', 'text/plain');
   response.end('hello\n');
@@ -23,6 +24,7 @@ const count = attachWebSocket(
   { path: '/count' },
 );
 server.listen(0, '127.0.0.1');
+// #endregion
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
