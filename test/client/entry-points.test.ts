@@ -46,7 +46,7 @@ for (const name of PEERS) {
       });
 
       it(`singleWebSocketRequest echoes text and binary over ${scheme}://`, async () => {
-        // The source stays open (seed 000's Source.maybe) until both echoes are back.
+        // The source stays open (Akka HTTP's Source.maybe) until both echoes are back.
         const { source, complete } = maybe<string>();
         const received: string[] = [];
         const sink = async (message: Message): Promise<void> => {

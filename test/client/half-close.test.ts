@@ -1,4 +1,4 @@
-// Seed 000's half-closed WebSockets, row by row of its scenario table, with singleWebSocketRequest
+// Akka HTTP's half-closed WebSockets, row by row of its scenario table, with singleWebSocketRequest
 // against every peer: completing the outgoing side closes the connection, so keep it open with maybe().
 
 import assert from 'node:assert/strict';
@@ -82,7 +82,7 @@ for (const name of PEERS) {
       it(`the pitfall: an empty source closes the connection at once (${scheme}://)`, async () => {
         const flow = fromSinkAndSource(ignore(), []);
         const outcome = await singleWebSocketRequest(request('/greet/5'), flow).closed;
-        // Seed 000: "This will in fact quickly close the connection" - the client closed it.
+        // Akka HTTP: "This will in fact quickly close the connection" - the client closed it.
         assert.equal(outcome.closedBy, 'local');
         assert.equal(outcome.code, 1000);
       });

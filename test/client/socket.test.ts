@@ -1,4 +1,4 @@
-// The high-level socket (seed 002, sttp): fragments sent by hand, pings with and without
+// The high-level socket (sttp): fragments sent by hand, pings with and without
 // auto-pong, the bounded buffer, iteration and the close event against every peer; then
 // backpressure without a bound, over an in-memory transport.
 

@@ -23,7 +23,7 @@ describe('Connection: closing', () => {
     await peer.next('eof');
   });
 
-  it('an empty outgoing side closes at once (seed 000: Source.empty)', async () => {
+  it('an empty outgoing side closes at once (Akka HTTP: Source.empty)', async () => {
     const { connection, peer } = connectionWithPeer();
     void connection.runUntilClosed(fromSinkAndSource(ignore(), []));
     assert.equal((await peer.next('close')).code, 1000);

@@ -1,4 +1,4 @@
-// Tests for message delivery over a Connection: Strict vs Streamed by input batch, seed 004's
+// Tests for message delivery over a Connection: Strict vs Streamed by input batch, Akka HTTP's
 // greeter answering a Streamed name before it ends, code points split across frames, pings.
 
 import assert from 'node:assert/strict';
@@ -117,7 +117,7 @@ describe('Connection: receiving', () => {
     assert.ok(payload.equals((await message.toStrict(5000)).data));
   });
 
-  it('greeter (seed 004): a Streamed name is answered before it has fully arrived', async () => {
+  it('greeter (Akka HTTP): a Streamed name is answered before it has fully arrived', async () => {
     const { connection, peer } = connectionWithPeer();
     void connection.runUntilClosed(async function* (incoming) {
       for await (const message of incoming) {

@@ -1,4 +1,4 @@
-// Closing from the server: custom codes and reasons (seed 003), half-closed flows (seed 000), and
+// Closing from the server: custom codes and reasons (Play), half-closed flows (Akka HTTP), and
 // the close timeout when the client never answers.
 
 import assert from 'node:assert/strict';
