@@ -12,6 +12,10 @@
 // ├── TimeoutError           an operation did not finish in time
 // └── WebSocketBufferFull    a client socket's bounded incoming buffer overflowed (closeCode 1008)
 
+import { ErrorCode } from './error-codes.js';
+
+export { ErrorCode } from './error-codes.js';
+
 /** How a connection ended, as a value (python-websockets' `close_exc`, Akka's close outcome). */
 export interface CloseOutcome {
   /** The close code: the peer's, or 1005 (empty Close), or 1006 (no Close at all). */
@@ -31,7 +35,7 @@ export interface CloseOutcome {
 
 /** Base of every error wsflow throws or reports. */
 export class WebSocketError extends Error {
-  /** A stable identifier, `WSFLOW_ERR_<WHAT>`, listed in the docs. */
+  /** A stable identifier, `WSFLOW_ERR_<WHAT>`: one of {@link ErrorCode}, listed in docs/errors.md. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -55,50 +59,53 @@ export class ProtocolError extends WebSocketError {
 /** An operation that the connection's current state does not allow, e.g. sending after Close. */
 export class InvalidStateError extends WebSocketError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('WSFLOW_ERR_INVALID_STATE', message, options);
+    super(ErrorCode.InvalidState, message, options);
   }
 }
 
-/** The stable codes of {@link HandshakeError}s and of server-side handshake rejections. */
+/**
+ * The stable codes of {@link HandshakeError}s and of server-side handshake rejections: the
+ * `Handshake*` part of {@link ErrorCode}, under short names.
+ */
 export const HandshakeErrorCode = {
   /** A handshake header breaks its grammar (token list, extension list). */
-  InvalidHeader: 'WSFLOW_ERR_HANDSHAKE_INVALID_HEADER',
+  InvalidHeader: ErrorCode.HandshakeInvalidHeader,
   /** The request method is not GET (server answers 405). */
-  Method: 'WSFLOW_ERR_HANDSHAKE_METHOD',
+  Method: ErrorCode.HandshakeMethod,
   /** The request is older than HTTP/1.1. */
-  HttpVersion: 'WSFLOW_ERR_HANDSHAKE_HTTP_VERSION',
+  HttpVersion: ErrorCode.HandshakeHttpVersion,
   /** The request has no Host header. */
-  Host: 'WSFLOW_ERR_HANDSHAKE_HOST',
+  Host: ErrorCode.HandshakeHost,
   /** Upgrade is missing or does not list `websocket`. */
-  Upgrade: 'WSFLOW_ERR_HANDSHAKE_UPGRADE',
+  Upgrade: ErrorCode.HandshakeUpgrade,
   /** Connection is missing or does not list `upgrade`. */
-  Connection: 'WSFLOW_ERR_HANDSHAKE_CONNECTION',
+  Connection: ErrorCode.HandshakeConnection,
   /** Sec-WebSocket-Version is missing or not 13 (server answers 426). */
-  Version: 'WSFLOW_ERR_HANDSHAKE_VERSION',
+  Version: ErrorCode.HandshakeVersion,
   /** Sec-WebSocket-Key is missing, repeated, or not the base64 of 16 bytes. */
-  Key: 'WSFLOW_ERR_HANDSHAKE_KEY',
+  Key: ErrorCode.HandshakeKey,
   /** The client offered the same subprotocol twice. */
-  DuplicateSubprotocol: 'WSFLOW_ERR_HANDSHAKE_DUPLICATE_SUBPROTOCOL',
+  DuplicateSubprotocol: ErrorCode.HandshakeDuplicateSubprotocol,
   /** The server answered with a status other than 101. */
-  Status: 'WSFLOW_ERR_HANDSHAKE_STATUS',
+  Status: ErrorCode.HandshakeStatus,
   /** Sec-WebSocket-Accept is missing, repeated, or does not match the key. */
-  Accept: 'WSFLOW_ERR_HANDSHAKE_ACCEPT',
+  Accept: ErrorCode.HandshakeAccept,
   /** The server chose a subprotocol the client did not offer. */
-  SubprotocolNotOffered: 'WSFLOW_ERR_HANDSHAKE_SUBPROTOCOL_NOT_OFFERED',
+  SubprotocolNotOffered: ErrorCode.HandshakeSubprotocolNotOffered,
   /** The server chose more than one subprotocol. */
-  MultipleSubprotocols: 'WSFLOW_ERR_HANDSHAKE_MULTIPLE_SUBPROTOCOLS',
+  MultipleSubprotocols: ErrorCode.HandshakeMultipleSubprotocols,
   /** The server accepted an extension the client did not offer. */
-  ExtensionNotOffered: 'WSFLOW_ERR_HANDSHAKE_EXTENSION_NOT_OFFERED',
+  ExtensionNotOffered: ErrorCode.HandshakeExtensionNotOffered,
   /** The server's permessage-deflate answer breaks RFC 7692 or does not fit the client's offer. */
-  InvalidExtension: 'WSFLOW_ERR_HANDSHAKE_INVALID_EXTENSION',
+  InvalidExtension: ErrorCode.HandshakeInvalidExtension,
   /** Client: the connection failed before a response (refused, DNS, TLS, reset); see `cause`. */
-  Network: 'WSFLOW_ERR_HANDSHAKE_NETWORK',
+  Network: ErrorCode.HandshakeNetwork,
   /** Client: no complete response within the handshake timeout. */
-  Timeout: 'WSFLOW_ERR_HANDSHAKE_TIMEOUT',
+  Timeout: ErrorCode.HandshakeTimeout,
   /** Client over a raw transport: the response head is not HTTP/1.1, or breaks its grammar. */
-  InvalidResponse: 'WSFLOW_ERR_HANDSHAKE_INVALID_RESPONSE',
+  InvalidResponse: ErrorCode.HandshakeInvalidResponse,
   /** Client over a raw transport: the response head exceeds its size or header-count bound. */
-  ResponseTooLarge: 'WSFLOW_ERR_HANDSHAKE_RESPONSE_TOO_LARGE',
+  ResponseTooLarge: ErrorCode.HandshakeResponseTooLarge,
 } as const;
 
 /** One of the stable handshake error codes. */
@@ -139,7 +146,7 @@ export class HandshakeError extends WebSocketError {
 /** An operation did not finish within its time limit. */
 export class TimeoutError extends WebSocketError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('WSFLOW_ERR_TIMEOUT', message, options);
+    super(ErrorCode.Timeout, message, options);
   }
 }
 
@@ -175,7 +182,7 @@ export class ConnectionClosed extends WebSocketError {
     const reason = outcome.reason ?? '';
     const text =
       message ?? `connection closed: ${outcome.code}${reason === '' ? '' : ` ${reason}`}`;
-    super('WSFLOW_ERR_CONNECTION_CLOSED', text, options);
+    super(ErrorCode.ConnectionClosed, text, options);
     this.closeCode = outcome.code;
     this.reason = reason;
     this.wasClean = outcome.wasClean ?? false;
@@ -201,7 +208,7 @@ export class WebSocketBufferFull extends WebSocketError {
 
   constructor(capacity: number, options?: { cause?: unknown }) {
     super(
-      'WSFLOW_ERR_BUFFER_FULL',
+      ErrorCode.BufferFull,
       `incoming buffer full: more than ${capacity} messages waited to be received`,
       options,
     );

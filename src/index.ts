@@ -56,7 +56,6 @@ export type { Clock, TimerHandle } from './time/clock.js';
 export * from './errors.js';
 export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
 export type { CloseOutcome, Side } from './protocol/events.js';
-export { ErrorCode } from './codec/error-codes.js';
 export type {
   PerMessageDeflateOptions,
   NegotiatedDeflate,

@@ -15,6 +15,7 @@ import ts from 'typescript';
  * first path segment under src/ (a top-level file by its file name).
  */
 const LAYERS: readonly (readonly string[])[] = [
+  ['error-codes.ts'],
   ['time', 'util', 'errors.ts'],
   ['codec'],
   ['protocol'],

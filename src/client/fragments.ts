@@ -3,8 +3,7 @@
 
 import type { Connection } from '../connection/connection.js';
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
-import { ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import { BinaryMessage, TextMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
 

@@ -2,9 +2,8 @@
 // code followed by a UTF-8 reason, 125 bytes at most in all.
 
 import { CloseCode, isSendableCloseCode } from './close-code.js';
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import { isValidUtf8 } from './utf8.js';
-import { ProtocolError } from '../errors.js';
 
 /** The longest reason that fits a Close frame: 125 bytes minus the 2-byte code. */
 export const MAX_CLOSE_REASON_BYTES = 123;

@@ -16,9 +16,8 @@
 //  +-------------------------------+-------------------------------+
 
 import { CloseCode } from './close-code.js';
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import { readMaskKey, writeMaskKey } from './mask.js';
-import { ProtocolError } from '../errors.js';
 
 /** The longest header: 2 + 8 (64-bit length) + 4 (mask key). */
 export const MAX_HEADER_BYTES = 14;

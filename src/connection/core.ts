@@ -13,8 +13,7 @@
 
 import type { Duplex } from 'node:stream';
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
-import { ConnectionClosed, ProtocolError } from '../errors.js';
+import { ConnectionClosed, ErrorCode, ProtocolError } from '../errors.js';
 import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';

@@ -3,8 +3,7 @@
 
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
-import { ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import type { Protocol } from '../protocol/protocol.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import type { Clock, TimerHandle } from '../time/clock.js';

@@ -3,9 +3,8 @@
 // assembler in wire order, and reading pauses while too much waits.
 
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import { Utf8Validator } from '../codec/utf8.js';
-import { ProtocolError } from '../errors.js';
 import type { MessageKind, ProtocolHandler } from '../protocol/events.js';
 import type { MessageInflater } from './inflater.js';
 

@@ -3,8 +3,7 @@
 // the message size limit enforced while inflating (RFC 7692 section 7.2.2).
 
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
-import { ProtocolError } from '../errors.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import { ContextSlot } from './context-slot.js';
 import type { Limiter } from './limiter.js';
 

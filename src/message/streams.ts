@@ -1,7 +1,7 @@
 // Message layer: small WHATWG stream helpers shared by the message model, the renderer and the
 // flow helpers (async iterable → ReadableStream, one-chunk streams, byte concatenation, collect).
 
-import { TimeoutError, WebSocketError } from '../errors.js';
+import { ErrorCode, TimeoutError, WebSocketError } from '../errors.js';
 
 /**
  * A `{ readable, writable }` pair of WHATWG streams, as `pipeThrough` takes (a TransformStream is
@@ -134,7 +134,7 @@ export async function collectStream<T>(
       bytes += options.sizeOf(step.value);
       if (options.maxBytes !== undefined && bytes > options.maxBytes) {
         const message = `message over maxBytes (${options.maxBytes})`;
-        throw new WebSocketError('WSFLOW_ERR_MESSAGE_TOO_BIG', message);
+        throw new WebSocketError(ErrorCode.MessageTooBig, message);
       }
       chunks.push(step.value);
     }

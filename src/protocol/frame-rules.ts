@@ -3,10 +3,9 @@
 // Each violation throws a ProtocolError carrying 1002; the Protocol turns it into a Close.
 
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import type { FrameHeader } from '../codec/frame-header.js';
 import { isKnownOpcode, Opcode } from '../codec/opcode.js';
-import { ProtocolError } from '../errors.js';
 
 /**
  * Checks a received header against the rules of RFC 6455 section 5 (and RFC 7692 for RSV1).

@@ -62,8 +62,8 @@ export type { MaskGenerator } from '../codec/mask.js';
 export { isValidUtf8, Utf8Validator } from '../codec/utf8.js';
 
 // Errors, with their stable codes.
-export { ErrorCode } from '../codec/error-codes.js';
 export {
+  ErrorCode,
   WebSocketError,
   ProtocolError,
   InvalidStateError,

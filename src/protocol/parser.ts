@@ -7,7 +7,7 @@
 // header or a control frame that straddles chunks.
 
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 import {
   FrameHeader,
   headerLengthFromSecondByte,
@@ -18,7 +18,6 @@ import { FastBuffer } from '../codec/fast-buffer.js';
 import { applyMask } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
 import { Utf8Validator, isValidUtf8 } from '../codec/utf8.js';
-import { ProtocolError } from '../errors.js';
 import type { MessageKind, ProtocolHandler, Side } from './events.js';
 import { checkFrameHeader } from './frame-rules.js';
 

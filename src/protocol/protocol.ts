@@ -4,10 +4,9 @@
 
 import { CloseCode } from '../codec/close-code.js';
 import { parseClosePayload } from '../codec/close-payload.js';
-import { ErrorCode } from '../codec/error-codes.js';
+import { ErrorCode, InvalidStateError, ProtocolError } from '../errors.js';
 import { maskKeySource } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
-import { InvalidStateError, ProtocolError } from '../errors.js';
 import { CloseState } from './close-state.js';
 import type { CloseOutcome, ProtocolHandler, Side } from './events.js';
 import { FrameParser } from './parser.js';

@@ -3,9 +3,8 @@
 // The Protocol checks the close state first; this module knows nothing of closing.
 
 import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode } from '../codec/error-codes.js';
+import { ErrorCode, InvalidStateError, ProtocolError } from '../errors.js';
 import { Opcode } from '../codec/opcode.js';
-import { InvalidStateError, ProtocolError } from '../errors.js';
 import type { FrameWriter } from './serializer.js';
 
 const MAX_CONTROL_PAYLOAD = 125;
