@@ -2,8 +2,6 @@
 // carried as a Streamed message whose chunks are the fragments, so order and backpressure hold.
 
 import type { Connection } from '../connection/connection.js';
-import { CloseCode } from '../codec/close-code.js';
-import { ErrorCode, ProtocolError } from '../errors.js';
 import { BinaryMessage, TextMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
 
@@ -86,19 +84,6 @@ export class FragmentedMessage {
     this.#failure = error;
     for (const fragment of this.#waiting.splice(0)) fragment.reject(error);
   }
-}
-
-/**
- * The error of a fragment sent out of order (RFC 6455 section 5.4): a continuation with no
- * message open, or a new message while one is open.
- *
- * @param message - What went wrong.
- * @returns A ProtocolError `WSFLOW_ERR_SEND_OUT_OF_SEQUENCE`; nothing is sent.
- * @example
- * if (fragment === undefined) throw outOfSequence('no fragmented message is open');
- */
-export function outOfSequence(message: string): ProtocolError {
-  return new ProtocolError(ErrorCode.SendOutOfSequence, message, CloseCode.InternalError);
 }
 
 /** 'text' for strings and TextMessages, 'binary' for bytes and BinaryMessages. */

@@ -2,6 +2,7 @@
 // shape of their result, their bounds, and a guard for transport errors while nobody listens.
 
 import type { Duplex } from 'node:stream';
+import { guardTransport } from '../connection/transport-guard.js';
 import type { Clock } from '../time/clock.js';
 import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
 
@@ -48,19 +49,3 @@ export function handOver<T>(
     return { error };
   }
 }
-
-/**
- * Keeps a transport error from crashing the process while nobody else listens (between the
- * handshake and the connection's first tick, or after a failed handshake destroyed it).
- *
- * @param transport - The socket or stream of a handshake.
- * @example
- * guardTransport(socket);
- * socket.destroy();
- */
-export function guardTransport(transport: Duplex): void {
-  if (!transport.listeners('error').includes(ignoreError)) transport.on('error', ignoreError);
-}
-
-/** Drops an error: whoever owns the transport learns of it through 'close'. */
-function ignoreError(): void {}

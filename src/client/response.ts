@@ -5,6 +5,7 @@ import { HandshakeError, HandshakeErrorCode } from '../errors.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import { acceptDeflateResponse } from '../extensions/negotiation.js';
 import { validateServerResponse } from '../protocol/client-handshake.js';
+import { copyHeaders } from '../protocol/header-tokens.js';
 import type { ExtensionOffer, HeaderRecord } from '../protocol/header-tokens.js';
 import type { ResolvedRequest } from './request.js';
 
@@ -200,13 +201,4 @@ export function timeoutError(url: URL, timeoutMs: number): HandshakeError {
     HandshakeErrorCode.Timeout,
     `The opening handshake with ${url.href} did not complete within ${timeoutMs} ms`,
   );
-}
-
-/** A plain copy of the headers, lists copied too, so the response owns them. */
-function copyHeaders(headers: HeaderRecord): Record<string, string | string[] | undefined> {
-  const copy: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    copy[name] = typeof value === 'string' || value === undefined ? value : [...value];
-  }
-  return copy;
 }

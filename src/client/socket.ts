@@ -9,7 +9,9 @@ import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import type { ClientOptions } from './connect.js';
-import { FragmentedMessage, outOfSequence } from './fragments.js';
+import { FragmentedMessage } from './fragments.js';
+import { collectStream } from '../message/streams.js';
+import { outOfSequence } from '../protocol/sender.js';
 import type { ResponseHeaders, ValidUpgrade } from './response.js';
 import { ClientCloseEvent, ClientPingEvent } from './client-events.js';
 import { SocketInbox } from './socket-inbox.js';
@@ -298,14 +300,17 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   async #collectText(found: TextMessage | undefined): Promise<string> {
     const message = found ?? (await this.#receiveKind(true));
     if (message.isStrict) return message.text;
-    return (await readAll(message.textStream)).join('');
+    // No time or size limit of its own: the connection's maxMessageBytes bounds the message.
+    const { chunks } = await collectStream(message.textStream, undefined, { sizeOf: textLength });
+    return chunks.join('');
   }
 
   /** receiveBinary() once no Strict binary was at hand: waits for one, or collects one. */
   async #collectBinary(found: BinaryMessage | undefined): Promise<Uint8Array> {
     const message = found ?? (await this.#receiveKind(false));
     if (message.isStrict) return message.data;
-    return Buffer.concat(await readAll(message.dataStream));
+    const { chunks } = await collectStream(message.dataStream, undefined, { sizeOf: byteLength });
+    return Buffer.concat(chunks);
   }
 
   #continue(frame: MessageLike, fin: boolean): Promise<void> {
@@ -323,15 +328,8 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 }
 
+const textLength = (chunk: string): number => chunk.length;
+const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
+
 /** A text message for `true`, a binary one for `false`. */
 type MessageOfKind<T extends boolean> = T extends true ? TextMessage : BinaryMessage;
-
-/** Reads a stream to its end (its size is bounded by the connection's `maxMessageBytes`). */
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-  const chunks: T[] = [];
-  const reader = stream.getReader();
-  for (let step = await reader.read(); !step.done; step = await reader.read()) {
-    chunks.push(step.value);
-  }
-  return chunks;
-}

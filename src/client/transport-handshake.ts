@@ -3,7 +3,8 @@
 
 import type { Duplex } from 'node:stream';
 import type { HandshakeError } from '../errors.js';
-import { guardTransport, handOver } from './handshake.js';
+import { guardTransport } from '../connection/transport-guard.js';
+import { handOver } from './handshake.js';
 import type { HandshakeLimits, HandshakeResult, TakeOver } from './handshake.js';
 import { requestTarget } from './request.js';
 import type { ResolvedRequest } from './request.js';

@@ -8,6 +8,23 @@ import { isValidUtf8 } from './utf8.js';
 /** The longest reason that fits a Close frame: 125 bytes minus the 2-byte code. */
 export const MAX_CLOSE_REASON_BYTES = 123;
 
+/**
+ * Cuts a close reason to the {@link MAX_CLOSE_REASON_BYTES} a Close frame allows, on a code point
+ * boundary (never half of a surrogate pair), for reasons made from error messages.
+ *
+ * @param reason - Any text.
+ * @returns `reason`, or its longest prefix that fits.
+ * @example
+ * fitCloseReason('x'.repeat(200)).length; // 123
+ */
+export function fitCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let cut = reason.slice(0, MAX_CLOSE_REASON_BYTES);
+  while (Buffer.byteLength(cut) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut;
+}
+
 /** A parsed Close body. `code` is 1005 (NoStatusReceived) when the body was empty. */
 export interface ClosePayload {
   readonly code: number;
@@ -75,7 +92,9 @@ export function closePayloadLength(code: number | undefined, reason = ''): numbe
   }
   const reasonBytes = Buffer.byteLength(reason, 'utf8');
   if (reasonBytes > MAX_CLOSE_REASON_BYTES) {
-    throw new RangeError(`close reason of ${reasonBytes} bytes: at most 123 are allowed`);
+    throw new RangeError(
+      `close reason of ${reasonBytes} bytes: at most ${MAX_CLOSE_REASON_BYTES} are allowed`,
+    );
   }
   return 2 + reasonBytes;
 }

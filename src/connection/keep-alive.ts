@@ -1,6 +1,7 @@
 // Connection layer: automatic keep-alive (Akka HTTP's periodic keep-alive, python-websockets'
 // keepalive): a Ping or an unsolicited Pong after an idle stretch, and optional dead-peer detection.
 
+import { EMPTY } from '../codec/bytes.js';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '../codec/close-code.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
@@ -51,8 +52,6 @@ export interface Traffic {
   receivedAt: number;
   sentAt: number;
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * True while reading is paused because the application has not taken what the peer sent: the

@@ -4,7 +4,7 @@
 // environment and loads no addon. WSFLOW_NO_BUFFER_UTIL=1 keeps the JavaScript path.
 
 import { createRequire } from 'node:module';
-import { FastBuffer } from '../codec/fast-buffer.js';
+import { FastBuffer } from '../codec/bytes.js';
 import { rotateKey, useNativeMask, writeMaskKey } from '../codec/mask.js';
 
 // The addon beats the codec's word loop from about 2 KiB up (20-40 GB/s against 9 GB/s at

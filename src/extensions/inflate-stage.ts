@@ -2,6 +2,7 @@
 // Compressed messages are inflated asynchronously; every message, compressed or not, reaches the
 // assembler in wire order, and reading pauses while too much waits.
 
+import { EMPTY } from '../codec/bytes.js';
 import { CloseCode } from '../codec/close-code.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
 import { Utf8Validator } from '../codec/utf8.js';
@@ -45,7 +46,6 @@ interface Held {
 const PAUSE_MESSAGES = 16;
 /** Bytes received and not yet inflated or handed on past which reading pauses. */
 const PAUSE_BYTES = 64 * 1024;
-const EMPTY = new Uint8Array(0);
 
 /**
  * Sits where the assembler would: the owner forwards the protocol's `onMessageStart` /

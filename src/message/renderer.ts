@@ -1,6 +1,7 @@
 // Message layer: messages → protocol send calls (Akka's MessageToFrameRenderer). A Strict message is
 // one frame; a Streamed one is a first frame, continuations as chunks arrive, and an empty final frame.
 
+import { EMPTY } from '../codec/bytes.js';
 import { BinaryMessage, TextMessage, strictPayload } from './message.js';
 import type { Message, MessageLike } from './message.js';
 
@@ -16,8 +17,6 @@ export interface RenderTarget extends FrameSender {
   /** A promise while the transport cannot take more bytes, else `undefined`. */
   ready(): Promise<void> | undefined;
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * Sends a Strict message, a string or a Uint8Array as a single frame.

@@ -107,29 +107,38 @@ export interface CollectOptions<T> {
  * On timeout or overflow the stream is cancelled.
  *
  * @param stream - the stream to drain; it is locked while this runs.
- * @param timeoutMs - how long to wait for the end of the stream.
+ * @param timeoutMs - how long to wait for the end of the stream; undefined for no limit (a
+ *   message whose size the connection already bounds).
  * @param options - the size function and an optional byte limit.
  * @returns the chunks, in order, and their total size in bytes.
  * @throws TimeoutError when the stream does not end within `timeoutMs`.
  * @throws WebSocketError (`WSFLOW_ERR_MESSAGE_TOO_BIG`) when it holds more than `maxBytes`.
+ * @example
+ * const { chunks } = await collectStream(message.textStream, 5000, { sizeOf: (s) => s.length });
  */
 export async function collectStream<T>(
   stream: ReadableStream<T>,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   options: CollectOptions<T>,
 ): Promise<{ chunks: T[]; bytes: number }> {
   const reader = stream.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const fire = (): void => reject(new TimeoutError(`message not complete after ${timeoutMs} ms`));
-    timer = setTimeout(fire, timeoutMs);
-  });
-  timeout.catch(() => undefined);
+  const timeout =
+    timeoutMs === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          const fire = (): void =>
+            reject(new TimeoutError(`message not complete after ${timeoutMs} ms`));
+          timer = setTimeout(fire, timeoutMs);
+        });
+  timeout?.catch(() => undefined);
   const chunks: T[] = [];
   let bytes = 0;
   try {
     while (true) {
-      const step = await Promise.race([reader.read(), timeout]);
+      const step = await (timeout === undefined
+        ? reader.read()
+        : Promise.race([reader.read(), timeout]));
       if (step.done) return { chunks, bytes };
       bytes += options.sizeOf(step.value);
       if (options.maxBytes !== undefined && bytes > options.maxBytes) {

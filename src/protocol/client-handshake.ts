@@ -7,6 +7,7 @@ import {
   type ExtensionOffer,
   type HeaderRecord,
   checkHeaderField,
+  copyHeaders,
   formatExtensionHeader,
   formatTokenList,
   getHeaderValues,
@@ -179,15 +180,6 @@ function responseCheck(response: ServerResponse): Check {
     }
   };
   return { fail, parse };
-}
-
-/** A mutable copy of a header record, for an error to carry. */
-function copyHeaders(headers: HeaderRecord): Record<string, string | string[] | undefined> {
-  const copy: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    copy[name] = typeof value === 'string' || value === undefined ? value : [...value];
-  }
-  return copy;
 }
 
 /** Status 101, Upgrade: websocket, Connection: upgrade, and the accept value. */

@@ -364,3 +364,20 @@ export function checkHeaderField(name: string, value: string): void {
     }
   }
 }
+
+/**
+ * A plain, mutable copy of a header record, lists copied too, so the holder (a response, an
+ * error) owns it.
+ *
+ * @param headers - The headers, e.g. `IncomingMessage.headers`.
+ * @returns A copy; absent values stay `undefined`.
+ * @example
+ * copyHeaders({ upgrade: 'websocket', 'set-cookie': ['a=1', 'b=2'] });
+ */
+export function copyHeaders(headers: HeaderRecord): Record<string, string | string[] | undefined> {
+  const copy: Record<string, string | string[] | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    copy[name] = typeof value === 'string' || value === undefined ? value : [...value];
+  }
+  return copy;
+}

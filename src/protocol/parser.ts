@@ -14,7 +14,7 @@ import {
   MAX_HEADER_BYTES,
   parseFrameHeader,
 } from '../codec/frame-header.js';
-import { FastBuffer } from '../codec/fast-buffer.js';
+import { EMPTY, FastBuffer } from '../codec/bytes.js';
 import { applyMask } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
 import { Utf8Validator, isValidUtf8 } from '../codec/utf8.js';
@@ -51,7 +51,6 @@ export interface FrameParserOptions {
   readonly rsv1Allowed?: boolean;
 }
 
-const EMPTY: Uint8Array = Buffer.alloc(0);
 const KINDS: readonly MessageKind[] = ['binary', 'text', 'binary'];
 
 // Parser states: what it waits for.

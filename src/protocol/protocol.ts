@@ -2,8 +2,9 @@
 // receiveData/receiveEof, events out through a ProtocolHandler, bytes to send out through
 // takeOutgoing. No sockets, timers or streams: the connection layer binds it to a transport.
 
+import { EMPTY } from '../codec/bytes.js';
 import { CloseCode } from '../codec/close-code.js';
-import { parseClosePayload } from '../codec/close-payload.js';
+import { fitCloseReason, parseClosePayload } from '../codec/close-payload.js';
 import { ErrorCode, InvalidStateError, ProtocolError } from '../errors.js';
 import { maskKeySource } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
@@ -228,7 +229,7 @@ export class Protocol implements ControlFrameSink {
    */
   failWith(error: ProtocolError): void {
     if (this.currentState === ProtocolState.Closed) return;
-    this.fail(error.closeCode, closeReason(error));
+    this.fail(error.closeCode, fitCloseReason(error.message));
     this.handler.onProtocolError(error);
   }
 
@@ -337,13 +338,4 @@ export class Protocol implements ControlFrameSink {
     if (this.currentState === ProtocolState.Closed)
       throw new InvalidStateError('connection is closed');
   }
-}
-
-const EMPTY = new Uint8Array(0);
-
-/** A Close reason for a failure: the error message, cut to fit 123 bytes. */
-function closeReason(error: ProtocolError): string {
-  let reason = error.message;
-  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
-  return reason;
 }

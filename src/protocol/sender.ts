@@ -101,7 +101,16 @@ function checkData(data: unknown): void {
   }
 }
 
-/** A local sequencing mistake: nothing is sent; 1011 is the code to close with if giving up. */
-function outOfSequence(message: string): ProtocolError {
+/**
+ * The error of a fragment sent out of order (RFC 6455 section 5.4): a continuation with no
+ * message open, or a new message while one is open. Nothing is sent; 1011 is the code to close
+ * with if the owner gives up.
+ *
+ * @param message - What went wrong.
+ * @returns A ProtocolError `WSFLOW_ERR_SEND_OUT_OF_SEQUENCE`; nothing is sent.
+ * @example
+ * if (fragment === undefined) throw outOfSequence('no fragmented message is open');
+ */
+export function outOfSequence(message: string): ProtocolError {
   return new ProtocolError(ErrorCode.SendOutOfSequence, message, CloseCode.InternalError);
 }

@@ -5,7 +5,7 @@
 import { closePayloadLength, writeClosePayload } from '../codec/close-payload.js';
 import { encodedHeaderLength, encodeFrameHeader } from '../codec/frame-header.js';
 import { applyMask } from '../codec/mask.js';
-import { FastBuffer } from '../codec/fast-buffer.js';
+import { FastBuffer } from '../codec/bytes.js';
 import { Opcode } from '../codec/opcode.js';
 
 /** Payloads up to this many bytes are copied next to their header; larger ones are not copied. */

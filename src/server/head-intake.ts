@@ -7,7 +7,8 @@ import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { RequestHeadError, RequestHeadReader } from '../http/request-head.js';
 import type { RequestHead, RequestHeadLimits } from '../http/request-head.js';
-import { guardSocket } from './http-response.js';
+import { guardTransport } from '../connection/transport-guard.js';
+import { endWithAnswer } from './http-response.js';
 
 /** What a {@link HeadIntake} needs. */
 export interface HeadIntakeOptions extends RequestHeadLimits {
@@ -94,7 +95,7 @@ export class HeadIntake {
 
   /** Starts reading the head of a new connection. */
   accept(socket: Socket): void {
-    guardSocket(socket);
+    guardTransport(socket);
     if (this.#closed) {
       socket.destroy();
       return;
@@ -180,12 +181,7 @@ export class HeadIntake {
   /** Writes a final answer and closes the socket once it is flushed. */
   #answer(socket: Socket, answer: Buffer): void {
     this.#release(socket);
-    if (socket.destroyed || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    socket.once('finish', () => socket.destroy());
-    socket.end(answer);
+    endWithAnswer(socket, answer);
   }
 
   /** Gives the socket to node:http with every byte received put back. */

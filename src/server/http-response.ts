@@ -2,6 +2,7 @@
 // closing it. The response text comes from protocol/server-handshake; this module does the I/O.
 
 import type { Duplex } from 'node:stream';
+import { guardTransport } from '../connection/transport-guard.js';
 import { HandshakeError } from '../errors.js';
 import { buildRejectionResponse } from '../protocol/server-handshake.js';
 
@@ -61,14 +62,27 @@ export function rejectUpgrade(
 
 function answer(socket: Duplex, status: number, init: RejectionInit): void {
   const response = buildRejectionResponse({ status, headers: init.headers, body: init.body });
-  guardSocket(socket);
+  guardTransport(socket);
+  endWithAnswer(socket, Buffer.from(response, 'utf8'));
+}
+
+/**
+ * Writes a final HTTP answer and closes the socket once it is flushed; a socket already gone is
+ * only destroyed.
+ *
+ * @param socket - A socket no one else writes to.
+ * @param answer - The whole response, head and body.
+ * @example
+ * endWithAnswer(socket, Buffer.from('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'));
+ */
+export function endWithAnswer(socket: Duplex, answer: Uint8Array): void {
   if (socket.destroyed || !socket.writable) {
     socket.destroy();
     return;
   }
   // Destroy once the response is flushed: the client may never close its end (ws abortHandshake).
   socket.once('finish', () => socket.destroy());
-  socket.end(response, 'utf8');
+  socket.end(answer);
 }
 
 function definedHeaders(
@@ -79,22 +93,4 @@ function definedHeaders(
     if (value !== undefined) defined[name] = value;
   }
   return defined;
-}
-
-/** Socket errors while nobody else listens (a reset during the handshake) must not crash. */
-export function guardSocket(socket: Duplex): void {
-  if (!socket.listeners('error').includes(socketOnError)) socket.on('error', socketOnError);
-}
-
-/**
- * Removes the guard once the socket has its owner's error listener (a Connection adds its own on
- * the next tick): one listener less on every open connection.
- */
-export function unguardSocket(socket: Duplex): void {
-  socket.off('error', socketOnError);
-}
-
-/** Drops a handshake-time socket error: the socket is destroyed by it, there is nothing to do. */
-function socketOnError(this: Duplex): void {
-  this.destroy();
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Connection } from '../connection/connection.js';
 import { withEngineExtras } from '../connection/options.js';
+import { guardTransport, unguardTransport } from '../connection/transport-guard.js';
 import type { ConnectionSettings } from '../connection/options.js';
 import { HandshakeError, HandshakeErrorCode, InvalidStateError } from '../errors.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
@@ -20,7 +21,7 @@ import { buildAcceptResponse, validateClientRequest } from '../protocol/server-h
 import { plainAcceptResponse } from './accept-bytes.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
 import type { ServerErrorHandler } from './handler-errors.js';
-import { guardSocket, rejectUpgrade, unguardSocket } from './http-response.js';
+import { rejectUpgrade } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
 
 /** Options of the connections a server starts: the connection settings, and compression. */
@@ -139,7 +140,7 @@ export class WebSocketUpgrade {
     head: Uint8Array = new Uint8Array(0),
     options: UpgradeOptions = {},
   ): WebSocketUpgrade | undefined {
-    guardSocket(socket);
+    guardTransport(socket);
     if (!isWebSocketRequest(request)) return undefined;
     const { method, httpVersion, headers } = request;
     const result = validateClientRequest({ method, httpVersion, headers });
@@ -278,7 +279,7 @@ export class WebSocketUpgrade {
       throw error;
     }
     // The Connection listens to errors from the next tick on (queued first): then the guard goes.
-    process.nextTick(unguardSocket, socket);
+    process.nextTick(unguardTransport, socket);
     onConnection?.(connection);
     // runDetached(), not runUntilClosed(): a failing flow closes with 1011 all the same, and a server holding many
     // connections keeps no promise per connection.

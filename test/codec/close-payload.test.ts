@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   closePayloadLength,
+  fitCloseReason,
   parseClosePayload,
   serializeClosePayload,
 } from '../../src/codec/close-payload.js';
@@ -70,4 +71,17 @@ test('a reason of 123 bytes fits; 124 bytes throws RangeError (counted in UTF-8 
 
 test('a reason without a code throws RangeError', () => {
   assert.throws(() => serializeClosePayload(undefined, 'why'), RangeError);
+});
+
+test('fitCloseReason keeps a reason that fits and cuts a long one to 123 bytes', () => {
+  assert.equal(fitCloseReason('bye'), 'bye');
+  assert.equal(fitCloseReason('x'.repeat(200)), 'x'.repeat(123));
+  assert.equal(fitCloseReason('é'.repeat(70)), 'é'.repeat(61));
+});
+
+test('fitCloseReason never ends on half of a surrogate pair', () => {
+  // 120 bytes, then a 4-byte emoji: a lone high surrogate (3 bytes as UTF-8) would still fit.
+  const reason = fitCloseReason('x'.repeat(120) + '\u{1F600}\u{1F600}');
+  assert.equal(reason, 'x'.repeat(120));
+  assert.equal(serializeClosePayload(1000, reason).length, 122);
 });
