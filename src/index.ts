@@ -78,7 +78,7 @@ export { webSocketClientLayer } from './client/client-layer.js';
 export type { WebSocketClientLayer, ByteTransport } from './client/client-layer.js';
 export { WebSocketClient } from './client/socket.js';
 export { openWebSocket } from './client/open-socket.js';
-export type { SocketOptions, SendOptions } from './client/socket.js';
+export type { SocketOptions, SendOptions, ReceiveOptions } from './client/socket.js';
 export { ClientCloseEvent, ClientPingEvent } from './client/client-events.js';
 export { openWebSocketWithListener } from './client/listeners.js';
 export type { WebSocketListener } from './client/listeners.js';

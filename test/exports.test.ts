@@ -51,6 +51,7 @@ const WSFLOW = [
   'ProtocolError: class',
   'ProtocolState: const+type',
   'ReadableWritablePair: interface',
+  'ReceiveOptions: interface',
   'RejectionInit: interface',
   'ResponseHeaders: type',
   'SendOptions: interface',

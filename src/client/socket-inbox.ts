@@ -21,6 +21,8 @@ const MAX_UNBOUNDED_PINGS = 16;
 interface Waiter {
   resolve(event: InboxEvent): void;
   reject(error: unknown): void;
+  /** Clears what watches a receive() with a time limit or a signal. */
+  cleanup?: (() => void) | undefined;
 }
 
 /**
@@ -103,10 +105,34 @@ export class SocketInbox {
     return event;
   }
 
-  /** The next event: a queued one, the next message, or the close event (once; then an error). */
-  next(): Promise<InboxEvent> {
+  /**
+   * The next event: a queued one, the next message, or the close event (once; then an error).
+   *
+   * @param watch - Called with `giveUp`: calling it takes the waiter out of the line (so it
+   *   takes nothing) and rejects with the error given. What `watch` returns is called once the
+   *   waiter is served or gave up (to clear its timer).
+   */
+  next(
+    watch?: (giveUp: (error: unknown) => void) => (() => void) | undefined,
+  ): Promise<InboxEvent> {
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
+      const waiter: Waiter = {
+        resolve: (event) => {
+          waiter.cleanup?.();
+          resolve(event);
+        },
+        reject: (error) => {
+          waiter.cleanup?.();
+          reject(error);
+        },
+      };
+      this.#waiters.push(waiter);
+      waiter.cleanup = watch?.((error) => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at === -1) return; // served first
+        this.#waiters.splice(at, 1);
+        waiter.reject(error);
+      });
       this.#deliver();
     });
   }

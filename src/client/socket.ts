@@ -3,7 +3,7 @@
 
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
 import type { Connection } from '../connection/connection.js';
-import { ConnectionClosed } from '../errors.js';
+import { ConnectionClosed, TimeoutError } from '../errors.js';
 import { BinaryMessage, TextMessage, discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome } from '../protocol/events.js';
@@ -100,43 +100,52 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
    * came as one frame within `aggregateMessageBytes`): start reading its stream before the next
    * receive(), which otherwise drops its body.
    *
+   * A receive() given up on through `options` (its time ran out, its signal aborted) takes
+   * nothing: the next message goes to the next receive(). One abandoned otherwise (a lost
+   * `Promise.race` without a signal) still takes the next message when it comes.
+   *
+   * @param options - `timeoutMs` and `signal` bound the wait; see {@link ReceiveOptions}.
    * @returns The next event; a ClientPingEvent too when auto-pong is off.
    * @throws {ConnectionClosed} (rejects) When called again after the close event.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
+   * @throws {TimeoutError} (rejects) When `timeoutMs` passed first.
+   * @throws the signal's reason (rejects) When `signal` aborted first.
    * @example
-   * const event = await socket.receive();
+   * const event = await socket.receive({ timeoutMs: 5000 });
    * if (event instanceof ClientCloseEvent) console.log('closed', event.code, event.reason);
    */
-  receive(): Promise<Message | ClientCloseEvent | Extra> {
+  receive(options?: ReceiveOptions): Promise<Message | ClientCloseEvent | Extra> {
     const event = this.#poll();
     if (event !== undefined) return Promise.resolve(event as Message | Extra);
-    return this.#next() as Promise<Message | ClientCloseEvent | Extra>;
+    return this.#next(options) as Promise<Message | ClientCloseEvent | Extra>;
   }
 
   /**
    * The next text message, whole; binary messages before it are skipped, pings answered.
    *
+   * @param options - `timeoutMs` and `signal` bound the wait for it (as with receive()).
    * @returns Its text (a Streamed one is collected, within `maxMessageBytes`).
    * @throws {ConnectionClosed} (rejects) When the connection closes first.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
    */
-  receiveText(): Promise<string> {
+  receiveText(options?: ReceiveOptions): Promise<string> {
     const message = this.#pollKind(true);
     if (message?.isStrict === true) return Promise.resolve(message.text);
-    return this.#collectText(message);
+    return this.#collectText(message, options);
   }
 
   /**
    * The next binary message, whole; text messages before it are skipped, pings answered.
    *
+   * @param options - `timeoutMs` and `signal` bound the wait for it (as with receive()).
    * @returns Its bytes (a Streamed one is collected, within `maxMessageBytes`).
    * @throws {ConnectionClosed} (rejects) When the connection closes first.
    * @throws {WebSocketBufferFull} (rejects) Once a bounded buffer overflowed.
    */
-  receiveBinary(): Promise<Uint8Array> {
+  receiveBinary(options?: ReceiveOptions): Promise<Uint8Array> {
     const message = this.#pollKind(false);
     if (message?.isStrict === true) return Promise.resolve(message.data);
-    return this.#collectBinary(message);
+    return this.#collectBinary(message, options);
   }
 
   /**
@@ -242,10 +251,10 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /** The next event, when none is at hand (or to wait behind earlier receive() calls). */
-  #next(): Promise<InboxEvent> {
+  #next(options?: ReceiveOptions): Promise<InboxEvent> {
     this.#dropUnread();
     this.#settling++;
-    return this.#inbox.next().then(
+    return this.#inbox.next(giveUpOn(options)).then(
       (event) => {
         this.#settling--;
         return this.#track(event);
@@ -282,9 +291,12 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /** The next message of a kind; others are skipped, pings answered (sttp's `pongOnPing`). */
-  async #receiveKind<T extends boolean>(text: T): Promise<MessageOfKind<T>> {
+  async #receiveKind<T extends boolean>(
+    text: T,
+    options: ReceiveOptions | undefined,
+  ): Promise<MessageOfKind<T>> {
     while (true) {
-      const event = await this.#next();
+      const event = await this.#next(options);
       if (event instanceof ClientCloseEvent) throw new ConnectionClosed(event);
       if (event instanceof ClientPingEvent) this.#answer(event);
       else if (event.isText === text) return event as MessageOfKind<T>;
@@ -297,8 +309,11 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /** receiveText() once no Strict text was at hand: waits for one, or collects a Streamed one. */
-  async #collectText(found: TextMessage | undefined): Promise<string> {
-    const message = found ?? (await this.#receiveKind(true));
+  async #collectText(
+    found: TextMessage | undefined,
+    options: ReceiveOptions | undefined,
+  ): Promise<string> {
+    const message = found ?? (await this.#receiveKind(true, options));
     if (message.isStrict) return message.text;
     // No time or size limit of its own: the connection's maxMessageBytes bounds the message.
     const { chunks } = await collectStream(message.textStream, undefined, { sizeOf: textLength });
@@ -306,8 +321,11 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /** receiveBinary() once no Strict binary was at hand: waits for one, or collects one. */
-  async #collectBinary(found: BinaryMessage | undefined): Promise<Uint8Array> {
-    const message = found ?? (await this.#receiveKind(false));
+  async #collectBinary(
+    found: BinaryMessage | undefined,
+    options: ReceiveOptions | undefined,
+  ): Promise<Uint8Array> {
+    const message = found ?? (await this.#receiveKind(false, options));
     if (message.isStrict) return message.data;
     const { chunks } = await collectStream(message.dataStream, undefined, { sizeOf: byteLength });
     return Buffer.concat(chunks);
@@ -333,3 +351,43 @@ const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
 
 /** A text message for `true`, a binary one for `false`. */
 type MessageOfKind<T extends boolean> = T extends true ? TextMessage : BinaryMessage;
+
+/** Options of {@link WebSocketClient.receive}: how long to wait at most. */
+export interface ReceiveOptions {
+  /** Give up after this many milliseconds: rejects with a TimeoutError. */
+  timeoutMs?: number;
+  /** Give up when it aborts: rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** How the inbox gives up on a waiter, from receive()'s options; undefined without any. */
+function giveUpOn(
+  options: ReceiveOptions | undefined,
+): ((giveUp: (error: unknown) => void) => (() => void) | undefined) | undefined {
+  if (options === undefined) return undefined;
+  const { timeoutMs, signal } = options;
+  if (timeoutMs === undefined && signal === undefined) return undefined;
+  return (giveUp) => {
+    if (timeoutMs !== undefined && !(timeoutMs >= 0 && timeoutMs <= 2 ** 31 - 1)) {
+      giveUp(new RangeError(`timeoutMs must be a number of milliseconds >= 0, got ${timeoutMs}`));
+      return undefined;
+    }
+    if (signal?.aborted === true) {
+      giveUp(signal.reason);
+      return undefined;
+    }
+    const onAbort = (): void => giveUp((signal as AbortSignal).reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => giveUp(new TimeoutError(`no message within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+    return () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  };
+}
