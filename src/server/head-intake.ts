@@ -3,12 +3,13 @@
 // and per-socket setup; every other request is handed to node:http with its bytes put back, so
 // plain HTTP is answered exactly as before. Bounded: head size, header count and time.
 
-import { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { RequestHeadError, RequestHeadReader } from '../http/request-head.js';
 import type { RequestHead, RequestHeadLimits } from '../http/request-head.js';
 import { guardTransport } from '../connection/transport-guard.js';
 import { endWithAnswer } from './http-response.js';
+import { toIncomingMessage } from './incoming-request.js';
 
 /** What a {@link HeadIntake} needs. */
 export interface HeadIntakeOptions extends RequestHeadLimits {
@@ -227,26 +228,4 @@ function hasUpgradeToken(value: string): boolean {
     if (option.trim().toLowerCase() === 'upgrade') return true;
   }
   return false;
-}
-
-/** The request as node:http would have emitted it with 'upgrade'. */
-function toIncomingMessage(head: RequestHead, socket: Socket): IncomingMessage {
-  const request = new IncomingMessage(socket);
-  request.method = head.method;
-  request.url = head.target;
-  request.httpVersionMajor = head.versionMajor;
-  request.httpVersionMinor = head.versionMinor;
-  request.httpVersion =
-    head.versionMajor === 1 && head.versionMinor === 1
-      ? '1.1'
-      : `${head.versionMajor}.${head.versionMinor}`;
-  (request as IncomingMessage & { upgrade: boolean }).upgrade = true;
-  // node:http's own way in: `headers` and `headersDistinct` are then built from rawHeaders on
-  // first use, with its rules for repeated fields.
-  (request as unknown as AddHeaderLines)._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
-  return request;
-}
-
-interface AddHeaderLines {
-  _addHeaderLines(rawHeaders: string[], count: number): void;
 }
