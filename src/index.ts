@@ -45,9 +45,28 @@ export type { UpgradeListener } from './server/handle-request.js';
 export { attachWebSocket } from './server/attach.js';
 export { logHandlerError } from './server/handler-errors.js';
 export type { ServerErrorHandler } from './server/handler-errors.js';
-export type { AttachOptions, UpgradeHandler, WebSocketAttachment } from './server/attach.js';
+export type {
+  AttachOptions,
+  UpgradeHandler,
+  WebSocketAttachment,
+  WebSocketRoutes,
+} from './server/attach.js';
 export { serve } from './server/server.js';
 export type { ServeOptions, WebSocketServer } from './server/server.js';
+export { Router } from './routing/router.js';
+export type { RouteHandler, RouteOptions } from './routing/router.js';
+export { accept, reject } from './routing/answers.js';
+export type {
+  RouteAcceptOptions,
+  RouteAccepted,
+  RouteRejected,
+  RouteAnswer,
+} from './routing/answers.js';
+export type { RouteRequest } from './routing/route-request.js';
+export type { PathParams, ParamNames } from './routing/pattern.js';
+export type { RouteUrlOptions } from './routing/reverse-url.js';
+export { routeOf } from './routing/connection-route.js';
+export type { ConnectionRoute } from './routing/connection-route.js';
 export { ServerLimitDefaults } from './server/limits.js';
 export type { ServerLimits } from './server/limits.js';
 export type { CloseOptions } from './server/shutdown.js';

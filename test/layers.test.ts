@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['flow'],
   ['connection'],
   ['client', 'server'],
+  ['routing'],
   ['index.ts'],
 ];
 

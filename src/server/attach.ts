@@ -11,13 +11,14 @@ import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import { answersUnclaimed, registerClaim } from './attachments.js';
 import type { Claim } from './attachments.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
+import { holdWhileDeciding } from './hold-socket.js';
 import { rejectUpgrade } from './http-response.js';
 import { PendingUpgrades, refuseOverLimit, resolveServerLimits } from './limits.js';
 import type { ServerLimits } from './limits.js';
 import { Shutdown, validateCloseOptions } from './shutdown.js';
 import type { CloseOptions } from './shutdown.js';
 import type { UpgradeListener } from './handle-request.js';
-import { WebSocketUpgrade } from './upgrade.js';
+import { WebSocketUpgrade, beforeAnswer } from './upgrade.js';
 import type { ServerConnectionOptions } from './upgrade.js';
 
 /**
@@ -27,6 +28,18 @@ import type { ServerConnectionOptions } from './upgrade.js';
  * handler that throws after accepting closes that connection with 1011.
  */
 export type UpgradeHandler = (upgrade: WebSocketUpgrade) => void | PromiseLike<void>;
+
+/**
+ * A handler that also says which requests are its own, as a router of paths does: requests it
+ * does not claim are left to the server's other attachments and 'upgrade' listeners, or
+ * answered 404. `serve({ routes })` answers a plain HTTP request 400 on a claimed path.
+ */
+export interface WebSocketRoutes {
+  /** Whether `request` is for one of its routes. */
+  claims(request: IncomingMessage): boolean;
+  /** Answers an upgrade it claims, as an {@link UpgradeHandler} does. */
+  handleUpgrade(upgrade: WebSocketUpgrade): void | PromiseLike<void>;
+}
 
 /** Options of {@link attachWebSocket}. */
 export interface AttachOptions extends ServerConnectionOptions, ServerLimits {
@@ -60,7 +73,8 @@ export interface WebSocketAttachment {
  * process: 500 before the upgrade is accepted, close 1011 after.
  *
  * @param server - An `http.Server` or `https.Server`, listening or not.
- * @param handler - Answers each upgrade; see {@link UpgradeHandler}.
+ * @param handler - Answers each upgrade; see {@link UpgradeHandler}. Or routes (a `Router`),
+ *   which claim their own paths.
  * @param options - `path`, and options for each Connection.
  * @returns The attachment: `connections` and `close()`.
  * @example
@@ -73,7 +87,7 @@ export interface WebSocketAttachment {
  */
 export function attachWebSocket(
   server: HttpServer | HttpsServer,
-  handler: UpgradeHandler,
+  handler: UpgradeHandler | WebSocketRoutes,
   options: AttachOptions = {},
 ): WebSocketAttachment {
   const { attachment, listener } = createUpgradeListener(server, handler, options);
@@ -87,7 +101,7 @@ export function attachWebSocket(
  * node:http. `attachment.close()` removes the listener from `server` once done.
  *
  * @param server - The server whose 'upgrade' listeners decide about 404 for other paths.
- * @param handler - Answers each upgrade.
+ * @param handler - Answers each upgrade, or routes that claim their paths.
  * @param options - As for {@link attachWebSocket}.
  * @returns The attachment and the listener.
  * @throws {RangeError} For limits or deflate options out of range.
@@ -97,11 +111,19 @@ export function attachWebSocket(
  */
 export function createUpgradeListener(
   server: HttpServer | HttpsServer,
-  handler: UpgradeHandler,
+  handlerOrRoutes: UpgradeHandler | WebSocketRoutes,
   options: AttachOptions,
 ): { attachment: WebSocketAttachment; listener: UpgradeListener } {
   const { path, maxConnections, handshakeTimeoutMs, maxHeaderCount, ...connectionOptions } =
     options;
+  const routes = typeof handlerOrRoutes === 'function' ? undefined : handlerOrRoutes;
+  const handler: UpgradeHandler =
+    routes === undefined
+      ? (handlerOrRoutes as UpgradeHandler)
+      : (upgrade) => routes.handleUpgrade(upgrade);
+  const claims = (request: IncomingMessage): boolean =>
+    (path === undefined || pathOf(request) === path) &&
+    (routes === undefined || routes.claims(request));
   const limits = resolveServerLimits({ maxConnections, handshakeTimeoutMs, maxHeaderCount });
   resolveDeflateOptions(connectionOptions.perMessageDeflate); // throws now for a bad option
   const clock = connectionOptions.clock ?? systemClock;
@@ -115,7 +137,7 @@ export function createUpgradeListener(
     connection.onClosed(() => connections.delete(connection));
   };
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (path !== undefined && pathOf(request) !== path) {
+    if (!claims(request)) {
       if (answersUnclaimed(server, claim, request)) {
         rejectUpgrade(socket, 404, { body: 'Not Found\n' });
       }
@@ -143,11 +165,11 @@ export function createUpgradeListener(
     }
     const report = (error: unknown): void =>
       reportHandlerError(connectionOptions.onError ?? logHandlerError, error, undefined, request);
-    runHandler(handler, upgrade, accepted, unanswered, report);
+    runHandler(handler, upgrade, socket, accepted, unanswered, report);
   };
   const claim: Claim = {
     listener,
-    claims: (request) => path === undefined || pathOf(request) === path,
+    claims,
   };
   const unregister = registerClaim(server, claim);
   const attachment: WebSocketAttachment = {
@@ -171,11 +193,13 @@ export function createUpgradeListener(
 /**
  * Runs the handler on one upgrade and turns its failures into a 500 or a 1011 close. An upgrade
  * still unanswered when the handler returns a promise is pending until it settles (its deadline
- * runs, and shutdown answers it); one answered synchronously never needs a timer.
+ * runs, shutdown answers it, and a client that leaves meanwhile gives it up); one answered
+ * synchronously never needs a timer.
  */
 function runHandler(
   handler: UpgradeHandler,
   upgrade: WebSocketUpgrade,
+  socket: Duplex,
   accepted: { connection?: Connection },
   unanswered: PendingUpgrades,
   reportUnaccepted: (error: unknown) => void,
@@ -194,7 +218,17 @@ function runHandler(
     return settle(true, error);
   }
   if (result === undefined || typeof result?.then !== 'function') return settle(false);
-  if (!upgrade.answered) unanswered.add(upgrade);
+  if (!upgrade.answered) {
+    unanswered.add(upgrade);
+    // Read meanwhile, to notice a client that leaves; released when the upgrade is answered.
+    const release = holdWhileDeciding(socket, () => {
+      unanswered.delete(upgrade);
+      // The socket is destroyed: this only marks the upgrade answered (a later accept throws
+      // InvalidStateError, which a Router drops).
+      if (!upgrade.answered) upgrade.reject(400, { body: 'Client closed the request\n' });
+    });
+    beforeAnswer(upgrade, release);
+  }
   Promise.resolve(result).then(
     () => settle(false),
     (error: unknown) => settle(true, error),

@@ -6,9 +6,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import { MapFlow } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
 import { createUpgradeListener } from './attach.js';
-import type { AttachOptions, UpgradeHandler } from './attach.js';
+import type { AttachOptions, UpgradeHandler, WebSocketRoutes } from './attach.js';
 import { HeadIntake } from './head-intake.js';
 import { ServerLimitDefaults, httpLimits, resolveServerLimits } from './limits.js';
 import type { CloseOptions } from './shutdown.js';
@@ -28,8 +29,12 @@ export type ServeOptions = AttachOptions & {
         handler?: undefined;
       }
     | {
-        /** Answers each upgrade itself: accept with a flow and subprotocol, or reject. */
-        handler: UpgradeHandler;
+        /**
+         * Answers each upgrade itself: accept with a flow and subprotocol, or reject. Or routes
+         * (a `Router`): an unknown path is then answered 404, and a plain HTTP request to a
+         * route 400 "Expected WebSocket Upgrade request".
+         */
+        handler: UpgradeHandler | WebSocketRoutes;
         flow?: undefined;
       }
   );
@@ -62,10 +67,12 @@ export interface WebSocketServer {
  * itself (a head too big or with too many fields: 431; too slow: 408) and leaves every other
  * request to node:http (docs/limits.md).
  *
- * @param options - `port`, `host`, `flow` or `handler`, `path`, and Connection options.
+ * @param options - `port`, `host`, `flow` or `handler` (a function or a `Router`), `path`, and
+ *   Connection options.
  * @returns The running server, once it listens.
  * @throws (rejects with) the listen error, e.g. EADDRINUSE.
- * @throws {TypeError} When neither `flow` nor `handler` is given.
+ * @throws {TypeError} When neither `flow` nor `handler` is given, or `flow` is a
+ *   `{ writable, readable }` pair, which could run on one connection only.
  * @example
  * const server = await serve({ port: 8080, flow: map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)) });
  * console.log(`listening on ${server.url}`);
@@ -81,17 +88,22 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     maxHeaderBytes,
     ...attachOptions
   } = options;
-  const upgradeHandler: UpgradeHandler | undefined =
+  if (flow !== undefined) refuseSingleUseFlow(flow);
+  const upgradeHandler: UpgradeHandler | WebSocketRoutes | undefined =
     handler ?? (flow === undefined ? undefined : (upgrade) => void upgrade.handleMessages(flow));
-  if (typeof upgradeHandler !== 'function') {
+  if (
+    upgradeHandler === undefined ||
+    (typeof upgradeHandler !== 'function' && typeof upgradeHandler.handleUpgrade !== 'function')
+  ) {
     throw new TypeError('serve() needs a flow or a handler');
   }
+  const routes = typeof upgradeHandler === 'function' ? undefined : upgradeHandler;
   // A WebSocket-only server: the whole request head within the handshake timeout, bounded size.
   const limits = resolveServerLimits(attachOptions);
   const headerBytes = maxHeaderBytes ?? ServerLimitDefaults.maxHeaderBytes;
   const httpServer = createServer(
     httpLimits(limits.handshakeTimeoutMs, headerBytes),
-    answerPlainRequest,
+    routes === undefined ? answerPlainRequest : answerPlainRequestTo(routes),
   );
   // One more than allowed, so that too many get a 431 rather than being cut silently; 0: no limit.
   const { maxHeaderCount } = limits;
@@ -136,6 +148,38 @@ function answerPlainRequest(_request: IncomingMessage, response: ServerResponse)
     'Sec-WebSocket-Version': '13',
   });
   response.end(body);
+}
+
+/**
+ * Plain HTTP on a routed server, as Akka HTTP's routes answer it: 400 "Expected WebSocket
+ * Upgrade request" on a route's path (ExpectedWebSocketRequestRejection), 404 elsewhere.
+ */
+function answerPlainRequestTo(
+  routes: WebSocketRoutes,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const [status, body] = routes.claims(request)
+      ? [400, 'Expected WebSocket Upgrade request\n']
+      : [404, 'Not Found\n'];
+    response.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    response.end(body);
+  };
+}
+
+/**
+ * A `{ writable, readable }` pair runs on one connection only: given as the flow of every
+ * connection, it would fail from the second one on. Refused at once.
+ */
+function refuseSingleUseFlow(flow: MessageFlow): void {
+  if (typeof flow === 'function' || flow instanceof MapFlow) return;
+  throw new TypeError(
+    'serve({ flow }) runs the flow on every connection, and a { writable, readable } pair runs ' +
+      'once: pass map(fn), echo() or a function (an async generator), or a handler that builds a ' +
+      'pair per connection',
+  );
 }
 
 /** Listens, resolving once bound or rejecting with the bind error. */

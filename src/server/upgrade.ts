@@ -237,20 +237,31 @@ export class WebSocketUpgrade {
    *   for an unknown resource, ...
    * @param init - Extra headers and a text body.
    * @throws {InvalidStateError} When the upgrade was already answered.
-   * @throws {RangeError} When the status is not an integer from 200 to 599.
-   * @throws {TypeError} When a header is invalid.
+   * @throws {RangeError} When the status is not an integer from 200 to 599 (the client gets 500).
+   * @throws {TypeError} When a header is invalid (the client gets 500).
    * @example
    * if (!isAuthenticated(upgrade.request)) return upgrade.reject(403, { body: 'Forbidden\n' });
    */
   reject(status: number, init: RejectionInit = {}): void {
     this.#claim();
-    rejectUpgrade(this.#socket, status, init);
+    try {
+      rejectUpgrade(this.#socket, status, init);
+    } catch (error) {
+      // The upgrade is already claimed: answer it, so the client is not left waiting.
+      rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
+      throw error;
+    }
   }
 
   /** Marks the upgrade answered; throws when it already was. */
   #claim(): void {
     if (this.#answered) throw new InvalidStateError('this WebSocket upgrade was already answered');
     this.#answered = true;
+    const hook = answerHooks.get(this);
+    if (hook !== undefined) {
+      answerHooks.delete(this);
+      hook();
+    }
   }
 
   /** Writes the 101 and starts the Connection and its flow. */
@@ -286,6 +297,21 @@ export class WebSocketUpgrade {
     connection.runDetached(flow);
     return connection;
   }
+}
+
+const answerHooks = new WeakMap<WebSocketUpgrade, () => void>();
+
+/**
+ * Runs `hook` once when `upgrade` is answered, before anything is written: a server stops
+ * holding the socket of an upgrade whose handler was deciding.
+ *
+ * @param upgrade - An unanswered upgrade.
+ * @param hook - What to run.
+ * @example
+ * beforeAnswer(upgrade, holdWhileDeciding(socket, onGone));
+ */
+export function beforeAnswer(upgrade: WebSocketUpgrade, hook: () => void): void {
+  answerHooks.set(upgrade, hook);
 }
 
 /** TCP sockets: no Nagle delay, no idle timeout left over from the HTTP server. */

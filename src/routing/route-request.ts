@@ -1,0 +1,122 @@
+// Routing layer: what a route's handler is told about the request (Play's RequestHeader, as
+// `acceptOrResult` hands it over): the path parameters and query, already decoded, and the
+// headers, cookies, origin, address and offers of the upgrade request.
+
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { ExtensionOffer } from '../protocol/header-tokens.js';
+import type { WebSocketUpgrade } from '../server/upgrade.js';
+import type { PathParams } from './pattern.js';
+
+/**
+ * The request a route handler decides on. `params` is typed from the route's pattern.
+ *
+ * @example
+ * router.route('/chat/:room', (request) => {
+ *   if (request.cookies.session === undefined) return reject(401);
+ *   return accept(chat(request.params.room, request.query.get('since')));
+ * });
+ */
+export interface RouteRequest<P extends string = string> {
+  /** The request target as sent, e.g. '/chat/lobby?since=3'. */
+  readonly url: string;
+  /** The path as sent (still percent-encoded), e.g. '/chat/lobby'. */
+  readonly path: string;
+  /** The route's pattern, e.g. '/chat/:room'. */
+  readonly pattern: P;
+  /** The path parameters, percent-decoded. */
+  readonly params: PathParams<P>;
+  /** The query string, decoded (`get` gives the first value of a key, `getAll` every one). */
+  readonly query: URLSearchParams;
+  /** The request headers (lower-case names), as node:http gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The cookies of the Cookie header, by name (the first of a repeated name). */
+  readonly cookies: Readonly<Record<string, string>>;
+  /** The Origin header, when the client sent one (browsers always do). */
+  readonly origin: string | undefined;
+  /** The client's address as the socket sees it (a proxy's, behind one). */
+  readonly remoteAddress: string | undefined;
+  /** Whether the request came over TLS (wss:). */
+  readonly secure: boolean;
+  /** The subprotocols the client offered, in its order of preference. */
+  readonly protocols: readonly string[];
+  /** The extensions the client offered. */
+  readonly extensions: readonly ExtensionOffer[];
+  /** The node:http request itself, for anything not listed here. */
+  readonly raw: IncomingMessage;
+}
+
+/**
+ * Builds the request context of a matched upgrade.
+ *
+ * @param upgrade - The upgrade.
+ * @param target - The decoded target: path and query.
+ * @param pattern - The route's pattern.
+ * @param params - Its parameters.
+ * @returns The context; cookies are parsed on first read.
+ */
+export function createRouteRequest<P extends string>(
+  upgrade: WebSocketUpgrade,
+  target: { path: string; query: URLSearchParams },
+  pattern: P,
+  params: PathParams<P>,
+): RouteRequest<P> {
+  const raw = upgrade.request;
+  let cookies: Readonly<Record<string, string>> | undefined;
+  return {
+    url: raw.url ?? '/',
+    path: target.path,
+    pattern,
+    params,
+    query: target.query,
+    headers: raw.headers,
+    get cookies() {
+      return (cookies ??= parseCookies(raw.headers.cookie));
+    },
+    origin: raw.headers.origin,
+    remoteAddress: raw.socket?.remoteAddress,
+    secure: isTls(raw),
+    protocols: upgrade.requestedProtocols,
+    extensions: upgrade.requestedExtensions,
+    raw,
+  };
+}
+
+/** Whether a request arrived over TLS. */
+export function isTls(request: IncomingMessage): boolean {
+  return (request.socket as TLSSocket | undefined)?.encrypted === true;
+}
+
+/**
+ * The cookies of a Cookie header (RFC 6265 section 5.4): `name=value` pairs separated by ';'.
+ * Values are percent-decoded when they decode; the first of a repeated name wins.
+ *
+ * @param header - The Cookie header.
+ * @returns The cookies by name, in an object without prototype.
+ * @example
+ * parseCookies('session=abc; theme=dark').theme; // 'dark'
+ */
+export function parseCookies(header: string | undefined): Readonly<Record<string, string>> {
+  const cookies = Object.create(null) as Record<string, string>;
+  if (header === undefined) return cookies;
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1) continue;
+    const name = pair.slice(0, equals).trim();
+    if (name === '' || name in cookies) continue;
+    let value = pair.slice(equals + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+      value = value.slice(1, -1);
+    }
+    cookies[name] = value.includes('%') ? decodeOrKeep(value) : value;
+  }
+  return cookies;
+}
+
+function decodeOrKeep(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
