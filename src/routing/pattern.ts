@@ -2,17 +2,14 @@
 // (`:room`) or, last, a catch-all tail (`*path`). Its parameter names are read by the type
 // system from the pattern string, and by `compilePattern` at run time; no RegExp is built.
 
-/** The parameter names of one segment of a pattern. */
-type SegmentParam<S extends string> = S extends `:${infer Name}`
-  ? Name
-  : S extends `*${infer Name}`
-    ? Name
-    : never;
-
-/** The parameter names of a whole pattern, e.g. `'room' | 'path'`. */
+/** The parameter names of a pattern, e.g. `'room' | 'path'` for '/chat/:room/*path'. */
 export type ParamNames<P extends string> = P extends `${infer Head}/${infer Tail}`
-  ? SegmentParam<Head> | ParamNames<Tail>
-  : SegmentParam<P>;
+  ? ParamNames<Head> | ParamNames<Tail>
+  : P extends `:${infer Name}`
+    ? Name
+    : P extends `*${infer Name}`
+      ? Name
+      : never;
 
 /**
  * The path parameters of a route, typed from its pattern: `PathParams<'/chat/:room'>` is
