@@ -44,7 +44,7 @@ export { handleWebSocketRequestWith } from './server/handle-request.js';
 export type { UpgradeListener } from './server/handle-request.js';
 export { attachWebSocket } from './server/attach.js';
 export { logHandlerError } from './server/handler-errors.js';
-export type { ServerErrorHandler } from './server/handler-errors.js';
+export type { ServerErrorHandler, UpgradeRequestLine } from './server/handler-errors.js';
 export type {
   AttachOptions,
   UpgradeHandler,

@@ -95,6 +95,7 @@ const WSFLOW = [
   'UpgradeHandler: type',
   'UpgradeListener: type',
   'UpgradeOptions: interface',
+  'UpgradeRequestLine: interface',
   'UpgradeResult: type',
   'ValidUpgrade: interface',
   'WebSocketAttachment: interface',

@@ -1,8 +1,17 @@
 // Server layer: where the errors of application code on a server go — a handler that throws
 // before answering an upgrade, or a flow that fails on a running connection (closed with 1011).
 
-import type { IncomingMessage } from 'node:http';
 import type { Connection } from '../connection/connection.js';
+
+/**
+ * What an error report says of the upgrade request: its request line. An `IncomingMessage`
+ * fits; an open connection keeps only these two strings for its report, not the whole request,
+ * so that it holds no more memory for the sake of a report it may never make.
+ */
+export interface UpgradeRequestLine {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+}
 
 /**
  * Told of each failure of application code on a server: `connection` is undefined when the
@@ -13,7 +22,7 @@ import type { Connection } from '../connection/connection.js';
 export type ServerErrorHandler = (
   error: unknown,
   connection: Connection | undefined,
-  request: IncomingMessage,
+  request: UpgradeRequestLine,
 ) => void;
 
 /**
@@ -32,7 +41,7 @@ export type ServerErrorHandler = (
 export function logHandlerError(
   error: unknown,
   connection: Connection | undefined,
-  request: IncomingMessage,
+  request: UpgradeRequestLine,
 ): void {
   const answer = connection === undefined ? 'before accepting' : 'closed with 1011';
   const line = `wsflow: WebSocket handler failed for ${request.method} ${request.url} (${answer}): ${describe(error)}`;
@@ -59,7 +68,7 @@ export function reportHandlerError(
   onError: ServerErrorHandler,
   error: unknown,
   connection: Connection | undefined,
-  request: IncomingMessage,
+  request: UpgradeRequestLine,
 ): void {
   try {
     onError(error, connection, request);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { ConnectionClosed, attachWebSocket, map, serve } from '../../src/index.js';
@@ -13,6 +13,7 @@ import type {
   Connection,
   Message,
   ServeOptions,
+  UpgradeRequestLine,
   WebSocketUpgrade,
 } from '../../src/index.js';
 import { expectRefused, openClient } from './support.js';
@@ -164,7 +165,7 @@ async function captureStderr(run: () => Promise<void>): Promise<string> {
 interface Report {
   error: unknown;
   connection: Connection | undefined;
-  request: IncomingMessage;
+  request: UpgradeRequestLine;
 }
 
 describe('onError', () => {
@@ -207,7 +208,7 @@ describe('onError', () => {
     const onError = (
       error: unknown,
       connection: Connection | undefined,
-      request: IncomingMessage,
+      request: UpgradeRequestLine,
     ) => void reports.push({ error, connection, request });
     let outcome: Promise<CloseOutcome> | undefined;
     const handler = (upgrade: WebSocketUpgrade): void => {
