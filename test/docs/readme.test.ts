@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  Router,
   TextMessage,
+  accept,
   concat,
   discardMessage,
   echo,
   map,
   openWebSocket,
+  reject,
   serve,
 } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
@@ -41,6 +44,25 @@ describe('README.md', () => {
     await socket.send('ace', { continuation: true });
     assert.equal(await socket.receiveText(), 'Hello Grace!');
     await socket.close();
+    await server.close();
+  });
+
+  it('a routed, typed server', { timeout: 10_000 }, async () => {
+    // #region README.md
+    const router = new Router().route('/rooms/:room', (request) => {
+      const { room } = request.params; // `request.params.rom` would not compile
+      if (request.query.get('token') !== 'let-me-in') return reject(403, { body: 'Forbidden\n' });
+      return accept(map(() => `welcome to ${room}`));
+    });
+
+    const server = await serve({ port: 0, handler: router });
+    // #endregion
+    const socket = await openWebSocket(`${server.url}/rooms/lobby?token=let-me-in`);
+    await socket.send('hi');
+    assert.equal(await socket.receiveText(), 'welcome to lobby');
+    await socket.close();
+    await assert.rejects(openWebSocket(`${server.url}/rooms/lobby`), { status: 403 });
+    await assert.rejects(openWebSocket(`${server.url}/elsewhere`), { status: 404 });
     await server.close();
   });
 
