@@ -15,6 +15,8 @@ import { createInterface } from 'node:readline';
 import { WebSocketServer } from 'ws';
 import { attachWebSocket } from '../src/server/attach.js';
 import { serve } from '../src/server/server.js';
+import { accept } from '../src/routing/answers.js';
+import { Router } from '../src/routing/router.js';
 import { fromSinkAndSource, map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
 import { ALL_SERVER_KINDS } from './server-kinds.js';
@@ -113,6 +115,10 @@ async function start(kind: ServerKind): Promise<number> {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return (server.address() as AddressInfo).port;
     }
+    case 'wsflow-routed': {
+      const server = await serve({ port: 0, host: '127.0.0.1', handler: routerOf50Routes() });
+      return server.address.port;
+    }
     case 'uws':
       return startUws();
     case 'ws':
@@ -128,6 +134,20 @@ async function start(kind: ServerKind): Promise<number> {
       return (server.address() as AddressInfo).port;
     }
   }
+}
+
+/**
+ * A Router of 50 routes, as an app might have: 25 distinct first segments with a parameter, and
+ * 25 under /rooms/:room (24 deeper ones sharing the parameter). The benchmark asks for
+ * /rooms/lobby, matched by '/rooms/:room' after walking past the others.
+ */
+function routerOf50Routes(): Router {
+  const flow = map((m: Message) => m);
+  const answer = () => accept(flow);
+  let router = new Router();
+  for (let i = 0; i < 25; i++) router = router.route(`/area${i}/:id`, answer);
+  for (let i = 0; i < 24; i++) router = router.route(`/rooms/:room/topic${i}`, answer);
+  return router.route('/rooms/:room', answer);
 }
 
 /** Answers the parent's commands, one per stdin line. */

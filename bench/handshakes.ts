@@ -25,10 +25,10 @@ const TCP_PROBE = Buffer.alloc(16, 0x61);
 /** The longest wait for the server's end after the close frame (as before: 1 s). */
 const END_TIMEOUT_MS = 1000;
 
-/** The upgrade request for a server on 127.0.0.1:`port`. */
-function buildRequest(port: number): Buffer {
+/** The upgrade request for `path` on a server on 127.0.0.1:`port`. */
+function buildRequest(port: number, path: string): Buffer {
   return Buffer.from(
-    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     'latin1',
   );
@@ -160,6 +160,8 @@ class HandshakeLoop {
 export interface HandshakeOptions {
   /** A plain TCP cycle (16-byte echo) instead of a WebSocket handshake. */
   tcp?: boolean;
+  /** The request target of each upgrade. Default '/'. */
+  path?: string;
   /** Reads the server's CPU time (µs), for the CPU per cycle. */
   serverCpuMicros?: () => Promise<number>;
 }
@@ -185,7 +187,7 @@ export async function measureHandshakes(
   let completed = 0;
   let failed = 0;
   const tcp = options.tcp === true;
-  const request = tcp ? TCP_PROBE : buildRequest(port);
+  const request = tcp ? TCP_PROBE : buildRequest(port, options.path ?? '/');
   const serverAtStart = await options.serverCpuMicros?.();
   const startedAt = performance.now();
   const cpuAtStart = process.cpuUsage();

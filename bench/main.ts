@@ -23,7 +23,7 @@ import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './proc
 import type { ServerProcess } from './processes.js';
 import { Progress, renderSvg } from './report.js';
 import type { BarGroup } from './report.js';
-import { FLOW_STYLES, SERVER_KINDS } from './server-kinds.js';
+import { FLOW_STYLES, SERVER_KINDS, handshakePathOf } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
 const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client'] as const;
@@ -64,7 +64,7 @@ const settings = {
   handshakes: {
     durationMs: quick ? 1000 : 3000,
     concurrency: [1, 8],
-    kinds: ['wsflow', 'wsflow-attach', 'ws', 'uws', 'tcp'] as ServerKind[],
+    kinds: ['wsflow', 'wsflow-attach', 'wsflow-routed', 'ws', 'uws', 'tcp'] as ServerKind[],
   },
   rss: { connections: connectionsWithinLimit(wantedRssConnections), fileLimit: fileLimit() },
   client: {
@@ -132,6 +132,7 @@ async function runHandshakes(progress: Progress) {
           const { durationMs } = settings.handshakes;
           const result = await measureHandshakes(server.port, durationMs, concurrency, {
             tcp: server.kind === 'tcp',
+            path: handshakePathOf(server.kind),
             serverCpuMicros: () => server.cpuMicros(),
           });
           samples[i].push(result.rate);
@@ -375,6 +376,13 @@ async function run(): Promise<void> {
           met: row.serverCpu <= 1.6 * tcp.serverCpu,
         });
       }
+      const routed = at('wsflow-routed', concurrency);
+      const bare = at('wsflow', concurrency);
+      targets.push({
+        target: `handshake behind a Router of 50 routes, ${concurrency} loops: server CPU ≤ 1.1x serve()'s`,
+        measured: ratio(routed.serverCpu, bare.serverCpu),
+        met: routed.serverCpu <= 1.1 * bare.serverCpu,
+      });
       const wsflow = at('wsflow', concurrency);
       targets.push({
         target: `handshakes/s, ${concurrency} concurrent: ≥ 1.5x ws`,

@@ -1,10 +1,12 @@
 // The kinds of server the benchmarks start: the echo throughput comparison uses SERVER_KINDS (the
 // three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
-// permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket.
+// permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
+// behind a Router of 50 routes.
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
   'wsflow-attach',
+  'wsflow-routed',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;
@@ -12,3 +14,8 @@ export type ServerKind = (typeof ALL_SERVER_KINDS)[number];
 
 /** The wsflow flow styles compared with each other (`map` first). */
 export const FLOW_STYLES = ['wsflow', 'wsflow-stream', 'wsflow-sink'] as const;
+
+/** The path the handshake benchmark asks for: a parameter route of the routed server. */
+export function handshakePathOf(kind: ServerKind): string {
+  return kind === 'wsflow-routed' ? '/rooms/lobby' : '/';
+}

@@ -34,7 +34,10 @@ export interface RouteRequest<P extends string = string> {
   readonly cookies: Readonly<Record<string, string>>;
   /** The Origin header, when the client sent one (browsers always do). */
   readonly origin: string | undefined;
-  /** The client's address as the socket sees it (a proxy's, behind one). */
+  /**
+   * The client's address as the socket sees it (a proxy's, behind one). Read on first use, from
+   * the socket: read it while the connection is open (in the handler), or it may be undefined.
+   */
   readonly remoteAddress: string | undefined;
   /** Whether the request came over TLS (wss:). */
   readonly secure: boolean;
@@ -50,36 +53,81 @@ export interface RouteRequest<P extends string = string> {
  * Builds the request context of a matched upgrade.
  *
  * @param upgrade - The upgrade.
- * @param target - The decoded target: path and query.
+ * @param target - The decoded target: path and query (undefined for an empty query).
  * @param pattern - The route's pattern.
  * @param params - Its parameters.
- * @returns The context; cookies are parsed on first read.
+ * @returns The context; what costs a system call or a parse (address, cookies, an empty query)
+ *   is read on first use.
  */
 export function createRouteRequest<P extends string>(
   upgrade: WebSocketUpgrade,
-  target: { path: string; query: URLSearchParams },
+  target: { path: string; query: URLSearchParams | undefined },
   pattern: P,
   params: PathParams<P>,
 ): RouteRequest<P> {
-  const raw = upgrade.request;
-  let cookies: Readonly<Record<string, string>> | undefined;
-  return {
-    url: raw.url ?? '/',
-    path: target.path,
-    pattern,
-    params,
-    query: target.query,
-    headers: raw.headers,
-    get cookies() {
-      return (cookies ??= parseCookies(raw.headers.cookie));
-    },
-    origin: raw.headers.origin,
-    remoteAddress: raw.socket?.remoteAddress,
-    secure: isTls(raw),
-    protocols: upgrade.requestedProtocols,
-    extensions: upgrade.requestedExtensions,
-    raw,
-  };
+  return new UpgradeRouteRequest(upgrade, target.path, target.query, pattern, params);
+}
+
+/** A {@link RouteRequest} over an upgrade, reading lazily what a handshake may never need. */
+class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
+  readonly path: string;
+  readonly pattern: P;
+  readonly params: PathParams<P>;
+  readonly raw: IncomingMessage;
+  readonly #upgrade: WebSocketUpgrade;
+  #query: URLSearchParams | undefined;
+  #cookies: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    upgrade: WebSocketUpgrade,
+    path: string,
+    query: URLSearchParams | undefined,
+    pattern: P,
+    params: PathParams<P>,
+  ) {
+    this.#upgrade = upgrade;
+    this.raw = upgrade.request;
+    this.path = path;
+    this.#query = query;
+    this.pattern = pattern;
+    this.params = params;
+  }
+
+  get url(): string {
+    return this.raw.url ?? '/';
+  }
+
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams());
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.headers;
+  }
+
+  get cookies(): Readonly<Record<string, string>> {
+    return (this.#cookies ??= parseCookies(this.raw.headers.cookie));
+  }
+
+  get origin(): string | undefined {
+    return this.raw.headers.origin;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.raw.socket?.remoteAddress; // a getpeername() call: only when asked
+  }
+
+  get secure(): boolean {
+    return isTls(this.raw);
+  }
+
+  get protocols(): readonly string[] {
+    return this.#upgrade.requestedProtocols;
+  }
+
+  get extensions(): readonly ExtensionOffer[] {
+    return this.#upgrade.requestedExtensions;
+  }
 }
 
 /** Whether a request arrived over TLS. */

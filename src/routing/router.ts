@@ -76,8 +76,12 @@ export class Router<
   readonly #tree = new RouteTree<Route>();
   readonly #named = new Map<string, CompiledPattern>();
   readonly #shapes = new Set<string>();
-  /** Requests resolved by `claims` and not yet handled. */
-  readonly #resolved = new WeakMap<IncomingMessage, Resolution>();
+  /**
+   * The last request `claims` resolved, for `handleUpgrade` that follows it at once (one entry,
+   * not a map: the server calls the two back to back).
+   */
+  #claimedRequest: IncomingMessage | undefined;
+  #claimedResolution: Resolution | undefined;
   /** `{ writable, readable }` pairs already accepted: each can run on one connection. */
   readonly #usedPairs = new WeakSet<object>();
 
@@ -155,7 +159,8 @@ export class Router<
   claims(request: IncomingMessage): boolean {
     const resolution = this.#resolve(request.url ?? '/');
     const mine = !('matches' in resolution) || resolution.matches.length > 0;
-    if (mine) this.#resolved.set(request, resolution);
+    this.#claimedRequest = mine ? request : undefined;
+    this.#claimedResolution = mine ? resolution : undefined;
     return mine;
   }
 
@@ -169,8 +174,9 @@ export class Router<
    */
   handleUpgrade(upgrade: WebSocketUpgrade): void | Promise<void> {
     const request = upgrade.request;
-    const resolution = this.#resolved.get(request) ?? this.#resolve(request.url ?? '/');
-    this.#resolved.delete(request);
+    const claimed = this.#claimedRequest === request ? this.#claimedResolution : undefined;
+    this.#claimedRequest = this.#claimedResolution = undefined;
+    const resolution = claimed ?? this.#resolve(request.url ?? '/');
     if (!('matches' in resolution)) {
       return upgrade.reject(400, { body: `Bad Request: ${resolution.bad}\n` });
     }
@@ -181,9 +187,9 @@ export class Router<
       return value.subprotocol === undefined || offered.includes(value.subprotocol);
     });
     if (match === undefined) return rejectForProtocols(upgrade, matches);
-    let query: URLSearchParams;
+    let query: URLSearchParams | undefined;
     try {
-      query = decodeQuery(target.rawQuery);
+      if (target.rawQuery !== '') query = decodeQuery(target.rawQuery);
     } catch (error) {
       if (!(error instanceof BadTarget)) throw error;
       return upgrade.reject(400, { body: `Bad Request: ${error.message}\n` });
