@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
-  HandshakeError,
   Router,
   accept,
   attachWebSocket,
@@ -19,18 +18,9 @@ import {
   serve,
 } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
+import { refusal } from './support.js';
 
 const TIMEOUT = { timeout: 10_000 };
-
-/** The status of a refused handshake. */
-async function refusal(opening: Promise<unknown>): Promise<number | undefined> {
-  const error = await opening.then(
-    () => assert.fail('the upgrade was accepted'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof HandshakeError);
-  return error.status;
-}
 
 describe('docs/routing.md', () => {
   it('a router with a parameter and a catch-all', TIMEOUT, async () => {

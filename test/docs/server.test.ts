@@ -8,7 +8,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
-  HandshakeError,
   attachWebSocket,
   echo,
   handleWebSocketRequestWith,
@@ -16,6 +15,7 @@ import {
   serve,
 } from '../../src/index.js';
 import type { WebSocketUpgrade } from '../../src/index.js';
+import { refusal } from './support.js';
 
 /** The ws:// origin of an http.Server listening on 127.0.0.1. */
 async function originOf(server: Server): Promise<string> {
@@ -27,16 +27,6 @@ async function originOf(server: Server): Promise<string> {
 function closeHttp(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/** The status of a refused handshake. */
-async function refusal(opening: Promise<unknown>): Promise<number | undefined> {
-  const error = await opening.then(
-    () => assert.fail('the upgrade was accepted'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof HandshakeError);
-  return error.status;
 }
 
 describe('docs/server.md', () => {
