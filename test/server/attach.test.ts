@@ -24,6 +24,18 @@ async function plainServer(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** A plain server with echo attachments on /a and /b. */
+async function twoEchoAttachments() {
+  const { server, port } = await plainServer();
+  const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+    path: '/a',
+  });
+  const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
+    path: '/b',
+  });
+  return { server, port, a, b };
+}
+
 function stop(server: Server): void {
   server.close();
   server.closeAllConnections();
@@ -80,13 +92,7 @@ describe('attachWebSocket', () => {
   });
 
   it('answers 404 once to a path no attachment claims, and the server still closes', async () => {
-    const { server, port } = await plainServer();
-    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/a',
-    });
-    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/b',
-    });
+    const { server, port, a, b } = await twoEchoAttachments();
     try {
       const other = await rawExchange(port, upgradeRequest({}, 'GET /other HTTP/1.1'));
       assert.equal(other.status, 404);
@@ -105,13 +111,7 @@ describe('attachWebSocket', () => {
   });
 
   it('leaves a path no attachment claims to another upgrade listener', async () => {
-    const { server, port } = await plainServer();
-    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/a',
-    });
-    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/b',
-    });
+    const { server, port, a, b } = await twoEchoAttachments();
     server.on('upgrade', (request: Request, socket: Socket) => {
       socket.end('HTTP/1.1 418 Teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       void request;
@@ -126,13 +126,7 @@ describe('attachWebSocket', () => {
   });
 
   it('answers 404 to other paths after one of two attachments has closed', async () => {
-    const { server, port } = await plainServer();
-    const a = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/a',
-    });
-    const b = attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()), {
-      path: '/b',
-    });
+    const { server, port, a, b } = await twoEchoAttachments();
     try {
       await a.close();
       assert.equal((await rawExchange(port, upgradeRequest({}, 'GET /a HTTP/1.1'))).status, 404);
