@@ -191,7 +191,11 @@ export class ConnectionCore
       () => this.failPending(),
       this.#closeTimeoutMs,
     );
-    this.incoming.whenConsumed(() => setImmediate(failPending, this));
+    const whenConsumed = (): void =>
+      this.incoming.whenConsumed(() => setImmediate(failPending, this));
+    // Complete messages may still be inflating: they are delivered (and answered) first.
+    if (this.#inflation === undefined) whenConsumed();
+    else this.#inflation.whenDrained(whenConsumed);
   }
 
   /** Sends the pending failure's Close, now (from a timer or once the application answered). */

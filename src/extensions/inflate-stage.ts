@@ -72,6 +72,7 @@ export class InflateStage {
   #paused = false;
   #failed = false;
   #onDrained: (() => void) | undefined;
+  #onIdle: (() => void) | undefined;
 
   constructor(sink: MessagePartSink, inflater: MessageInflater, owner: InflateStageOwner) {
     this.#sink = sink;
@@ -135,6 +136,17 @@ export class InflateStage {
     this.#queue.pop();
     this.#waitingBytes -= tail.partBytes;
     this.#updatePaused();
+  }
+
+  /**
+   * Calls `callback` once every complete message held here was delivered (at once when none
+   * waits): a protocol error's Close waits for the replies to messages still inflating.
+   *
+   * @param callback - Called once.
+   */
+  whenDrained(callback: () => void): void {
+    this.#onIdle = callback;
+    this.#checkDrained();
   }
 
   /**
@@ -259,11 +271,13 @@ export class InflateStage {
   }
 
   #checkDrained(): void {
+    if (this.#inflater.busy || (this.#queue.length > 0 && !this.#failed)) return;
+    const idle = this.#onIdle;
     const drained = this.#onDrained;
-    if (drained === undefined || this.#inflater.busy) return;
-    if (this.#queue.length > 0 && !this.#failed) return;
+    this.#onIdle = undefined;
     this.#onDrained = undefined;
-    drained();
+    idle?.();
+    drained?.();
   }
 
   #updatePaused(): void {
