@@ -16,6 +16,8 @@ export type {
   TextMessageClass,
   BinaryMessageClass,
 } from './message/message.js';
+export { PingMessage, PongMessage } from './message/control.js';
+export type { ControlMessage } from './message/control.js';
 export type { ReadableWritablePair, StreamSource } from './message/streams.js';
 export { map, echo, fromSinkAndSource, ignore } from './flow/flow.js';
 export type {
@@ -26,6 +28,12 @@ export type {
   SinkAndSourceFlow,
   SinkFunction,
 } from './flow/flow.js';
+export { withControlMessages } from './flow/control-flow.js';
+export type {
+  ControlMessagesFlow,
+  ControlMessagesHandler,
+  ControlMessagesOptions,
+} from './flow/control-flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
 export type { MaybeSource, TickerOptions } from './flow/sources.js';
 export { Connection } from './connection/connection.js';

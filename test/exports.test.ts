@@ -28,6 +28,10 @@ const WSFLOW = [
   'ConnectionOptions: interface',
   'ConnectionRoute: interface',
   'ConnectionSettings: interface',
+  'ControlMessage: type',
+  'ControlMessagesFlow: class (type only)',
+  'ControlMessagesHandler: type',
+  'ControlMessagesOptions: interface',
   'DeflateParams: interface',
   'DeflateSettings: interface',
   'ErrorCode: const+type',
@@ -51,6 +55,8 @@ const WSFLOW = [
   'ParamNames: type',
   'PathParams: type',
   'PerMessageDeflateOptions: interface',
+  'PingMessage: class',
+  'PongMessage: class',
   'ProtocolError: class',
   'ProtocolState: const+type',
   'ReadableWritablePair: interface',
@@ -136,6 +142,7 @@ const WSFLOW = [
   'toMessage: function',
   'webSocketClientFlow: function',
   'webSocketClientLayer: function',
+  'withControlMessages: function',
 ];
 
 /** `wsflow/protocol`: the sans-I/O session, the opening handshake, the codec, errors. */

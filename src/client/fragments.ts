@@ -99,6 +99,8 @@ function payloadOf(frame: MessageLike, kind: 'text' | 'binary'): string | Uint8A
     throw new TypeError(`a continuation of a ${kind} message must be ${kind} too`);
   }
   if (typeof frame === 'string' || frame instanceof Uint8Array) return frame;
+  if (!(frame instanceof TextMessage || frame instanceof BinaryMessage))
+    throw new TypeError('a fragment is a string, a Uint8Array or a Strict message');
   if (!frame.isStrict) throw new TypeError('a fragment must be Strict, not a Streamed message');
   return frame.isText ? frame.text : frame.data;
 }

@@ -6,6 +6,8 @@ import { CloseCode } from '../codec/close-code.js';
 import { ConnectionClosed, InvalidStateError } from '../errors.js';
 import { connectFlow, MapFlow, SinkAndSourceFlow } from '../flow/flow.js';
 import type { MessageFlow } from '../flow/flow.js';
+import { ControlMessagesFlow } from '../flow/control-flow.js';
+import { PingMessage, PongMessage } from '../message/control.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
 import type { ProtocolState } from '../protocol/protocol.js';
@@ -151,6 +153,10 @@ export class Connection {
     if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
     this.#running = true;
     const core = this.#core;
+    if (flow instanceof ControlMessagesFlow) {
+      this.#deliverControlMessages(flow.autoPong);
+      flow = flow.flow as MessageFlow;
+    }
     if (flow instanceof MapFlow) {
       new MapRunner(core, flow.fn).start();
     } else if (typeof flow === 'function') {
@@ -321,6 +327,18 @@ export class Connection {
   onPong(listener: (payload: Uint8Array) => void): () => void {
     const listeners = (this.#core.pongListeners = withListener(this.#core.pongListeners, listener));
     return () => removeListener(listeners, listener);
+  }
+
+  /** From now on, Pings and Pongs join the messages the handler receives (copies of them). */
+  #deliverControlMessages(autoPong: boolean): void {
+    const core = this.#core;
+    core.protocol.setAutoPong(autoPong);
+    core.pingListeners = withListener(core.pingListeners, (payload) =>
+      core.deliverControl(new PingMessage(new Uint8Array(payload))),
+    );
+    core.pongListeners = withListener(core.pongListeners, (payload) =>
+      core.deliverControl(new PongMessage(new Uint8Array(payload))),
+    );
   }
 
   #write(value: MessageLike): Promise<void> | undefined {

@@ -18,6 +18,7 @@ import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';
 import type { Message } from '../message/message.js';
+import type { ControlMessage } from '../message/control.js';
 import type { CloseOutcome, MessageKind, ProtocolHandler } from '../protocol/events.js';
 import { Protocol, ProtocolState } from '../protocol/protocol.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
@@ -231,6 +232,18 @@ export class ConnectionCore
   /** IncomingOwner: messages wait for the application, or not any more. */
   setIncomingPaused(paused: boolean): void {
     this.setPaused(PauseReason.Incoming, paused);
+  }
+
+  /**
+   * A Ping or Pong for a flow that receives them: after the messages that began before it
+   * (some may still be inflating), handed on with them once the input batch ends.
+   */
+  deliverControl(message: ControlMessage): void {
+    const inflation = this.#inflation;
+    // The queue carries data and control messages alike; only flows that asked get the latter.
+    const deliver = (): void => this.deliver(message as unknown as Message);
+    if (inflation === undefined) deliver();
+    else inflation.afterHeld(deliver);
   }
 
   /** AssemblerOwner: a message is complete; it is handed on once the input batch ends. */

@@ -107,6 +107,18 @@ export class OutgoingWriter implements RenderTarget {
     this.#sent();
   }
 
+  /** RenderTarget: a Ping, in order with the messages around it. */
+  sendPing(data: Uint8Array): void {
+    this.#protocol.sendPing(data);
+    this.#sent();
+  }
+
+  /** RenderTarget: a Pong, in order with the messages around it. */
+  sendPong(data: Uint8Array): void {
+    this.#protocol.sendPong(data);
+    this.#sent();
+  }
+
   /** RenderTarget: a continuation frame. */
   sendContinuation(data: string | Uint8Array, fin: boolean): void {
     this.#protocol.sendContinuation(data, fin);

@@ -40,6 +40,8 @@ interface Held {
   started: boolean;
   /** Inflated output of a message delivered whole (Strict), gathered until its end. */
   output: Uint8Array[];
+  /** What arrived after it and waits until it is handed on (a Ping or Pong for the flow). */
+  after: (() => void)[] | undefined;
 }
 
 /** Messages held (the one inflating included) past which reading pauses. */
@@ -97,6 +99,7 @@ export class InflateStage {
       streamed: false,
       started: false,
       output: [],
+      after: undefined,
     });
     this.#updatePaused();
   }
@@ -126,6 +129,18 @@ export class InflateStage {
   }
 
   /**
+   * Runs `callback` once every message that began before now was handed on (at once when none
+   * waits): a control message the flow receives keeps its place among the data messages.
+   *
+   * @param callback - Called once.
+   */
+  afterHeld(callback: () => void): void {
+    const tail = this.#queue[this.#queue.length - 1];
+    if (tail === undefined) callback();
+    else (tail.after ??= []).push(callback);
+  }
+
+  /**
    * The peer closed or broke the protocol: the message still arriving is dropped (the owner
    * aborts the assembler's too); complete ones are still inflated and delivered.
    */
@@ -135,6 +150,8 @@ export class InflateStage {
     if (tail === undefined || tail.ended) return;
     this.#queue.pop();
     this.#waitingBytes -= tail.partBytes;
+    // What waited behind the dropped message still keeps its place behind the ones before it.
+    for (const callback of tail.after ?? []) this.afterHeld(callback);
     this.#updatePaused();
   }
 
@@ -173,7 +190,7 @@ export class InflateStage {
       if (!head.compressed) {
         this.#forward(head);
         if (!head.ended) return;
-        this.#queue.shift();
+        this.#handedOn();
         continue;
       }
       // A streamed compressed message is announced with its first output (in #emit): a bomb
@@ -181,6 +198,12 @@ export class InflateStage {
       if (!this.#inflater.busy && head.parts.length > 0) this.#inflateNext(head);
       return;
     }
+  }
+
+  /** The head message was handed on whole: off the queue, then what waited behind it. */
+  #handedOn(): void {
+    const after = (this.#queue.shift() as Held).after;
+    if (after !== undefined) for (const callback of after) callback();
   }
 
   /** An uncompressed message's turn: its parts go to the sink as they are. */
@@ -222,7 +245,7 @@ export class InflateStage {
       if (error !== undefined) return this.#fail(error);
       if (head.kind === 'text' && !this.#checkUtf8(output, last)) return this.#fail(utf8Error());
       this.#emit(head, output, last);
-      if (last) this.#queue.shift();
+      if (last) this.#handedOn();
     }
     this.#work();
     this.#owner.delivered();

@@ -14,6 +14,7 @@ import type {
 } from './message-types.js';
 import { collectStream, concatBytes, readableFrom, singleChunkStream } from './streams.js';
 import type { StreamSource } from './streams.js';
+import type { ControlMessage } from './control.js';
 
 export type {
   BinaryMessageBase,
@@ -263,15 +264,18 @@ export type StrictMessage = StrictTextMessage | StrictBinaryMessage;
 /** A Streamed message: the payload as a stream of parts. */
 export type StreamedMessage = StreamedTextMessage | StreamedBinaryMessage;
 
-/** What sending accepts: a message, or a plain string (text) or Uint8Array (binary). */
-export type MessageLike = Message | string | Uint8Array;
+/**
+ * What sending accepts: a message, a plain string (text) or Uint8Array (binary), or a
+ * {@link PingMessage} / {@link PongMessage}, sent in order with the rest.
+ */
+export type MessageLike = Message | ControlMessage | string | Uint8Array;
 
 /**
  * Normalizes what a handler may send into a {@link Message}.
  *
  * @param value - a Message, a string (→ Strict text) or a Uint8Array (→ Strict binary).
  * @returns the message.
- * @throws TypeError for any other value.
+ * @throws TypeError for any other value (a Ping or a Pong is not a data message).
  * @example
  * ```ts
  * toMessage('hi').isText; // true
@@ -302,11 +306,12 @@ export function strictPayload(message: Message): string | Uint8Array | undefined
 
 /**
  * Cancels the body of a Streamed message so its remaining parts are skipped; does nothing for
- * a Strict one.
+ * a Strict one (or a Ping or Pong).
  *
  * @param message - the message to drop.
  */
-export function discardMessage(message: Message): void {
+export function discardMessage(message: Message | ControlMessage): void {
+  if (!(message instanceof TextMessageImpl || message instanceof BinaryMessageImpl)) return;
   if (message.isStrict) return;
   const stream: ReadableStream<unknown> = message.isText ? message.textStream : message.dataStream;
   if (!stream.locked) stream.cancel().catch(() => undefined);

@@ -4,12 +4,15 @@
 import { EMPTY } from '../codec/bytes.js';
 import { BinaryMessage, TextMessage, strictPayload } from './message.js';
 import type { Message, MessageLike } from './message.js';
+import { PingMessage, PongMessage } from './control.js';
 
-/** The protocol's data-frame send calls (a subset of `Protocol`); `compressed` sets RSV1. */
+/** The protocol's send calls (a subset of `Protocol`); `compressed` sets RSV1. */
 export interface FrameSender {
   sendText(data: string | Uint8Array, fin?: boolean, compressed?: boolean): void;
   sendBinary(data: Uint8Array, fin?: boolean, compressed?: boolean): void;
   sendContinuation(data: string | Uint8Array, fin: boolean): void;
+  sendPing(data: Uint8Array): void;
+  sendPong(data: Uint8Array): void;
 }
 
 /** A {@link FrameSender} that also reports write backpressure. */
@@ -19,7 +22,7 @@ export interface RenderTarget extends FrameSender {
 }
 
 /**
- * Sends a Strict message, a string or a Uint8Array as a single frame.
+ * Sends a Strict message, a string, a Uint8Array, a Ping or a Pong as a single frame.
  *
  * @param sender - where the frame goes.
  * @param value - what to send.
@@ -45,6 +48,10 @@ export function renderStrict(sender: FrameSender, value: MessageLike): boolean {
     const payload = strictPayload(value) as Uint8Array | undefined;
     if (payload === undefined) return false;
     sender.sendBinary(payload);
+  } else if (value instanceof PingMessage) {
+    sender.sendPing(value.data);
+  } else if (value instanceof PongMessage) {
+    sender.sendPong(value.data);
   } else {
     throw new TypeError('cannot send this value: expected a Message, a string or a Uint8Array');
   }

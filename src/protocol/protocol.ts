@@ -52,7 +52,7 @@ export class Protocol implements ControlFrameSink {
   private parserMade: FrameParser | undefined;
   private inputDiscarded = false;
   private readonly writer: FrameWriter;
-  private readonly autoPong: boolean;
+  private autoPong: boolean;
   private readonly sender: MessageSender;
   private readonly deferParseFailures: boolean;
 
@@ -169,6 +169,17 @@ export class Protocol implements ControlFrameSink {
   sendPing(payload: Uint8Array | string = EMPTY): void {
     this.checkCanSend();
     this.sender.control(Opcode.Ping, payload);
+  }
+
+  /**
+   * Turns auto-pong on or off from now on (a handler that answers Pings itself turns it off).
+   *
+   * @param on - answer each Ping with a Pong carrying its payload.
+   * @example
+   * protocol.setAutoPong(false);
+   */
+  setAutoPong(on: boolean): void {
+    this.autoPong = on;
   }
 
   /** Sends an unsolicited Pong (5.5.3: a unidirectional heartbeat). */

@@ -6,7 +6,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Connection } from '../connection/connection.js';
-import { MapFlow } from '../flow/flow.js';
+import { isReusableFlow } from '../flow/reusable.js';
 import type { MessageFlow } from '../flow/flow.js';
 import type { WebSocketRoutes } from '../server/attach.js';
 import type { WebSocketUpgrade } from '../server/upgrade.js';
@@ -247,7 +247,7 @@ export class Router<
 
   /** A pair can run once: accepting it a second time is refused before the 101. */
   #claimFlow(flow: MessageFlow, route: Route): void {
-    if (typeof flow === 'function' || flow instanceof MapFlow) return;
+    if (isReusableFlow(flow)) return;
     if (this.#usedPairs.has(flow)) {
       throw new TypeError(
         `The handler of ${route.pattern.pattern} accepted a { writable, readable } pair that ` +

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
-import { MapFlow } from '../flow/flow.js';
+import { isReusableFlow } from '../flow/reusable.js';
 import type { MessageFlow } from '../flow/flow.js';
 import { createUpgradeListener } from './attach.js';
 import type { AttachOptions, UpgradeHandler, WebSocketRoutes } from './attach.js';
@@ -174,7 +174,7 @@ function answerPlainRequestTo(
  * connection, it would fail from the second one on. Refused at once.
  */
 function refuseSingleUseFlow(flow: MessageFlow): void {
-  if (typeof flow === 'function' || flow instanceof MapFlow) return;
+  if (isReusableFlow(flow)) return;
   throw new TypeError(
     'serve({ flow }) runs the flow on every connection, and a { writable, readable } pair runs ' +
       'once: pass map(fn), echo() or a function (an async generator), or a handler that builds a ' +

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe as suite, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import {
   BinaryMessage,
   ConnectionClosed,
@@ -15,9 +17,18 @@ import {
   map,
   maybe,
   openWebSocket,
+  PingMessage,
+  PongMessage,
   serve,
+  withControlMessages,
 } from '../../src/index.js';
-import type { Connection, Message, MessageFlow, MessageLike } from '../../src/index.js';
+import type {
+  Connection,
+  ControlMessage,
+  Message,
+  MessageFlow,
+  MessageLike,
+} from '../../src/index.js';
 import { connectFlow } from '../../src/flow/flow.js';
 import { readableFrom } from '../../src/message/streams.js';
 import { until } from '../client/support.js';
@@ -35,6 +46,7 @@ async function outputs(flow: MessageFlow, messages: Message[]): Promise<string[]
 async function asText(value: MessageLike): Promise<string> {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  if (!value.isText && !value.isBinary) return 'a control message';
   const strict = await value.toStrict(1000);
   return strict.isText ? strict.text : `${strict.data.byteLength} bytes`;
 }
@@ -152,6 +164,37 @@ suite('docs/messages.md', () => {
     await until(() => received.length === 2); // no I/O left: the sink's own promises
     assert.deepEqual(received, ['one', 'two']);
     complete();
+    await server.close();
+  });
+
+  it('answers Pings itself, with autoPong off', { timeout: 10_000 }, async () => {
+    // #region docs/messages.md
+    const heartbeatLog: string[] = [];
+    const handler = withControlMessages(
+      map((message: Message | ControlMessage) => {
+        if (message instanceof PingMessage) {
+          heartbeatLog.push(`ping ${message.data.byteLength} bytes`);
+          return new PongMessage(message.data); // auto-pong is off: answer it
+        }
+        if (message instanceof PongMessage) return undefined;
+        return message.isText && message.isStrict ? message.text.toUpperCase() : undefined;
+      }),
+      { autoPong: false },
+    );
+    // #endregion
+    const server = await serve({ port: 0, flow: handler });
+    const ws = new WebSocket(server.url);
+    await once(ws, 'open');
+    const pongs: string[] = [];
+    ws.on('pong', (data: Buffer) => pongs.push(data.toString()));
+    const reply = once(ws, 'message');
+    ws.ping('abc');
+    ws.send('hi');
+    assert.equal(String((await reply)[0]), 'HI');
+    ws.close();
+    await once(ws, 'close');
+    assert.deepEqual(pongs, ['abc']); // one Pong: the flow's, not a second automatic one
+    assert.deepEqual(heartbeatLog, ['ping 3 bytes']);
     await server.close();
   });
 

@@ -18,6 +18,8 @@ function recorder(ready?: () => Promise<void> | undefined): RenderTarget & { cal
     sendText: (data, fin) => void calls.push(['text', show(data), fin]),
     sendBinary: (data, fin) => void calls.push(['binary', show(data), fin]),
     sendContinuation: (data, fin) => void calls.push(['continuation', show(data), fin]),
+    sendPing: (data) => void calls.push(['ping', show(data), true]),
+    sendPong: (data) => void calls.push(['pong', show(data), true]),
     ready: ready ?? (() => undefined),
   };
 }

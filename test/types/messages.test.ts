@@ -4,8 +4,16 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BinaryMessage, TextMessage, map } from '../../src/index.js';
+import {
+  BinaryMessage,
+  PingMessage,
+  PongMessage,
+  TextMessage,
+  map,
+  withControlMessages,
+} from '../../src/index.js';
 import type {
+  ControlMessage,
   MapFlow,
   Message,
   MessageFlow,
@@ -47,6 +55,25 @@ const sometimes: MessageFlow = map((message: Message) =>
 );
 const explicit: MessageFlow = map<Message, string>(() => undefined);
 
+// A handler over data and control messages: isText / isBinary narrow past Pings and Pongs.
+const withControls: MessageFlow = withControlMessages(
+  map((message: Message | ControlMessage) => {
+    if (message instanceof PingMessage) return new PongMessage(message.data);
+    if (message.isText) return message.isStrict ? message.text : undefined;
+    if (message.isBinary) return message.isStrict ? message.data : undefined;
+    const control: ControlMessage = message;
+    return control instanceof PongMessage ? undefined : control;
+  }),
+  { autoPong: false },
+);
+
+const controlNotNarrowed = (message: Message | ControlMessage): void => {
+  // @ts-expect-error a Ping or Pong has no `isStrict`: narrow with isText / isBinary first
+  void message.isStrict;
+  // @ts-expect-error Pings and Pongs are not text
+  void new PingMessage().text;
+};
+
 describe('message types', () => {
   it('narrow as the values behave', async () => {
     const strict: StrictTextMessage = TextMessage.strict('hi');
@@ -59,7 +86,16 @@ describe('message types', () => {
     assert.ok(message instanceof TextMessage && message.isStrict && message.text === 'hi');
     assert.ok(!(message instanceof BinaryMessage));
     assert.ok(
-      [sink, asyncSink, sometimes, explicit, streamedHasNoText, notNarrowed].every(Boolean),
+      [
+        sink,
+        asyncSink,
+        sometimes,
+        explicit,
+        streamedHasNoText,
+        notNarrowed,
+        withControls,
+        controlNotNarrowed,
+      ].every(Boolean),
     );
   });
 });

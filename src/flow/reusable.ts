@@ -1,0 +1,19 @@
+// Flow layer: which flows can run on many connections. A `{ writable, readable }` pair runs once;
+// a function, a map flow, and control-message wrappers around either run on any number.
+
+import { ControlMessagesFlow } from './control-flow.js';
+import { MapFlow } from './flow.js';
+import type { MessageFlow } from './flow.js';
+
+/**
+ * Whether `flow` can run on many connections (a server's `flow` option, a route's answer).
+ *
+ * @param flow - the flow.
+ * @returns `false` for a `{ writable, readable }` pair, which runs once.
+ * @example
+ * isReusableFlow(map((m) => m)); // true
+ */
+export function isReusableFlow(flow: MessageFlow): boolean {
+  if (flow instanceof ControlMessagesFlow) return isReusableFlow(flow.flow as MessageFlow);
+  return typeof flow === 'function' || flow instanceof MapFlow;
+}
