@@ -27,6 +27,9 @@ export interface IncomingOwner {
 /** What the end handed to the consumer is: clean (`undefined`) or an error. */
 export type EndListener = (error: unknown) => void;
 
+/** Settles a pending `next()`, or takes a message for the stream's pending pull. */
+type Waiter = (step: IteratorResult<Message> | Promise<never>) => void;
+
 const DONE: IteratorResult<Message> = Object.freeze({ done: true, value: undefined });
 
 /**
@@ -55,9 +58,8 @@ export class IncomingQueue {
   #holding = false;
   #stream: ReadableStream<Message> | undefined;
   #controller: ReadableStreamDefaultController<Message> | undefined;
-  /** The iterator's pending `next()`, or the stream's pending pull. */
-  #waiter: ((step: IteratorResult<Message>) => void) | undefined;
-  #waiterFails: ((error: unknown) => void) | undefined;
+  /** The iterator's pending `next()` (its resolve: an error ends it as a rejected promise), or the stream's pending pull. */
+  #waiter: Waiter | undefined;
   #iterating = false;
   #streamWaiting = false;
   #discarding = false;
@@ -129,15 +131,23 @@ export class IncomingQueue {
    */
   iterable(): AsyncIterable<Message> {
     this.#iterating = true;
-    const iterator: AsyncIterableIterator<Message> = {
-      next: () => this.#next(),
-      return: () => {
-        this.#cancel();
-        return Promise.resolve(DONE);
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    return new IncomingIterator(this);
+  }
+
+  /** The iterator's `next()`: a waiting message at once, else a promise of the next one. */
+  next(): Promise<IteratorResult<Message>> {
+    const message = this.#take();
+    if (message !== undefined) return Promise.resolve({ done: false, value: message });
+    if (this.#end !== undefined || this.#discarding) return this.#finishIterator();
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+      this.#checkConsumed();
+    });
+  }
+
+  /** The iterator's `return()`: the consumer stopped; later messages are dropped. */
+  cancel(): void {
+    this.#cancel();
   }
 
   /** A received message. */
@@ -171,7 +181,6 @@ export class IncomingQueue {
     const waiter = this.#waiter;
     if (waiter !== undefined && !this.#streamWaiting) {
       this.#waiter = undefined;
-      this.#waiterFails = undefined;
       waiter(DONE);
     }
     const queue = this.#queue;
@@ -242,17 +251,6 @@ export class IncomingQueue {
     this.#checkConsumed();
   }
 
-  #next(): Promise<IteratorResult<Message>> {
-    const message = this.#take();
-    if (message !== undefined) return Promise.resolve({ done: false, value: message });
-    if (this.#end !== undefined || this.#discarding) return this.#finishIterator();
-    return new Promise((resolve, reject) => {
-      this.#waiter = resolve;
-      this.#waiterFails = reject;
-      this.#checkConsumed();
-    });
-  }
-
   #pullStream(): void {
     const message = this.#take();
     if (message !== undefined) {
@@ -261,8 +259,10 @@ export class IncomingQueue {
       this.#finishStream();
     } else {
       this.#streamWaiting = true;
+      // Called with a message or DONE only: the stream's end goes through #finishStream.
       this.#waiter = (step) => {
-        if (!step.done) this.#controller?.enqueue(step.value);
+        const result = step as IteratorResult<Message>;
+        if (!result.done) this.#controller?.enqueue(result.value);
       };
       this.#checkConsumed();
     }
@@ -280,9 +280,8 @@ export class IncomingQueue {
   }
 
   #handOver(message: Message): void {
-    const waiter = this.#waiter as (step: IteratorResult<Message>) => void;
+    const waiter = this.#waiter as Waiter;
     this.#waiter = undefined;
-    this.#waiterFails = undefined;
     this.#streamWaiting = false;
     waiter({ done: false, value: message });
   }
@@ -298,7 +297,6 @@ export class IncomingQueue {
 
   #cancel(): void {
     this.#waiter = undefined;
-    this.#waiterFails = undefined;
     this.#streamWaiting = false;
     this.discard();
   }
@@ -323,12 +321,10 @@ export class IncomingQueue {
       this.#handEnd();
     } else if (this.#waiter !== undefined && !this.#streamWaiting) {
       const resolve = this.#waiter;
-      const reject = this.#waiterFails as (error: unknown) => void;
       this.#waiter = undefined;
-      this.#waiterFails = undefined;
       this.#handEnd();
       if (end.error === undefined || this.#discarding) resolve(DONE);
-      else reject(end.error);
+      else resolve(Promise.reject(end.error));
     } else if (this.#streamWaiting) {
       this.#finishStream();
     } else if (!this.consumed) {
@@ -377,5 +373,31 @@ export class IncomingQueue {
     if (paused === this.#paused) return;
     this.#paused = paused;
     this.#owner.setIncomingPaused(paused);
+  }
+}
+
+/**
+ * The connection's messages as an async iterator, without a stream: one small object, its methods
+ * on the prototype (an idle connection running an async generator holds it).
+ */
+class IncomingIterator implements AsyncIterableIterator<Message> {
+  readonly #queue: IncomingQueue;
+
+  constructor(queue: IncomingQueue) {
+    this.#queue = queue;
+  }
+
+  next(): Promise<IteratorResult<Message>> {
+    return this.#queue.next();
+  }
+
+  /** A `break` out of `for await`: drops every later message. */
+  return(): Promise<IteratorResult<Message>> {
+    this.#queue.cancel();
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Message> {
+    return this;
   }
 }

@@ -5,6 +5,7 @@
 import { CloseCode } from '../codec/close-code.js';
 import type { MessageLike } from '../message/message.js';
 import type { StreamSource } from '../message/streams.js';
+import { isPromiseLike } from '../util/thenable.js';
 import type { ConnectionCore } from './core.js';
 
 type Output = AsyncIterator<MessageLike> | Iterator<MessageLike>;
@@ -48,29 +49,75 @@ export function pumpOutput(core: ConnectionCore, source: StreamSource<MessageLik
     core.onApplicationError(error);
     return;
   }
-  void pump(core, iterator);
+  new OutputPump(core, iterator).pull();
 }
 
-async function pump(core: ConnectionCore, iterator: Output): Promise<void> {
-  const writer = core.writer;
-  try {
+/**
+ * Pulls an iterator into the writer. Its callbacks are made once per connection, not per
+ * message: each step costs the iterator's own promise and one reaction, no async function frame.
+ */
+class OutputPump {
+  readonly #core: ConnectionCore;
+  readonly #iterator: Output;
+  readonly #onStep = (step: IteratorResult<MessageLike>): void => {
+    if (this.#take(step)) this.pull();
+  };
+  readonly #onError = (error: unknown): void => this.#fail(error);
+  /** Made when the transport first fills up (many connections never do). */
+  #onReady: (() => void) | undefined;
+
+  constructor(core: ConnectionCore, iterator: Output) {
+    this.#core = core;
+    this.#iterator = iterator;
+  }
+
+  /** Asks for the next message; a synchronous iterator's are taken in a loop. */
+  pull(): void {
     for (;;) {
-      const step = await iterator.next();
-      if (step.done === true) break;
-      const ready = writer.send(step.value) ?? writer.readyForMore();
-      if (ready !== undefined) await ready;
+      let step: IteratorResult<MessageLike> | Promise<IteratorResult<MessageLike>>;
+      try {
+        step = this.#iterator.next();
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      if (isPromiseLike<IteratorResult<MessageLike>>(step)) {
+        step.then(this.#onStep, this.#onError);
+        return;
+      }
+      if (!this.#take(step)) return;
     }
-  } catch (error) {
-    core.onApplicationError(error);
+  }
+
+  /** Sends one step's message; true to pull the next now, false when done or waiting. */
+  #take(step: IteratorResult<MessageLike>): boolean {
+    const core = this.#core;
+    if (step.done === true) {
+      core.close(CloseCode.Normal, '');
+      // The output is done: if nothing reads the incoming side, drop it so the peer's Close gets through.
+      if (!core.incoming.consumed) core.incoming.discard();
+      return false;
+    }
+    let ready: Promise<void> | undefined;
+    try {
+      ready = core.writer.send(step.value) ?? core.writer.readyForMore();
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    if (ready === undefined) return true;
+    ready.then((this.#onReady ??= () => this.pull()), this.#onError);
+    return false;
+  }
+
+  #fail(error: unknown): void {
+    this.#core.onApplicationError(error);
     // Stops a generator still running (after a failed send), so its `finally` blocks run.
+    const iterator = this.#iterator;
     void Promise.resolve()
       .then(() => iterator.return?.())
       .catch(() => undefined);
-    return;
   }
-  core.close(CloseCode.Normal, '');
-  // The output is done: if nothing reads the incoming side, drop it so the peer's Close gets through.
-  if (!core.incoming.consumed) core.incoming.discard();
 }
 
 function openIterator(source: StreamSource<MessageLike>): Output {
