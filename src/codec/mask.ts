@@ -30,18 +30,36 @@ export type MaskImplementation = (
 const WORD_THRESHOLD = 96;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * An alternative implementation of {@link maskCopy}, e.g. a native addon: writes `source` XOR
+ * `key` to `target` from `offset` on, in one pass.
+ */
+export type MaskCopyImplementation = (
+  source: Uint8Array,
+  target: Uint8Array,
+  offset: number,
+  key: number,
+) => void;
+
 let native: MaskImplementation | undefined;
+let nativeCopy: MaskCopyImplementation | undefined;
 let nativeMinBytes = 0;
 
 /**
  * Installs (or with `undefined` removes) a native masking implementation used for payloads of at
- * least `minBytes`. wsflow ships none; this is the seam for one.
+ * least `minBytes`, and optionally its copying form for {@link maskCopy}. wsflow ships none; this
+ * is the seam for one.
  *
  * @example
  * useNativeMask((bytes, start, end, key, phase) => addon.mask(bytes, start, end, key, phase), 256);
  */
-export function useNativeMask(impl: MaskImplementation | undefined, minBytes = 0): void {
+export function useNativeMask(
+  impl: MaskImplementation | undefined,
+  minBytes = 0,
+  copyImpl?: MaskCopyImplementation,
+): void {
   native = impl;
+  nativeCopy = impl === undefined ? undefined : copyImpl;
   nativeMinBytes = minBytes;
 }
 
@@ -105,6 +123,30 @@ export function applyMask(
   const k = rotateKey(key, phase);
   if (end - start < WORD_THRESHOLD) maskBytes(bytes, start, end, k);
   else maskWords(bytes, start, end, k);
+}
+
+/**
+ * Writes `source` masked with `key` into `target` from `offset` on, leaving `source` as it was: a
+ * client's send masks its copy of the caller's bytes. With a native implementation the copy and
+ * the XOR are one pass over the bytes instead of two.
+ *
+ * @example
+ * const frame = Buffer.allocUnsafe(header + payload.length);
+ * maskCopy(payload, frame, header, key);
+ */
+export function maskCopy(
+  source: Uint8Array,
+  target: Uint8Array,
+  offset: number,
+  key: number,
+): void {
+  const length = source.length;
+  if (nativeCopy !== undefined && key !== 0 && length >= nativeMinBytes) {
+    nativeCopy(source, target, offset, key);
+    return;
+  }
+  target.set(source, offset);
+  applyMask(target, offset, offset + length, key, 0);
 }
 
 /** Byte-wise masking, four bytes per round, then the tail. `k` is already rotated. */

@@ -38,7 +38,16 @@ export function loadOptionalNativeMask(): boolean {
   checked = true;
   useNativeMask(undefined);
   if (process.env.WSFLOW_NO_BUFFER_UTIL) return false;
-  let addon: { unmask(buffer: Uint8Array, mask: Uint8Array): void };
+  let addon: {
+    unmask(buffer: Uint8Array, mask: Uint8Array): void;
+    mask(
+      source: Uint8Array,
+      mask: Uint8Array,
+      output: Uint8Array,
+      offset: number,
+      length: number,
+    ): void;
+  };
   try {
     addon = createRequire(import.meta.url)('bufferutil');
   } catch {
@@ -47,9 +56,21 @@ export function loadOptionalNativeMask(): boolean {
   // bufferutil falls back to a JavaScript byte loop when its binary is missing: slower than ours.
   if (!Function.prototype.toString.call(addon.unmask).includes('[native code]')) return false;
   const maskBytes = Buffer.alloc(4);
-  useNativeMask((bytes, start, end, key, phase) => {
+  const unmask = (
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    key: number,
+    phase: number,
+  ): void => {
     writeMaskKey(rotateKey(key, phase), maskBytes, 0);
     addon.unmask(new FastBuffer(bytes.buffer, bytes.byteOffset + start, end - start), maskBytes);
-  }, NATIVE_MIN_BYTES);
+  };
+  // A client's send: copy and mask in one pass (ws sends the same way).
+  const maskInto = (source: Uint8Array, target: Uint8Array, offset: number, key: number): void => {
+    writeMaskKey(key, maskBytes, 0);
+    addon.mask(source, maskBytes, target, offset, source.length);
+  };
+  useNativeMask(unmask, NATIVE_MIN_BYTES, maskInto);
   return true;
 }

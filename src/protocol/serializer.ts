@@ -1,10 +1,11 @@
 // Protocol layer: the frame serializer. Small frames are written header and payload together
 // into a shared slab, so consecutive frames leave as one buffer; large payloads go out as
-// [header, payload] without a copy (a client masks a copy unless told it may mask in place).
+// [header, payload] without a copy (a client masks a copy, header in front, unless told it may
+// mask in place).
 
 import { closePayloadLength, writeClosePayload } from '../codec/close-payload.js';
 import { encodedHeaderLength, encodeFrameHeader } from '../codec/frame-header.js';
-import { applyMask } from '../codec/mask.js';
+import { applyMask, maskCopy } from '../codec/mask.js';
 import { FastBuffer } from '../codec/bytes.js';
 import { Opcode } from '../codec/opcode.js';
 
@@ -97,16 +98,23 @@ export class FrameWriter {
       this.append(at, headerLength + length);
       return;
     }
+    if (this.masked && key !== 0 && !mayMutate) {
+      // The caller's bytes must stay as they are: mask a copy, made with its header in front, so
+      // the frame is one buffer (one write) and the bytes are read once.
+      const frame = Buffer.allocUnsafe(headerLength + length);
+      encodeFrameHeader(frame, 0, fin, rsv1, opcode, length, true, key);
+      maskCopy(payload, frame, headerLength, key);
+      this.closeRange();
+      (this.queue ??= []).push(frame);
+      this.queuedBytes += headerLength + length;
+      return;
+    }
     const at = reserve(headerLength);
     encodeFrameHeader(slab, at, fin, rsv1, opcode, length, this.masked, key);
     this.append(at, headerLength);
     this.closeRange();
-    let body = payload;
-    if (this.masked && key !== 0) {
-      if (!mayMutate) body = copyOf(payload);
-      applyMask(body, 0, length, key, 0);
-    }
-    (this.queue ??= []).push(body);
+    if (this.masked) applyMask(payload, 0, length, key, 0);
+    (this.queue ??= []).push(payload);
     this.queuedBytes += length;
   }
 
@@ -207,12 +215,6 @@ export class FrameWriter {
     );
     this.rangeSlab = null;
   }
-}
-
-function copyOf(payload: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafe(payload.length);
-  copy.set(payload, 0);
-  return copy;
 }
 
 /** Options of {@link serializeFrame}. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   applyMask,
+  maskCopy,
   maskKeySource,
   randomMaskKey,
   readMaskKey,
@@ -54,6 +55,31 @@ for (const [path, run] of [
   test(`${path} path: matches the byte-wise definition at every alignment, phase and length`, () => {
     run(() => checkAgainstReference(3000));
   });
+  test(`${path} path: maskCopy writes the masked bytes at an offset and leaves the source`, () => {
+    run(() => checkCopyAgainstReference(5000));
+  });
+}
+
+function checkCopyAgainstReference(maxLength: number): void {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 2000, max: maxLength })),
+      fc.integer({ min: 0, max: 14 }),
+      fc.uint8Array({ minLength: 4, maxLength: 4 }),
+      (length, offset, key) => {
+        const source = Buffer.from(Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff));
+        const original = Buffer.from(source);
+        const target = Buffer.alloc(offset + length + 2, 0xee);
+        const expected = Buffer.from(target);
+        source.copy(expected, offset);
+        referenceMask(expected, offset, offset + length, key, 0);
+        maskCopy(source, target, offset, readMaskKey(key, 0));
+        assert.deepEqual(target, expected);
+        assert.deepEqual(source, original);
+      },
+    ),
+    { numRuns: 300 },
+  );
 }
 
 function checkAgainstReference(maxLength: number): void {
