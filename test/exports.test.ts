@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as protocolEntry from '../src/protocol/index.js';
 import * as wsflowEntry from '../src/index.js';
+import * as testkitEntry from '../src/testkit/index.js';
 import { publicExports } from './helpers/public-exports.js';
 
 /** `wsflow`: the message model, flows, the connection, the server, the client, errors. */
@@ -213,6 +214,17 @@ const PROTOCOL = [
   'writeMaskKey: function',
 ];
 
+/** `wsflow/testkit`: the in-memory link and its faults, the virtual clock, the probe, WS(). */
+const TESTKIT = [
+  'LinkEnd: class',
+  'LinkSide: type',
+  'MemoryLink: class',
+  'MemoryLinkOptions: interface',
+  'SplitOptions: type',
+  'VirtualClock: class',
+  'settle: function',
+];
+
 /** The names a module has at run time, by the pinned list: values not exported as types only. */
 function runtimeNames(pinned: readonly string[]): string[] {
   return pinned
@@ -222,7 +234,7 @@ function runtimeNames(pinned: readonly string[]): string[] {
 }
 
 describe('public exports', () => {
-  const surfaces = publicExports(['src/index.ts', 'src/protocol/index.ts']);
+  const surfaces = publicExports(['src/index.ts', 'src/protocol/index.ts', 'src/testkit/index.ts']);
 
   it('wsflow exports exactly the pinned names, each of its kind', () => {
     assert.deepEqual(surfaces.get('src/index.ts'), WSFLOW);
@@ -232,8 +244,13 @@ describe('public exports', () => {
     assert.deepEqual(surfaces.get('src/protocol/index.ts'), PROTOCOL);
   });
 
+  it('wsflow/testkit exports exactly the pinned names, each of its kind', () => {
+    assert.deepEqual(surfaces.get('src/testkit/index.ts'), TESTKIT);
+  });
+
   it('has at run time exactly the pinned values of each entry point', () => {
     assert.deepEqual(Object.keys(wsflowEntry).sort(), runtimeNames(WSFLOW));
     assert.deepEqual(Object.keys(protocolEntry).sort(), runtimeNames(PROTOCOL));
+    assert.deepEqual(Object.keys(testkitEntry).sort(), runtimeNames(TESTKIT));
   });
 });

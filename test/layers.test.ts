@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['connection'],
   ['client', 'server'],
   ['routing'],
-  ['index.ts'],
+  ['index.ts', 'testkit'],
 ];
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));

@@ -84,6 +84,11 @@ export class ManualClock implements Clock {
     return this.#timers.size;
   }
 
+  /** When the earliest pending timer falls due, or `undefined` when none is pending. */
+  get nextDueAt(): number | undefined {
+    return this.#next(Infinity)?.due;
+  }
+
   /**
    * Moves time forward, firing every timer that falls due, earliest first (timers set by the
    * callbacks fire too when they fall within the window).
