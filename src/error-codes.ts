@@ -7,6 +7,7 @@
 // | WSFLOW_ERR_UNEXPECTED_RSV_1 ... _INTERNAL | the codec and the frame parser: ProtocolError, 1002/1007/1009/1011 |
 // | WSFLOW_ERR_SEND_OUT_OF_SEQUENCE, _INVALID_STATE | local misuse of the protocol (thrown, nothing sent) |
 // | WSFLOW_ERR_KEEPALIVE_TIMEOUT, _CONNECTION_CLOSED, _TIMEOUT | the connection |
+// | WSFLOW_ERR_UNSUPPORTED_DATA, _INVALID_JSON, _JSON_TOO_DEEP, _INVALID_MESSAGE | message transformers: ProtocolError, 1003/1007 |
 // | WSFLOW_ERR_HANDSHAKE_*                 | the opening handshake, server and client: HandshakeError |
 // | WSFLOW_ERR_BUFFER_FULL                 | the client socket's bounded buffer (1008)            |
 
@@ -33,6 +34,15 @@ export const ErrorCode = {
   Internal: 'WSFLOW_ERR_INTERNAL',
   /** The peer did not answer a keep-alive Ping in time (1011 "keepalive ping timeout"). */
   KeepAliveTimeout: 'WSFLOW_ERR_KEEPALIVE_TIMEOUT',
+  // A message the handler's transformer cannot take (ProtocolError, 1003 or 1007).
+  /** A binary message to a text handler, or text to a bytes handler (1003). */
+  UnsupportedData: 'WSFLOW_ERR_UNSUPPORTED_DATA',
+  /** Text that is not JSON, or not UTF-8 (1007). */
+  InvalidJson: 'WSFLOW_ERR_INVALID_JSON',
+  /** JSON nested deeper than the transformer's `maxDepth` (1007). */
+  JsonTooDeep: 'WSFLOW_ERR_JSON_TOO_DEEP',
+  /** A value its schema refused, or that a transformer's `map` decoder threw on (1007). */
+  InvalidMessage: 'WSFLOW_ERR_INVALID_MESSAGE',
   // Local misuse: thrown to the caller, nothing is sent.
   SendOutOfSequence: 'WSFLOW_ERR_SEND_OUT_OF_SEQUENCE',
   InvalidState: 'WSFLOW_ERR_INVALID_STATE',

@@ -3,7 +3,8 @@
 // cause (`closeCode`: `code` is the stable string).
 //
 // WebSocketError
-// ├── ProtocolError          the peer broke RFC 6455 (closeCode 1002, 1007, 1009, ...)
+// ├── ProtocolError          the peer broke RFC 6455 (closeCode 1002, 1007, 1009, ...), or sent a
+// │                         message the handler's transformer cannot take (1003, 1007, 1009)
 // ├── InvalidStateError      an operation the connection's state does not allow (send after close)
 // ├── HandshakeError         the opening handshake failed: `status`, `headers` and `body` of the HTTP
 // │                         response (status undefined when no response was involved);
@@ -45,7 +46,10 @@ export class WebSocketError extends Error {
   }
 }
 
-/** The peer broke the protocol; the connection is failed with {@link ProtocolError.closeCode}. */
+/**
+ * The peer broke the protocol, or sent a message the handler's transformer cannot take; the
+ * connection is failed with {@link ProtocolError.closeCode}.
+ */
 export class ProtocolError extends WebSocketError {
   /** The close code sent to the peer because of this error. */
   readonly closeCode: number;

@@ -36,6 +36,20 @@ export type {
 } from './flow/control-flow.js';
 export { maybe, ticker, concat } from './flow/sources.js';
 export type { MaybeSource, TickerOptions } from './flow/sources.js';
+export { text, bytes } from './transform/text-bytes.js';
+export type { PayloadTransformerOptions } from './transform/text-bytes.js';
+export { json, TransformerDefaults } from './transform/json.js';
+export type { JsonTransformerOptions, JsonValue } from './transform/json.js';
+export type { MessageFlowTransformer, ValidateOptions } from './transform/transformer.js';
+export type {
+  StandardSchemaV1,
+  StandardSchemaV1Props,
+  StandardSchemaV1Result,
+  StandardSchemaV1Issue,
+  StandardSchemaV1PathSegment,
+  StandardSchemaV1Types,
+  InferSchemaOutput,
+} from './transform/standard-schema.js';
 export { Connection } from './connection/connection.js';
 export { ConnectionDefaults } from './connection/options.js';
 export type { ConnectionOptions, ConnectionSettings } from './connection/options.js';

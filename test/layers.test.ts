@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['protocol'],
   ['extensions', 'http', 'message'],
   ['flow'],
-  ['connection'],
+  ['connection', 'transform'],
   ['client', 'server'],
   ['routing'],
   ['index.ts', 'testkit'],

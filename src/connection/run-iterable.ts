@@ -4,6 +4,7 @@
 
 import { CloseCode } from '../codec/close-code.js';
 import type { MessageLike } from '../message/message.js';
+import { openIterator } from '../message/streams.js';
 import type { StreamSource } from '../message/streams.js';
 import { isPromiseLike } from '../util/thenable.js';
 import type { ConnectionCore } from './core.js';
@@ -118,13 +119,4 @@ class OutputPump {
       .then(() => iterator.return?.())
       .catch(() => undefined);
   }
-}
-
-function openIterator(source: StreamSource<MessageLike>): Output {
-  const iterable = source as Partial<AsyncIterable<MessageLike> & Iterable<MessageLike>>;
-  const open = (iterable[Symbol.asyncIterator] ?? iterable[Symbol.iterator]) as unknown;
-  if (typeof open !== 'function') {
-    throw new TypeError('expected a ReadableStream, an AsyncIterable or an Iterable');
-  }
-  return (open as () => Output).call(source);
 }

@@ -38,12 +38,7 @@ export type StreamSource<T> = ReadableStream<T> | AsyncIterable<T> | Iterable<T>
  */
 export function readableFrom<T>(source: StreamSource<T>): ReadableStream<T> {
   if (source instanceof ReadableStream) return source;
-  const iterable = source as Partial<AsyncIterable<T> & Iterable<T>>;
-  const open = (iterable[Symbol.asyncIterator] ?? iterable[Symbol.iterator]) as unknown;
-  if (typeof open !== 'function') {
-    throw new TypeError('expected a ReadableStream, an AsyncIterable or an Iterable');
-  }
-  const iterator = (open as () => AsyncIterator<T> | Iterator<T>).call(source);
+  const iterator = openIterator(source);
   return new ReadableStream<T>(
     {
       async pull(controller) {
@@ -57,6 +52,27 @@ export function readableFrom<T>(source: StreamSource<T>): ReadableStream<T> {
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * Starts iterating a source: its async iterator, or its iterator when it is a plain iterable (a
+ * ReadableStream is async iterable).
+ *
+ * @param source - a stream, an async iterable or an iterable.
+ * @returns the iterator.
+ * @throws TypeError when `source` is neither.
+ * @example
+ * ```ts
+ * const iterator = openIterator(['a', 'b']);
+ * ```
+ */
+export function openIterator<T>(source: StreamSource<T>): AsyncIterator<T> | Iterator<T> {
+  const iterable = source as Partial<AsyncIterable<T> & Iterable<T>>;
+  const open = (iterable[Symbol.asyncIterator] ?? iterable[Symbol.iterator]) as unknown;
+  if (typeof open !== 'function') {
+    throw new TypeError('expected a ReadableStream, an AsyncIterable or an Iterable');
+  }
+  return (open as () => AsyncIterator<T> | Iterator<T>).call(source);
 }
 
 /**
