@@ -109,6 +109,33 @@ describe('examples', () => {
     });
   });
 
+  it('json-echo: JSON comes back serialized, text that is not JSON closes with 1007', async () => {
+    await withExample('json-echo', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('{ "a": [1, "b", null] }');
+      assert.deepEqual(await client.next(), {
+        data: Buffer.from('{"a":[1,"b",null]}'),
+        isBinary: false,
+      });
+      client.ws.send('not json');
+      const { code, reason } = await client.closed;
+      assert.equal(code, 1007);
+      assert.match(reason, /^invalid JSON: /);
+    });
+  });
+
+  it('model-echo: a typed model in, another out; an invalid one closes with 1007', async () => {
+    await withExample('model-echo', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('{"foo":"hello"}');
+      assert.equal((await client.next()).data.toString(), '{"bar":"hello"}');
+      client.ws.send('{"foo":42}');
+      const { code, reason } = await client.closed;
+      assert.equal(code, 1007);
+      assert.match(reason, /^invalid message at foo: /);
+    });
+  });
+
   it('ticker: ticks whatever the client sends', async () => {
     await withExample('ticker', async ({ url }) => {
       const client = await openClient(url);
