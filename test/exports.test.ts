@@ -236,8 +236,15 @@ const TESTKIT = [
   'LinkSide: type',
   'MemoryLink: class',
   'MemoryLinkOptions: interface',
+  'MessageExpectation: type',
   'SplitOptions: type',
   'VirtualClock: class',
+  'WS: function',
+  'WSInit: interface',
+  'WSProbe: class',
+  'WSProbeOptions: interface',
+  'WSRequest: interface',
+  'WSResult: interface',
   'settle: function',
 ];
 

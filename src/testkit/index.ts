@@ -7,3 +7,7 @@ export type { MemoryLinkOptions, LinkSide } from './link.js';
 export type { SplitOptions } from './split.js';
 export { VirtualClock } from './virtual-clock.js';
 export { settle } from './settle.js';
+export { WSProbe } from './probe.js';
+export type { WSProbeOptions, MessageExpectation } from './probe.js';
+export { WS } from './ws-request.js';
+export type { WSInit, WSRequest, WSResult } from './ws-request.js';

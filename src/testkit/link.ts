@@ -52,6 +52,8 @@ export class MemoryLink {
   readonly client: LinkEnd;
   /** The end a server uses. */
   readonly server: LinkEnd;
+  /** @internal How many deliveries are under way (a delivery can start another one). */
+  delivering = 0;
   #dropped = false;
   #clock: Clock;
 
@@ -169,6 +171,8 @@ export class LinkEnd extends Duplex {
   #next = 0;
   #writeDone: ((error?: Error | null) => void) | undefined;
   #delay: TimerHandle | undefined;
+  #pumping = false;
+  #pumpAgain = false;
 
   /** @internal Made by {@link MemoryLink}. */
   constructor(
@@ -253,7 +257,11 @@ export class LinkEnd extends Duplex {
     const pieces = segments(this.#split === undefined ? [data] : this.#split(data));
     if (this.#delayMs === 0) {
       this.#outbox = pieces;
-      this.pump();
+      // Delivered at once, unless this write was made while the link is delivering: the peer
+      // reading inside our _write could answer, and a write made back to this end then (which
+      // no socket does) would be lost by Node's Writable, still busy with this one.
+      if (this.#link.delivering > 0) process.nextTick(pumpEnd, this);
+      else this.pump();
       return;
     }
     this.#delay = this.#link.clock.setTimeout(() => {
@@ -263,15 +271,36 @@ export class LinkEnd extends Duplex {
     }, this.#delayMs);
   }
 
-  /** @internal Pushes what waits to the peer while it has room and reads. */
+  /**
+   * @internal Pushes what waits to the peer while it has room and reads. Not re-entered: a push
+   * can make the peer read, answer and ask for more (its _read) before it returns; that asks for
+   * another round of the loop already running.
+   */
   pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    this.#link.delivering++;
+    try {
+      do {
+        this.#pumpAgain = false;
+        this.#pumpOnce();
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+      this.#link.delivering--;
+    }
+  }
+
+  #pumpOnce(): void {
     const peer = this.peer;
-    const outbox = this.#outbox;
-    while (this.#next < outbox.length) {
+    while (this.#next < this.#outbox.length) {
       if (this.#link.dropped) return this.discardInFlight();
       if (peer.destroyed) return this.#fail(new Error('peer destroyed'));
       if (peer.stalled) return;
-      const piece = outbox[this.#next++];
+      const piece = this.#outbox[this.#next++];
       peer.bytesPushed += piece.length;
       linkTraffic.pieces++;
       if (!peer.push(piece)) return; // the write completes when the peer reads (its _read)
@@ -294,6 +323,10 @@ export class LinkEnd extends Duplex {
     this.#writeDone = undefined;
     done?.();
   }
+}
+
+function pumpEnd(end: LinkEnd): void {
+  end.pump();
 }
 
 /** Pieces of at most {@link SEGMENT_BYTES}. */

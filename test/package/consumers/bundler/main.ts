@@ -1,8 +1,9 @@
-// Bundler resolution with the DOM lib: a client flow piped through WHATWG streams, and the
-// sans-I/O entry point.
+// Bundler resolution with the DOM lib: a client flow piped through WHATWG streams, the sans-I/O
+// entry point, and the same flow tested in memory with the testkit.
 import { concat, map, maybe, serve, webSocketClientFlow } from 'wsflow';
 import type { Message } from 'wsflow';
 import { CloseCode } from 'wsflow/protocol';
+import { WS, WSProbe } from 'wsflow/testkit';
 
 const upper = map((message: Message) =>
   message.isText && message.isStrict ? message.text.toUpperCase() : undefined,
@@ -23,7 +24,14 @@ try {
       }),
     );
   if (received.join() !== 'A,B') throw new Error(`got ${received.join()}`);
-  console.log('ok bundler', received.join(''), CloseCode.Normal);
+  const wsClient = new WSProbe();
+  const check = await WS('/', wsClient.flow).run(upper);
+  wsClient.sendMessage('c');
+  const tested = await wsClient.expectMessage('C');
+  wsClient.sendCompletion();
+  await wsClient.expectCompletion();
+  if (!check.isWebSocketUpgrade) throw new Error(`in memory: ${check.status}`);
+  console.log('ok bundler', received.join(''), tested.text, CloseCode.Normal);
 } finally {
   await server.close();
 }
