@@ -10,7 +10,8 @@
 //   `${ORIGIN}/path`, `${SECURE_ORIGIN}/path` for  'ws://127.0.0.1:8080/path', 'wss://127.0.0.1:8443/path'
 // A snippet's leading import lines cannot sit in a region (imports head a file): each name they
 // import must be imported, the same way (type or value), by the test file holding the rest of
-// the snippet, 'wsflow' being src/index.js there and 'wsflow/protocol' src/protocol/index.js.
+// the snippet, 'wsflow' being src/index.js there, 'wsflow/protocol' src/protocol/index.js and
+// 'wsflow/testkit' src/testkit/index.js.
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -73,7 +74,8 @@ export function importsOf(text: string): string[] {
   for (const [, allTypes, list, namespace, byDefault, from] of text.matchAll(statement)) {
     const module = from
       .replace(/^(\.\.\/)+src\/index\.js$/, 'wsflow')
-      .replace(/^(\.\.\/)+src\/protocol\/index\.js$/, 'wsflow/protocol');
+      .replace(/^(\.\.\/)+src\/protocol\/index\.js$/, 'wsflow/protocol')
+      .replace(/^(\.\.\/)+src\/testkit\/index\.js$/, 'wsflow/testkit');
     if (namespace !== undefined) names.push(`${module} * as ${namespace}`);
     if (byDefault !== undefined) names.push(`${module} default ${byDefault}`);
     for (const item of list?.split(',') ?? []) {

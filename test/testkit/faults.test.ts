@@ -12,6 +12,7 @@ import {
   accept,
   concat,
   discardMessage,
+  echo,
   map,
 } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
@@ -60,6 +61,19 @@ describe('faults on the link', () => {
     const outcome = await serverConnection.closed;
     assert.deepEqual([outcome.code, outcome.wasClean], [1006, false]);
     assert.equal(connection?.state, 'OPEN', 'the client heard nothing of it');
+  });
+
+  it('a half-open peer, as the docs show it', async () => {
+    // #region docs/testing.md
+    const clock = new VirtualClock();
+    const { link, serverConnection } = await WS('/', new WSProbe().flow, {
+      clock,
+      server: { keepAlive: { maxIdleMs: 30_000, pongTimeoutMs: 30_000 } },
+    }).run(echo());
+    link.drop(); // no Close, no FIN, no RST: the client's machine vanished
+    await clock.advance(60_000);
+    assert.equal((await serverConnection?.closed)?.code, 1006); // found by keep-alive
+    // #endregion
   });
 
   /** The greeter's conversation, as the probe saw it, over a link with the given faults. */

@@ -21,10 +21,11 @@ describe('WS and WSProbe: the greeter of Akka HTTP', () => {
   it('greets text messages and ignores binary ones', async () => {
     // #region docs/testing.md
     const greeter = map((message: Message) => {
-      if (message.isText)
-        return TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
-      discardMessage(message); // ignore binary messages but drain their content
-      return undefined;
+      if (!message.isText) {
+        discardMessage(message); // ignore binary messages but drain their content
+        return undefined;
+      }
+      return TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
     });
     const websocketRoute = new Router().route('/greeter', () => accept(greeter));
 
@@ -64,6 +65,30 @@ describe('WS and WSProbe: the greeter of Akka HTTP', () => {
 });
 
 describe('WS against routes', () => {
+  it('answers rejections with their status and body (docs)', async () => {
+    // #region docs/testing.md
+    const routes = new Router().route('/rooms/:room', (request) => {
+      if (request.cookies.session === undefined) return reject(401, { body: 'Log in\n' });
+      if (request.headers.origin !== 'https://chat.example') return reject(403);
+      return accept(map(() => `welcome to ${request.params.room}`));
+    });
+
+    const anonymous = await WS('/rooms/lobby', new WSProbe().flow).run(routes);
+    assert.deepEqual([anonymous.status, anonymous.body], [401, 'Log in\n']);
+    const unknown = await WS('/nowhere', new WSProbe().flow).run(routes);
+    assert.equal(unknown.status, 404);
+
+    const wsClient = new WSProbe();
+    const member = await WS('/rooms/lobby', wsClient.flow, {
+      cookies: { session: 'abc' },
+      origin: 'https://chat.example',
+    }).run(routes);
+    assert.equal(member.isWebSocketUpgrade, true);
+    wsClient.sendMessage('hi');
+    await wsClient.expectMessage('welcome to lobby');
+    // #endregion
+  });
+
   const routes = new Router()
     .route('/rooms/:room', (request) => {
       if (request.cookies.session === undefined) return reject(401, { body: 'Log in\n' });

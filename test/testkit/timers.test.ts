@@ -38,6 +38,21 @@ describe('timers on the virtual clock', () => {
     await wsClient.expectClose(1011, 'keepalive ping timeout');
   });
 
+  it('pong timeout, as the docs show it', async () => {
+    // #region docs/testing.md
+    const clock = new VirtualClock();
+    const wsClient = new WSProbe({ autoPong: false }); // a peer that never answers Pings
+    await WS('/', wsClient.flow, {
+      clock,
+      server: { keepAlive: { maxIdleMs: 60_000, pongTimeoutMs: 60_000 } },
+    }).run(echo());
+    await clock.advance(60_000);
+    await wsClient.expectPing();
+    await clock.advance(60_000);
+    await wsClient.expectClose(1011, 'keepalive ping timeout');
+    // #endregion
+  });
+
   it('idle timeout: closed with 1001 after five minutes without traffic, not before', async () => {
     const clock = new VirtualClock();
     const wsClient = new WSProbe();
