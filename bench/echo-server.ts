@@ -17,7 +17,8 @@ import { attachWebSocket } from '../src/server/attach.js';
 import { serve } from '../src/server/server.js';
 import { accept } from '../src/routing/answers.js';
 import { Router } from '../src/routing/router.js';
-import { fromSinkAndSource, map } from '../src/flow/flow.js';
+import { echo, fromSinkAndSource, map } from '../src/flow/flow.js';
+import { json } from '../src/transform/json.js';
 import type { Message } from '../src/message/message.js';
 import { ALL_SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
@@ -98,6 +99,16 @@ async function startWs(perMessageDeflate: boolean): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** ws with JSON by hand, as a ws user writes it: what parsing and serializing cost anyway. */
+async function startWsJson(): Promise<number> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  server.on('connection', (socket) => {
+    socket.on('message', (data) => socket.send(JSON.stringify(JSON.parse(String(data)))));
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
 async function start(kind: ServerKind): Promise<number> {
   switch (kind) {
     case 'wsflow':
@@ -106,6 +117,11 @@ async function start(kind: ServerKind): Promise<number> {
       const perMessageDeflate = kind === 'wsflow-deflate';
       const flow = map((m: Message) => m);
       const server = await serve({ port: 0, host: '127.0.0.1', flow, perMessageDeflate });
+      return server.address.port;
+    }
+    case 'wsflow-json': {
+      // Play's JSON echo: each message parsed (depth-checked) and serialized again, on the map path.
+      const server = await serve({ port: 0, host: '127.0.0.1', flow: json().transform(echo()) });
       return server.address.port;
     }
     case 'wsflow-stream': {
@@ -139,6 +155,8 @@ async function start(kind: ServerKind): Promise<number> {
       return startUws();
     case 'ws':
       return startWs(false);
+    case 'ws-json':
+      return startWsJson();
     case 'ws-deflate':
       return startWs(true);
     case 'tcp': {

@@ -3,13 +3,17 @@
 // server in its own process, the load generator in this one, pinned to other cores when taskset
 // exists. Rounds interleave the servers so machine noise hits them alike; medians are reported.
 //   node build/bench/echo.js [--sizes 32,65536] [--connections 50] [--inflight 64] [--seconds 2]
+//     [--servers wsflow,ws,...] [--rounds 3] [--payload binary|json]
+// `--payload json` sends text frames of a JSON document of each size (every kind echoes it byte
+// for byte); the `wsflow-json` kind (a json() transformer echo) needs it.
 // `npm run bench` (bench/main.ts) runs the same machinery through measureEcho().
 
 import { fileURLToPath } from 'node:url';
-import { SERVER_KINDS } from './server-kinds.js';
+import { SERVER_KINDS, needsJsonPayload } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 import { formatRate, formatSize, median, printTable } from './harness.js';
 import { runLoadMeasured } from './load.js';
+import type { Payload } from './load.js';
 import { hasTaskset, pinLoadProcess, startServer } from './processes.js';
 import type { ServerProcess } from './processes.js';
 
@@ -22,6 +26,8 @@ export interface EchoOptions {
   inflight: number;
   /** The most payload bytes in flight per connection; 0 for no cap. */
   maxInflightBytes: number;
+  /** What each message is: bytes (default) or a JSON document. */
+  payload?: Payload;
   warmupMs: number;
   measureMs: number;
   rounds: number;
@@ -91,6 +97,7 @@ async function measureCell(options: EchoOptions, connections: number, size: numb
             connections,
             inflight,
             messageBytes: size,
+            payload: options.payload,
             warmupMs: options.warmupMs,
             measureMs: options.measureMs,
           },
@@ -117,6 +124,10 @@ async function measureCell(options: EchoOptions, connections: number, size: numb
 
 /** Runs the echo matrix, cell by cell; every server child is stopped at the end of its cell. */
 export async function measureEcho(options: EchoOptions): Promise<EchoCell[]> {
+  const jsonOnly = options.kinds.filter(needsJsonPayload);
+  if (jsonOnly.length > 0 && options.payload !== 'json') {
+    throw new Error(`${jsonOnly.join(', ')} take JSON text only: add --payload json`);
+  }
   const cells: EchoCell[] = [];
   for (const connections of options.connectionCounts) {
     for (const size of options.sizes) cells.push(await measureCell(options, connections, size));
@@ -182,6 +193,7 @@ async function main(): Promise<void> {
     warmupMs: 500,
     measureMs: Number(option('seconds', '2')) * 1000,
     rounds: Number(option('rounds', '3')),
+    payload: option('payload', 'binary') as Payload,
   };
   const total = echoSteps(options);
   let done = 0;
@@ -189,7 +201,8 @@ async function main(): Promise<void> {
   const cells = await measureEcho(options);
   process.stderr.write('\n');
   console.log(
-    `node ${process.version}; ${options.inflight} in flight per connection; median of ` +
+    `node ${process.version}; ${options.payload} messages; ${options.inflight} in flight per ` +
+      `connection; median of ` +
       `${options.rounds} rounds of ${options.measureMs / 1000}s; ` +
       `${hasTaskset ? 'server on core 1, load on core 0' : 'no taskset: unpinned'}`,
   );

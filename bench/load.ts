@@ -17,8 +17,30 @@ export interface LoadOptions {
   /** Messages in flight per connection. */
   inflight: number;
   messageBytes: number;
+  /** Binary frames of 'a' bytes (default), or text frames of a JSON document of that size. */
+  payload?: Payload;
   warmupMs: number;
   measureMs: number;
+}
+
+/** What the load sends: binary bytes, or JSON text in canonical form (it echoes byte for byte). */
+export type Payload = 'binary' | 'json';
+
+/**
+ * A JSON document of exactly `size` bytes, in the form JSON.stringify writes (so a parse and
+ * serialize echo gives the same bytes back): objects with numbers, strings, booleans and an array,
+ * padded with a string. At least 21 bytes.
+ */
+export function jsonDocument(size: number): string {
+  const items: { id: number; name: string; active: boolean }[] = [];
+  const documentOf = (pad: string): string => JSON.stringify({ items, pad });
+  const itemBytes = JSON.stringify({ id: 0, name: 'item 0', active: true }).length + 1;
+  while (documentOf('').length + itemBytes + 8 < size) {
+    items.push({ id: items.length, name: `item ${items.length}`, active: items.length % 2 === 0 });
+  }
+  const missing = size - documentOf('').length;
+  if (missing < 0) throw new RangeError(`a JSON document takes at least 21 bytes, not ${size}`);
+  return documentOf('a'.repeat(missing));
 }
 
 /**
@@ -103,8 +125,12 @@ export async function runLoadMeasured(
   options: LoadOptions,
   serverCpuMicros?: () => Promise<number>,
 ): Promise<{ rate: number; loadCpu: number; serverCpuPerMessage: number }> {
-  const payload = Buffer.alloc(options.messageBytes, 0x61);
-  const frame = serializeFrame(Opcode.Binary, payload, { maskKey: 0x0badf00d });
+  const json = options.payload === 'json';
+  const payload = json
+    ? Buffer.from(jsonDocument(options.messageBytes))
+    : Buffer.alloc(options.messageBytes, 0x61);
+  const opcode = json ? Opcode.Text : Opcode.Binary;
+  const frame = serializeFrame(opcode, payload, { maskKey: 0x0badf00d });
   const frames = Buffer.concat(Array.from({ length: options.inflight }, () => frame));
   const replyBytes = options.rawTcp
     ? frame.length

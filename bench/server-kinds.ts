@@ -1,12 +1,15 @@
 // The kinds of server the benchmarks start: the echo throughput comparison uses SERVER_KINDS (the
 // three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
 // permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
-// behind a Router of 50 routes.
+// behind a Router of 50 routes; the JSON comparison (`--payload json`) adds a json() transformer
+// echo.
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
   'wsflow-attach',
   'wsflow-routed',
+  'wsflow-json',
+  'ws-json',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;
@@ -18,4 +21,9 @@ export const FLOW_STYLES = ['wsflow', 'wsflow-stream', 'wsflow-sink'] as const;
 /** The path the handshake benchmark asks for: a parameter route of the routed server. */
 export function handshakePathOf(kind: ServerKind): string {
   return kind === 'wsflow-routed' ? '/rooms/lobby' : '/';
+}
+
+/** Kinds that take only JSON text: measure them with `--payload json`. */
+export function needsJsonPayload(kind: ServerKind): boolean {
+  return kind === 'wsflow-json' || kind === 'ws-json';
 }

@@ -12,7 +12,8 @@ const CLOSE_OBJECT = 0x7d;
 /**
  * Whether a JSON text nests arrays and objects deeper than `maxDepth`. Brackets inside strings do
  * not count; string contents are skipped with `indexOf`. Exact for valid JSON; for invalid JSON
- * the answer does not matter (the parser refuses it).
+ * the answer does not matter (the parser refuses it). A text with at most `maxDepth` opening
+ * brackets in all (most messages) is answered from a count made with `indexOf`, without the scan.
  *
  * @param json - the text.
  * @param maxDepth - the deepest nesting allowed (`[]` and `{}` are depth 1).
@@ -21,8 +22,8 @@ const CLOSE_OBJECT = 0x7d;
  * nestsDeeperThan('[[1]]', 1); // true
  */
 export function nestsDeeperThan(json: string, maxDepth: number): boolean {
-  // Each level takes at least one character.
-  if (json.length <= maxDepth) return false;
+  // Each level takes at least one character, and one opening bracket.
+  if (json.length <= maxDepth || !hasMoreOpenersThan(json, maxDepth)) return false;
   let depth = 0;
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
@@ -32,6 +33,17 @@ export function nestsDeeperThan(json: string, maxDepth: number): boolean {
       if (++depth > maxDepth) return true;
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       depth--;
+    }
+  }
+  return false;
+}
+
+/** Whether `{` and `[` occur more than `limit` times in all (strings included). */
+function hasMoreOpenersThan(json: string, limit: number): boolean {
+  let count = 0;
+  for (const opener of ['{', '[']) {
+    for (let at = json.indexOf(opener); at !== -1; at = json.indexOf(opener, at + 1)) {
+      if (++count > limit) return true;
     }
   }
   return false;

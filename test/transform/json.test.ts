@@ -152,5 +152,8 @@ describe('nestsDeeperThan', () => {
     );
     assert.equal(nestsDeeperThan('["\\"[[[[", 1]', 1), false, 'an escaped quote does not end it');
     assert.equal(nestsDeeperThan('[1],[2],[3]', 1), false, 'depth, not count');
+    const long = `{"a":[1,{"b":2}],"c":"${'x'.repeat(1000)}"}`;
+    assert.equal(nestsDeeperThan(long, 3), false, 'few brackets: answered from their count');
+    assert.equal(nestsDeeperThan(long, 2), true);
   });
 });
