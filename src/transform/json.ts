@@ -6,6 +6,7 @@ import { ErrorCode, ProtocolError } from '../errors.js';
 import type { Message, MessageLike } from '../message/message.js';
 import { isPromiseLike } from '../util/thenable.js';
 import { nestsDeeperThan } from './json-depth.js';
+import { byteLimit, depthLimit } from './limits.js';
 import { bytesOf, textOf } from './payload.js';
 import { CodecTransformer } from './transformer.js';
 import type { MessageFlowTransformer } from './transformer.js';
@@ -48,6 +49,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  *
  * @param options - `maxBytes` and `maxDepth`.
  * @returns the transformer; `Out` is what the flow sends (anything JSON.stringify takes).
+ * @throws RangeError for a `maxBytes` that is not a number >= 0, or a `maxDepth` that is not an
+ *   integer >= 0.
  * @example
  * ```ts
  * const jsonEcho = json().transform(echo());
@@ -56,8 +59,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function json<Out = unknown>(
   options: JsonTransformerOptions = {},
 ): MessageFlowTransformer<JsonValue, Out> {
-  const maxBytes = options.maxBytes ?? TransformerDefaults.jsonMaxBytes;
-  const maxDepth = options.maxDepth ?? TransformerDefaults.jsonMaxDepth;
+  const { jsonMaxBytes, jsonMaxDepth } = TransformerDefaults;
+  const maxBytes = byteLimit('json({ maxBytes })', options.maxBytes, jsonMaxBytes);
+  const maxDepth = depthLimit('json({ maxDepth })', options.maxDepth, jsonMaxDepth);
   const parse = (text: string): JsonValue => parseJson(text, maxDepth);
   const decode = (message: Message): JsonValue | Promise<JsonValue> => {
     if (message.isText) {

@@ -2,6 +2,7 @@
 // strings, `bytes()` binary messages as Uint8Array; a message of the other kind closes with 1003.
 
 import type { MessageLike } from '../message/message.js';
+import { byteLimit } from './limits.js';
 import { bytesOf, textOf, unsupported } from './payload.js';
 import { CodecTransformer } from './transformer.js';
 import type { MessageFlowTransformer } from './transformer.js';
@@ -25,6 +26,7 @@ const identity = <T>(value: T): MessageLike => value as MessageLike;
  *
  * @param options - `maxBytes`, the bound of one incoming message.
  * @returns the transformer.
+ * @throws RangeError for a `maxBytes` that is not a number >= 0.
  * @example
  * ```ts
  * const hello = text().transform(map((name) => `Hello ${name}!`));
@@ -33,7 +35,7 @@ const identity = <T>(value: T): MessageLike => value as MessageLike;
 export function text(
   options: PayloadTransformerOptions = {},
 ): MessageFlowTransformer<string, string> {
-  const maxBytes = options.maxBytes ?? Infinity;
+  const maxBytes = byteLimit('text({ maxBytes })', options.maxBytes, Infinity);
   return new CodecTransformer<string, string>((message) => {
     if (!message.isText) throw unsupported(message, 'text messages only');
     return textOf(message, maxBytes);
@@ -48,6 +50,7 @@ export function text(
  *
  * @param options - `maxBytes`, the bound of one incoming message.
  * @returns the transformer.
+ * @throws RangeError for a `maxBytes` that is not a number >= 0.
  * @example
  * ```ts
  * const reversed = bytes().transform(map((data) => data.slice().reverse()));
@@ -56,7 +59,7 @@ export function text(
 export function bytes(
   options: PayloadTransformerOptions = {},
 ): MessageFlowTransformer<Uint8Array, Uint8Array> {
-  const maxBytes = options.maxBytes ?? Infinity;
+  const maxBytes = byteLimit('bytes({ maxBytes })', options.maxBytes, Infinity);
   return new CodecTransformer<Uint8Array, Uint8Array>((message) => {
     if (!message.isBinary) throw unsupported(message, 'binary messages only');
     return bytesOf(message, maxBytes);

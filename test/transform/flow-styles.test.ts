@@ -13,11 +13,14 @@ import {
   TextMessage,
   accept,
   attachWebSocket,
+  bytes,
+  concat,
   fromSinkAndSource,
   json,
   map,
   maybe,
   serve,
+  singleWebSocketRequest,
   text,
 } from '../../src/index.js';
 import type { JsonValue, MessageFlow } from '../../src/index.js';
@@ -123,6 +126,16 @@ describe('a transformer over each flow style', () => {
   it('refuses what is not a flow', () => {
     assert.throws(() => text().transform({} as never), TypeError);
   });
+
+  it('refuses limits that are not limits, when the transformer is made', () => {
+    assert.throws(() => json({ maxBytes: -1 }), /json\(\{ maxBytes \}\) must be a number >= 0/);
+    assert.throws(() => json({ maxBytes: Number.NaN }), RangeError);
+    assert.throws(() => json({ maxDepth: 1.5 }), /maxDepth \}\) must be an integer >= 0/);
+    assert.throws(() => text({ maxBytes: '1' as unknown as number }), RangeError);
+    assert.throws(() => bytes({ maxBytes: -Infinity }), RangeError);
+    assert.doesNotThrow(() => bytes({ maxBytes: Infinity }));
+    assert.doesNotThrow(() => json({ maxBytes: 0, maxDepth: 0 }));
+  });
 });
 
 describe('a transformed flow wherever a flow goes', () => {
@@ -137,6 +150,31 @@ describe('a transformed flow wherever a flow goes', () => {
       assert.equal(await nextText(client), '{"room":"lobby","value":{"hi":1}}');
       client.ws.send('nope');
       assert.equal((await client.closed).code, 1007);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a client: singleWebSocketRequest runs a transformed flow against a transformed server', async () => {
+    const server = await serve({
+      port: 0,
+      flow: json().transform(map((value) => ({ double: (value as number) * 2 }))),
+    });
+    try {
+      const answers: JsonValue[] = [];
+      const { source, complete } = maybe<number>();
+      const client = json<number>().transform(
+        fromSinkAndSource(
+          (answer: JsonValue) => {
+            answers.push(answer);
+            if (answers.length === 2) complete();
+          },
+          concat([1, 2], source),
+        ),
+      );
+      const { closed } = singleWebSocketRequest(server.url, client);
+      assert.equal((await closed).code, 1000);
+      assert.deepEqual(answers, [{ double: 2 }, { double: 4 }]);
     } finally {
       await server.close();
     }
