@@ -56,7 +56,6 @@ export class Connection {
    */
   constructor(transport: Duplex, options: ConnectionOptions) {
     this.#core = new ConnectionCore(transport, options);
-    this.#core.onHandlerError = options.onError;
   }
 
   static {

@@ -101,6 +101,7 @@ export class ConnectionCore
       // Messages before a bad frame are delivered and answered before the Close (failPending).
       deferParseFailures: true,
     });
+    this.onHandlerError = options.onError;
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
     this.writer = new OutgoingWriter(this.protocol, transport, this, options.writeBatchMessages);

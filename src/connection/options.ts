@@ -76,6 +76,10 @@ export interface EngineExtras {
   deflate?: NegotiatedDeflate;
   /** Deterministic client masks (tests). Default: crypto-random. */
   maskGenerator?: MaskGenerator;
+  /** This connection's `head`, in place of the options' (settings a server shares). */
+  head?: Uint8Array;
+  /** This connection's `onError`, in place of the options' (settings a server shares). */
+  onError?: (error: unknown) => void;
 }
 
 /** The key under which {@link withEngineExtras} hides them; not exported from `wsflow`. */
@@ -118,6 +122,7 @@ export interface ResolvedConnectionOptions {
   readonly writeBatchMessages: number;
   readonly deflate: NegotiatedDeflate | undefined;
   readonly maskGenerator: MaskGenerator | undefined;
+  readonly onError: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -136,7 +141,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
   const client = options.side === 'client';
   return {
     side: options.side,
-    head: options.head,
+    head: extras?.head ?? options.head,
     maxMessageBytes,
     maxFrameBytes: options.maxFrameBytes ?? maxMessageBytes,
     closeTimeoutMs: options.closeTimeoutMs ?? ConnectionDefaults.closeTimeoutMs,
@@ -155,5 +160,6 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
         : ConnectionDefaults.serverWriteBatchMessages),
     deflate: extras?.deflate,
     maskGenerator: extras?.maskGenerator,
+    onError: extras?.onError ?? options.onError,
   };
 }

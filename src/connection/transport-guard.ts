@@ -15,9 +15,11 @@ import type { Duplex } from 'node:stream';
  * socket.end(response);
  */
 export function guardTransport(transport: Duplex): void {
-  if (!transport.listeners('error').includes(transportOnError)) {
-    transport.on('error', transportOnError);
-  }
+  const guarded = transport as GuardedTransport;
+  // A mark rather than a search of the listeners: no array copied per handshake.
+  if (guarded[kGuarded] === true) return;
+  guarded[kGuarded] = true;
+  transport.on('error', transportOnError);
 }
 
 /**
@@ -29,8 +31,14 @@ export function guardTransport(transport: Duplex): void {
  * process.nextTick(unguardTransport, socket);
  */
 export function unguardTransport(transport: Duplex): void {
+  const guarded = transport as GuardedTransport;
+  if (guarded[kGuarded] !== true) return;
+  guarded[kGuarded] = false;
   transport.off('error', transportOnError);
 }
+
+const kGuarded = Symbol('wsflow.guarded');
+type GuardedTransport = Duplex & { [kGuarded]?: boolean };
 
 function transportOnError(this: Duplex): void {
   this.destroy();

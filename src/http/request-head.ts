@@ -43,6 +43,7 @@ export interface RequestHeadLimits {
 
 const CR = 0x0d;
 const LF = 0x0a;
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Collects the bytes of one request head, chunk by chunk, and parses it once its end (CRLFCRLF)
@@ -96,7 +97,13 @@ export class RequestHeadReader {
     const scanEnd = Math.min(chunk.length, maxHeadBytes - start);
     let matched = this.#matched;
     let end = -1;
-    for (let i = 0; i < scanEnd; i++) {
+    // Usually the whole head is in the first chunk: find its end natively.
+    const found = matched === 0 ? chunk.indexOf(HEAD_END) : -1;
+    if (found !== -1 && found + HEAD_END.length <= scanEnd) {
+      end = start + found + HEAD_END.length;
+      matched = 4;
+    }
+    for (let i = 0; end === -1 && i < scanEnd; i++) {
       const byte = chunk[i];
       if (byte === (matched === 1 || matched === 3 ? LF : CR)) matched++;
       else matched = byte === CR ? 1 : 0;

@@ -35,6 +35,12 @@ export function computeAccept(key: string): string {
     .digest('base64');
 }
 
+/** BASE64_DIGIT[c] === 1 for the characters of standard base64 (RFC 4648 section 4). */
+const BASE64_DIGIT = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') {
+  BASE64_DIGIT[c.charCodeAt(0)] = 1;
+}
+
 /**
  * Tells whether a Sec-WebSocket-Key is valid: strict, canonical base64 of exactly 16 bytes
  * (RFC 6455 section 4.2.1, item 5). Base64url, missing padding, stray characters and
@@ -47,9 +53,17 @@ export function computeAccept(key: string): string {
  * isValidKey('dGhlIHNhbXBsZSBub25jZR=='); // false: trailing bits set
  */
 export function isValidKey(key: string): boolean {
-  // The length check is implied by the re-encoding below; it spares decoding a huge value.
+  // 16 bytes are 21 full base64 digits, one holding the last 2 bits (its low 4 bits zero: A, Q,
+  // g or w), then "==". Checked character by character: no buffer per handshake.
   if (typeof key !== 'string' || key.length !== 24) return false;
-  // Node's decoder is lenient (skips junk, accepts base64url); re-encoding makes it strict.
-  const bytes = Buffer.from(key, 'base64');
-  return bytes.length === 16 && bytes.toString('base64') === key;
+  for (let i = 0; i < 21; i++) {
+    const code = key.charCodeAt(i);
+    if (code >= 128 || BASE64_DIGIT[code] === 0) return false;
+  }
+  const last = key.charCodeAt(21);
+  return (
+    (last === 0x41 || last === 0x51 || last === 0x67 || last === 0x77) &&
+    key.charCodeAt(22) === 0x3d &&
+    key.charCodeAt(23) === 0x3d
+  );
 }

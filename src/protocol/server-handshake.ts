@@ -105,7 +105,7 @@ export function validateClientRequest(request: UpgradeRequest): ClientRequestVal
       'Sec-WebSocket-Protocol',
     );
     // RFC 6455 section 4.1, item 10: the subprotocols "MUST all be unique strings".
-    if (new Set(protocols).size !== protocols.length) {
+    if (protocols.length > 1 && new Set(protocols).size !== protocols.length) {
       const message = 'a subprotocol is offered twice in Sec-WebSocket-Protocol';
       return {
         ok: false,
@@ -169,15 +169,29 @@ function checkHost(headers: HeaderRecord): HandshakeRejection | undefined {
  * the token "Upgrade", treated as an ASCII case-insensitive value".
  */
 function checkUpgrade(headers: HeaderRecord): HandshakeRejection | undefined {
-  const upgrade = parseUpgradeList(getHeaderValues(headers, 'upgrade'));
-  if (!upgrade.some((protocol) => protocol.toLowerCase() === 'websocket')) {
-    return reject(400, HandshakeErrorCode.Upgrade, 'the Upgrade header must list websocket');
+  const upgradeValues = getHeaderValues(headers, 'upgrade');
+  // The usual values ("websocket", "Upgrade") need no list parsing.
+  if (!isSingle(upgradeValues, 'websocket')) {
+    const upgrade = parseUpgradeList(upgradeValues);
+    if (!upgrade.some((protocol) => protocol.toLowerCase() === 'websocket')) {
+      return reject(400, HandshakeErrorCode.Upgrade, 'the Upgrade header must list websocket');
+    }
   }
-  const connection = parseTokenList(getHeaderValues(headers, 'connection'), 'Connection');
-  if (!connection.some((option) => option.toLowerCase() === 'upgrade')) {
-    return reject(400, HandshakeErrorCode.Connection, 'the Connection header must list upgrade');
+  const connectionValues = getHeaderValues(headers, 'connection');
+  if (!isSingle(connectionValues, 'upgrade')) {
+    const connection = parseTokenList(connectionValues, 'Connection');
+    if (!connection.some((option) => option.toLowerCase() === 'upgrade')) {
+      return reject(400, HandshakeErrorCode.Connection, 'the Connection header must list upgrade');
+    }
   }
   return undefined;
+}
+
+/** True when `values` is one value equal to the lower-case `token`, in any case. */
+function isSingle(values: readonly string[], token: string): boolean {
+  return (
+    values.length === 1 && values[0].length === token.length && values[0].toLowerCase() === token
+  );
 }
 
 /**

@@ -18,8 +18,8 @@ import type { ServerLimits } from './limits.js';
 import { Shutdown, validateCloseOptions } from './shutdown.js';
 import type { CloseOptions } from './shutdown.js';
 import type { UpgradeListener } from './handle-request.js';
-import { WebSocketUpgrade, beforeAnswer } from './upgrade.js';
-import type { ServerConnectionOptions } from './upgrade.js';
+import { WebSocketUpgrade, beforeAnswer, startedConnection } from './upgrade.js';
+import type { ServerConnectionOptions, UpgradeOptions } from './upgrade.js';
 
 /**
  * What runs for each WebSocket request: it must answer the upgrade, with
@@ -136,6 +136,9 @@ export function createUpgradeListener(
     // A listener, not `closed.then`: no promise per connection.
     connection.onClosed(() => connections.delete(connection));
   };
+  // One options object for every upgrade of this attachment: nothing is copied per request.
+  const upgradeOptions: UpgradeOptions = { ...connectionOptions, onConnection: track };
+  const onError = connectionOptions.onError ?? logHandlerError;
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (!claims(request)) {
       if (answersUnclaimed(server, claim, request)) {
@@ -146,26 +149,18 @@ export function createUpgradeListener(
     if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
     const refusal = refuseOverLimit(request, connections.size + unanswered.size, limits);
     if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, { body: refusal.body });
-    const accepted: { connection?: Connection } = {};
-    const onConnection = (connection: Connection): void => {
-      accepted.connection = connection;
-      track(connection);
-    };
     let upgrade: WebSocketUpgrade | undefined;
     try {
-      upgrade = WebSocketUpgrade.from(request, socket, head, {
-        ...connectionOptions,
-        onConnection,
-      });
+      upgrade = WebSocketUpgrade.from(request, socket, head, upgradeOptions);
     } catch (error) {
       return rejectUpgrade(socket, error);
     }
     if (upgrade === undefined) {
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
     }
-    const report = (error: unknown): void =>
-      reportHandlerError(connectionOptions.onError ?? logHandlerError, error, undefined, request);
-    runHandler(handler, upgrade, socket, accepted, unanswered, report);
+    runHandler(handler, upgrade, socket, unanswered, (error) =>
+      reportHandlerError(onError, error, undefined, request),
+    );
   };
   const claim: Claim = {
     listener,
@@ -200,24 +195,22 @@ function runHandler(
   handler: UpgradeHandler,
   upgrade: WebSocketUpgrade,
   socket: Duplex,
-  accepted: { connection?: Connection },
   unanswered: PendingUpgrades,
   reportUnaccepted: (error: unknown) => void,
 ): void {
-  const settle = (failed: boolean, error?: unknown): void => {
-    unanswered.delete(upgrade);
-    if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
-    if (!failed) return;
-    if (accepted.connection === undefined) reportUnaccepted(error);
-    else failConnection(accepted.connection, error); // 1011, reported by the connection
-  };
   let result: void | PromiseLike<void>;
   try {
     result = handler(upgrade);
   } catch (error) {
-    return settle(true, error);
+    return settleHandler(upgrade, unanswered, reportUnaccepted, true, error);
   }
-  if (result === undefined || typeof result?.then !== 'function') return settle(false);
+  if (result === undefined || typeof result?.then !== 'function') {
+    // The usual case, answered synchronously: nothing to track.
+    if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
+    return;
+  }
+  const settle = (failed: boolean, error?: unknown): void =>
+    settleHandler(upgrade, unanswered, reportUnaccepted, failed, error);
   if (!upgrade.answered) {
     unanswered.add(upgrade);
     // Read meanwhile, to notice a client that leaves; released when the upgrade is answered.
@@ -233,6 +226,22 @@ function runHandler(
     () => settle(false),
     (error: unknown) => settle(true, error),
   );
+}
+
+/** The handler is done: an upgrade it left unanswered gets a 500; its failure goes where due. */
+function settleHandler(
+  upgrade: WebSocketUpgrade,
+  unanswered: PendingUpgrades,
+  reportUnaccepted: (error: unknown) => void,
+  failed: boolean,
+  error?: unknown,
+): void {
+  unanswered.delete(upgrade);
+  if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
+  if (!failed) return;
+  const connection = startedConnection(upgrade);
+  if (connection === undefined) reportUnaccepted(error);
+  else failConnection(connection, error); // 1011, reported by the connection
 }
 
 /** The path part of a request target. */

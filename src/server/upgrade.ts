@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { Connection } from '../connection/connection.js';
 import { withEngineExtras } from '../connection/options.js';
 import { guardTransport, unguardTransport } from '../connection/transport-guard.js';
-import type { ConnectionSettings } from '../connection/options.js';
+import type { ConnectionOptions, ConnectionSettings } from '../connection/options.js';
 import { HandshakeError, HandshakeErrorCode, InvalidStateError } from '../errors.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import type { NegotiatedDeflate, PerMessageDeflateOptions } from '../extensions/deflate-options.js';
@@ -16,9 +16,10 @@ import type { MessageFlow } from '../flow/flow.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { StreamSource } from '../message/streams.js';
 import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js';
-import type { ExtensionOffer } from '../protocol/header-tokens.js';
+import type { ExtensionOffer, HeaderRecord } from '../protocol/header-tokens.js';
 import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
 import { plainAcceptResponse } from './accept-bytes.js';
+import { handshakeFields } from './handshake-fields.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
 import type { ServerErrorHandler } from './handler-errors.js';
 import { rejectUpgrade } from './http-response.js';
@@ -64,13 +65,39 @@ export interface HandleMessagesOptions {
  * @returns Whether Upgrade lists `websocket`; false when the header is absent or malformed.
  */
 export function isWebSocketRequest(request: IncomingMessage): boolean {
+  return asksForWebSocket(request.headers);
+}
+
+/** Whether headers list `websocket` in Upgrade (any case); false when absent or malformed. */
+function asksForWebSocket(headers: HeaderRecord): boolean {
+  const upgrade = headers.upgrade;
+  // The usual value, without parsing a list.
+  if (
+    typeof upgrade === 'string' &&
+    upgrade.length === 9 &&
+    upgrade.toLowerCase() === 'websocket'
+  ) {
+    return true;
+  }
   try {
-    const protocols = parseUpgradeList(getHeaderValues(request.headers, 'upgrade'));
+    const protocols = parseUpgradeList(getHeaderValues(headers, 'upgrade'));
     return protocols.some((protocol) => protocol.toLowerCase() === 'websocket');
   } catch {
     return false;
   }
 }
+
+/**
+ * The Connection started by accepting `upgrade`, or undefined while it was not accepted (a
+ * server fails it with 1011 when its handler throws after accepting).
+ *
+ * @param upgrade - An upgrade.
+ * @returns Its Connection, once accepted.
+ * @example
+ * const connection = startedConnection(upgrade);
+ * if (connection !== undefined) failConnection(connection, error);
+ */
+export let startedConnection: (upgrade: WebSocketUpgrade) => Connection | undefined;
 
 /**
  * A valid WebSocket upgrade request, not answered yet (Akka's `WebSocketUpgrade` attribute).
@@ -102,6 +129,12 @@ export class WebSocketUpgrade {
   readonly #key: string;
   readonly #options: UpgradeOptions;
   #answered = false;
+  /** The Connection started by accepting, once accepted. */
+  #connection: Connection | undefined;
+
+  static {
+    startedConnection = (upgrade) => upgrade.#connection;
+  }
 
   private constructor(
     request: IncomingMessage,
@@ -141,8 +174,10 @@ export class WebSocketUpgrade {
     options: UpgradeOptions = {},
   ): WebSocketUpgrade | undefined {
     guardTransport(socket);
-    if (!isWebSocketRequest(request)) return undefined;
-    const { method, httpVersion, headers } = request;
+    // Only the handshake's fields: node:http's `headers` is built only if the application reads it.
+    const headers = handshakeFields(request);
+    if (!asksForWebSocket(headers)) return undefined;
+    const { method, httpVersion } = request;
     const result = validateClientRequest({ method, httpVersion, headers });
     if (!result.ok) {
       const { rejection } = result;
@@ -271,26 +306,27 @@ export class WebSocketUpgrade {
     deflate: NegotiatedDeflate | undefined,
   ): Connection {
     const socket = this.#socket;
-    const { onConnection, onError, perMessageDeflate: _, ...connectionOptions } = this.#options;
+    const upgradeOptions = this.#options;
+    const { onConnection, onError = logHandlerError } = upgradeOptions;
     // A report names the request line only: keeping the IncomingMessage (or its headers) for it
     // would cost every open connection 0.4 KiB or more.
     const { method, url } = this.request;
     if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
-    setSocketOptions(socket);
+    clearSocketTimeout(socket);
     let connection: Connection;
     try {
-      const options = {
-        ...connectionOptions,
-        side: 'server',
+      const options = withEngineExtras(connectionSettingsOf(upgradeOptions), {
+        deflate,
         head: this.#head,
         onError: (error: unknown) =>
-          reportHandlerError(onError ?? logHandlerError, error, connection, { method, url }),
-      } as const;
-      connection = new Connection(socket, withEngineExtras(options, { deflate }));
+          reportHandlerError(onError, error, connection, { method, url }),
+      });
+      connection = new Connection(socket, options);
     } catch (error) {
       socket.destroy(); // after a 101 there is no HTTP answer left to give
       throw error;
     }
+    this.#connection = connection;
     // The Connection listens to errors from the next tick on (queued first): then the guard goes.
     process.nextTick(unguardTransport, socket);
     onConnection?.(connection);
@@ -316,12 +352,27 @@ export function beforeAnswer(upgrade: WebSocketUpgrade, hook: () => void): void 
   answerHooks.set(upgrade, hook);
 }
 
-/** TCP sockets: no Nagle delay, no idle timeout left over from the HTTP server. */
-function setSocketOptions(socket: Duplex): void {
-  const tcp = socket as Duplex & {
-    setNoDelay?: (on: boolean) => void;
-    setTimeout?: (ms: number) => void;
-  };
-  if (typeof tcp.setNoDelay === 'function') tcp.setNoDelay(true);
-  if (typeof tcp.setTimeout === 'function') tcp.setTimeout(0);
+
+/** The Connection settings of an upgrade's options, made once per options object (a server's). */
+const settingsOfOptions = new WeakMap<UpgradeOptions, ConnectionOptions>();
+
+function connectionSettingsOf(options: UpgradeOptions): ConnectionOptions {
+  let settings = settingsOfOptions.get(options);
+  if (settings === undefined) {
+    const { onConnection: _c, onError: _e, perMessageDeflate: _d, ...rest } = options;
+    settings = { ...rest, side: 'server' };
+    settingsOfOptions.set(options, settings);
+  }
+  return settings;
+}
+
+/**
+ * No idle timeout left over from the HTTP server (TCP's no-delay is the Connection's). A socket
+ * read by serve() itself never had one.
+ */
+function clearSocketTimeout(socket: Duplex): void {
+  const tcp = socket as Duplex & { timeout?: number; setTimeout?: (ms: number) => void };
+  if (typeof tcp.setTimeout === 'function' && tcp.timeout !== undefined && tcp.timeout !== 0) {
+    tcp.setTimeout(0);
+  }
 }

@@ -2,6 +2,7 @@
 // every rule of the response validation (RFC 6455 section 4.1), each with its stable code.
 
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import { HandshakeError, HandshakeErrorCode, WebSocketError } from '../../src/errors.js';
 import {
@@ -68,6 +69,36 @@ describe('isValidKey', () => {
       '',
     ];
     for (const key of bad) assert.equal(isValidKey(key), false, key);
+  });
+
+  it('agrees with strict decoding (decode, re-encode, compare) on keys of 24 characters', () => {
+    const strict = (key: string): boolean => {
+      const bytes = Buffer.from(key, 'base64');
+      return bytes.length === 16 && bytes.toString('base64') === key;
+    };
+    const alphabet = 'ABQgwz09+/=-_ \u00e9'.split('');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc
+            .uint8Array({ minLength: 16, maxLength: 16 })
+            .map((b) => Buffer.from(b).toString('base64')),
+          fc
+            .array(fc.constantFrom(...alphabet), { minLength: 24, maxLength: 24 })
+            .map((c) => c.join('')),
+          fc.uint8Array({ minLength: 16, maxLength: 16 }).chain((b) =>
+            fc
+              .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(...alphabet))
+              .map(([at, c]) => {
+                const key = Buffer.from(b).toString('base64');
+                return key.slice(0, at) + c + key.slice(at + 1);
+              }),
+          ),
+        ),
+        (key) => assert.equal(isValidKey(key), strict(key), key),
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
