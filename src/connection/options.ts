@@ -92,9 +92,10 @@ type OptionsWithExtras = ConnectionOptions & { [kEngineExtras]?: EngineExtras };
  * Connection options carrying engine extras, for wsflow's handshakes and tests. Users cannot set
  * these: the key is private to the package.
  *
- * @param options - The connection's options.
- * @param extras - What the handshake negotiated.
- * @returns A copy of `options` that `new Connection(...)` reads the extras from.
+ * @param options - The connection's options (a server's, shared by all its connections).
+ * @param extras - What the handshake negotiated, and what differs per connection.
+ * @returns Options that inherit `options` (not a copy: a copy with a symbol key is a slow,
+ *   dictionary-mode object, microseconds per connection) and carry the extras.
  * @example
  * new Connection(socket, withEngineExtras({ side: 'server', head }, { deflate }));
  */
@@ -102,7 +103,8 @@ export function withEngineExtras(
   options: ConnectionOptions,
   extras: EngineExtras,
 ): ConnectionOptions {
-  const withExtras: OptionsWithExtras = { ...options, [kEngineExtras]: extras };
+  const withExtras = Object.create(options) as OptionsWithExtras;
+  withExtras[kEngineExtras] = extras;
   return withExtras;
 }
 

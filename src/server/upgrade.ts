@@ -352,7 +352,6 @@ export function beforeAnswer(upgrade: WebSocketUpgrade, hook: () => void): void 
   answerHooks.set(upgrade, hook);
 }
 
-
 /** The Connection settings of an upgrade's options, made once per options object (a server's). */
 const settingsOfOptions = new WeakMap<UpgradeOptions, ConnectionOptions>();
 
