@@ -96,9 +96,9 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
 
   /**
    * The next message, in order, or once the connection is closed, a {@link ClientCloseEvent} with
-   * the code and reason. A message that did not arrive whole in one read is Streamed (unless it
-   * came as one frame within `aggregateMessageBytes`): start reading its stream before the next
-   * receive(), which otherwise drops its body.
+   * the code and reason. A message over `aggregateMessageBytes` (1 MiB by default) that did not
+   * arrive whole in one read is Streamed: start reading its stream before the next receive(),
+   * which otherwise drops its body.
    *
    * A receive() given up on through `options` (its time ran out, its signal aborted) takes
    * nothing: the next message goes to the next receive(). One abandoned otherwise (a lost

@@ -27,9 +27,19 @@ export interface ConnectionSettings {
   /** The timers, for tests that control time. Default: the system clock. */
   clock?: Clock;
   /**
-   * A message sent as one frame of at most this many bytes is delivered Strict even when it spans
-   * several reads; bigger or fragmented ones that do not arrive in one read are delivered
-   * Streamed (docs/limits.md). 0 turns it off. Default 1 MiB, never more than `maxMessageBytes`.
+   * A message of at most this many bytes is collected and delivered Strict, however many frames
+   * and reads it spans: a handler written as for ws or python-websockets, which reads `text` or
+   * `data`, answers a small message that came in fragments too. A bigger message that does not
+   * arrive whole in one read is delivered Streamed, what was collected as its first part. For a
+   * compressed message the bound is on its inflated size. 0 collects nothing (Akka HTTP's
+   * behaviour): every message still arriving when a read ends is Streamed (docs/limits.md).
+   * Default 1 MiB, never more than `maxMessageBytes`.
+   *
+   * @example
+   * ```ts
+   * // Stream every message as its parts arrive, from the first fragment on.
+   * await serve({ port: 8080, flow: greeter, aggregateMessageBytes: 0 });
+   * ```
    */
   aggregateMessageBytes?: number;
   /** Received messages that may wait for the application before reading pauses. Default 16. */

@@ -1,6 +1,7 @@
 // Message layer: frame parts → messages. A message whose parts all arrive within one input batch
-// is delivered Strict, and so is a single-frame message of known size up to a bound; one still
-// open when the batch ends is delivered Streamed, with backpressure.
+// is delivered Strict, and so is any message up to a bound (a single frame of known size, or a
+// fragmented one collected until its last frame); one past the bound still open when a batch ends
+// is delivered Streamed, with backpressure.
 
 import type { UnderlyingSource } from 'node:stream/web';
 import type { MessageKind } from '../protocol/events.js';
@@ -23,9 +24,12 @@ export interface AssemblerOptions {
   /** Bytes (UTF-16 units for text) a Streamed body may queue before reading pauses. Default 64 KiB. */
   streamHighWaterMark?: number;
   /**
-   * A message whose first frame is final and announces at most this many payload bytes is
-   * collected into one buffer of that size and delivered Strict, however many reads it spans.
-   * 0 turns this off. Default {@link DEFAULT_AGGREGATE_MESSAGE_BYTES}.
+   * A message of at most this many payload bytes is delivered Strict, however many frames and
+   * reads it spans: a single frame of known size is collected into one buffer of that size, a
+   * fragmented message (or one of unknown size) until its last frame. One past the bound that is
+   * still open when a batch ends is delivered Streamed, what was collected as its first part.
+   * 0 turns collecting off: a message open when a batch ends is Streamed.
+   * Default {@link DEFAULT_AGGREGATE_MESSAGE_BYTES}.
    */
   aggregateMessageBytes?: number;
 }
@@ -58,9 +62,19 @@ export class MessageAssembler {
   /** The buffer a collected message fills, allocated at its first partial part. */
   #whole: Buffer | undefined;
   #wholeFill = 0;
+  /** A single frame announced past the bound: Streamed at the end of its first batch. */
+  #overBound = false;
+  /** The first part of the current message received in this batch (a view of the input). */
   #first: Uint8Array | undefined;
-  /** Parts after the first of a message being gathered (made on the second part). */
+  /** Parts after the first of this batch (made on the second part). */
   #rest: Uint8Array[] | undefined;
+  /**
+   * A message of unknown size collected over earlier batches: its parts copied out of the input,
+   * so a message in many small fragments does not hold every read it came in. Grows by doubling,
+   * never past the bound.
+   */
+  #collected: Buffer | undefined;
+  #collectedBytes = 0;
   #body: StreamedBody | undefined;
   #stalls = 0;
 
@@ -83,9 +97,9 @@ export class MessageAssembler {
    */
   onMessageStart(kind: MessageKind, _compressed: boolean, wholeBytes?: number): void {
     this.#kind = kind;
-    if (wholeBytes !== undefined && wholeBytes <= this.#aggregateBytes) {
-      this.#wholeBytes = wholeBytes;
-    }
+    if (wholeBytes === undefined) return;
+    if (wholeBytes <= this.#aggregateBytes) this.#wholeBytes = wholeBytes;
+    else this.#overBound = true;
   }
 
   /** A part of the current message (ProtocolHandler.onMessageData). */
@@ -97,7 +111,8 @@ export class MessageAssembler {
       if (last) this.#reset();
       body.push(chunk, last);
     } else if (last) {
-      const whole = this.#first === undefined ? chunk : this.#concat(chunk);
+      const whole =
+        this.#first === undefined && this.#collected === undefined ? chunk : this.#concat(chunk);
       const kind = this.#kind;
       this.#reset();
       this.#owner.deliver(
@@ -110,16 +125,28 @@ export class MessageAssembler {
     }
   }
 
-  /** The input batch is over: a message still open becomes Streamed, with the parts so far. */
+  /**
+   * The input batch is over: a message still open is collected on while within the bound, else
+   * it becomes Streamed, with the parts so far.
+   */
   endBatch(): void {
     // A message being collected (its size known from a final first frame) is never Streamed.
     if (this.#kind === undefined || this.#body !== undefined || this.#wholeBytes >= 0) return;
+    const collecting = this.#aggregateBytes > 0 && !this.#overBound;
+    if (collecting && this.#collectedBytes + this.#batchBytes() <= this.#aggregateBytes) {
+      this.#keepBatch();
+      return;
+    }
     const body = new StreamedBody(this, this.#kind === 'text', this.#highWaterMark);
     this.#body = body;
+    const collected = this.#collected;
+    if (collected !== undefined) body.push(collected.subarray(0, this.#collectedBytes), false);
     if (this.#first !== undefined) body.push(this.#first, false);
     for (const part of this.#rest ?? []) body.push(part, false);
     this.#first = undefined;
     this.#rest = undefined;
+    this.#collected = undefined;
+    this.#collectedBytes = 0;
     this.#owner.deliver(body.message);
   }
 
@@ -156,8 +183,45 @@ export class MessageAssembler {
   }
 
   #concat(last: Uint8Array): Uint8Array {
-    const parts = [this.#first as Uint8Array, ...(this.#rest ?? []), last];
+    const parts: Uint8Array[] = [];
+    if (this.#collected !== undefined)
+      parts.push(this.#collected.subarray(0, this.#collectedBytes));
+    if (this.#first !== undefined) parts.push(this.#first, ...(this.#rest ?? []));
+    parts.push(last);
     return concatBytes(parts);
+  }
+
+  /** Bytes of the current message received in this batch. */
+  #batchBytes(): number {
+    if (this.#first === undefined) return 0;
+    let bytes = this.#first.length;
+    for (const part of this.#rest ?? []) bytes += part.length;
+    return bytes;
+  }
+
+  /** Copies this batch's parts of a message being collected into its own buffer. */
+  #keepBatch(): void {
+    const first = this.#first;
+    if (first === undefined) return;
+    const needed = this.#collectedBytes + this.#batchBytes();
+    let collected = this.#collected;
+    if (collected === undefined || collected.length < needed) {
+      const capacity = Math.min(
+        this.#aggregateBytes,
+        Math.max(needed, 2 * (collected?.length ?? 0)),
+      );
+      const grown = Buffer.allocUnsafe(capacity);
+      if (collected !== undefined) grown.set(collected.subarray(0, this.#collectedBytes));
+      this.#collected = collected = grown;
+    }
+    collected.set(first, this.#collectedBytes);
+    this.#collectedBytes += first.length;
+    for (const part of this.#rest ?? []) {
+      collected.set(part, this.#collectedBytes);
+      this.#collectedBytes += part.length;
+    }
+    this.#first = undefined;
+    this.#rest = undefined;
   }
 
   #reset(): void {
@@ -165,8 +229,11 @@ export class MessageAssembler {
     this.#wholeBytes = -1;
     this.#whole = undefined;
     this.#wholeFill = 0;
+    this.#overBound = false;
     this.#first = undefined;
     this.#rest = undefined;
+    this.#collected = undefined;
+    this.#collectedBytes = 0;
     this.#body = undefined;
   }
 }

@@ -14,7 +14,8 @@ const KiB = 1024;
 
 describe('Connection: backpressure', () => {
   it('an undrained Streamed message stalls reading; the bytes held stay bounded', async () => {
-    const { connection, peer, ours } = connectionWithPeer();
+    // Collecting off: the message streams from its first read (the next test bounds the default).
+    const { connection, peer, ours } = connectionWithPeer({ aggregateMessageBytes: 0 });
     const held: Message[] = [];
     void connection.runUntilClosed(
       fromSinkAndSource((message: Message) => void held.push(message), maybe<string>().source),
@@ -31,6 +32,28 @@ describe('Connection: backpressure', () => {
     assert.ok(message.isBinary && !message.isStrict);
     const strict = await message.toStrict(10_000);
     assert.equal(strict.data.length, 65 * 64 * KiB, 'reading the body resumes the flow');
+  });
+
+  it('a fragmented message is collected up to aggregateMessageBytes, then streams with the same bound', async () => {
+    const { connection, peer, ours } = connectionWithPeer({ aggregateMessageBytes: 256 * KiB });
+    const held: Message[] = [];
+    void connection.runUntilClosed(
+      fromSinkAndSource((message: Message) => void held.push(message), maybe<string>().source),
+    );
+    const chunk = new Uint8Array(64 * KiB).fill(3);
+    peer.protocol.sendBinary(chunk, false);
+    for (let i = 0; i < 63; i++) peer.protocol.sendContinuation(chunk, false);
+    peer.protocol.sendContinuation(chunk, true);
+    peer.flush(); // 4 MiB + 64 KiB offered
+    await settle(50);
+    assert.equal(held.length, 1);
+    // What was collected (256 KiB) plus what the Streamed body and the reads hold, as above.
+    assert.ok(ours.bytesPushed < (256 + 512) * KiB, `${ours.bytesPushed} bytes reached us`);
+    const message = held[0];
+    assert.ok(message.isBinary && !message.isStrict);
+    const strict = await message.toStrict(10_000);
+    assert.equal(strict.data.length, 65 * 64 * KiB, 'reading the body resumes the flow');
+    assert.ok(strict.data.every((byte) => byte === 3));
   });
 
   it('messages the application does not take stall reading; all arrive once read', async () => {
@@ -176,7 +199,8 @@ describe('Connection: write coalescing', () => {
   });
 
   it('echo returns a Streamed message as it streams in', async () => {
-    const { connection, peer } = connectionWithPeer();
+    // Collecting off, so the message streams from its first fragment.
+    const { connection, peer } = connectionWithPeer({ aggregateMessageBytes: 0 });
     void connection.runUntilClosed(echo());
     peer.protocol.sendText('first ', false);
     peer.flush();

@@ -96,6 +96,30 @@ suite('docs/messages.md', () => {
   });
 
   it(
+    'answers a small message that came in fragments, as written for ws',
+    { timeout: 10_000 },
+    async () => {
+      // #region docs/messages.md
+      const reply = map((message: Message) => {
+        if (!message.isStrict) discardMessage(message); // over 1 MiB and still arriving: not wanted
+        return message.isText && message.isStrict ? `got ${message.text}` : undefined;
+      });
+      // #endregion
+      const server = await serve({ port: 0, flow: reply });
+      const client = new WebSocket(server.url);
+      await once(client, 'open');
+      const answer = once(client, 'message');
+      client.send('frag', { fin: false });
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+      client.send('mented', { fin: true });
+      assert.equal(String((await answer)[0]), 'got fragmented');
+      client.close();
+      await once(client, 'close');
+      await server.close();
+    },
+  );
+
+  it(
     'drops binary messages and collects text ones with toStrict',
     { timeout: 10_000 },
     async () => {

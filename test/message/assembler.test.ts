@@ -1,5 +1,6 @@
-// Tests for the assembler: frame parts → Strict or Streamed messages, code points split across
-// parts, backpressure of Streamed bodies, cancellation and truncation.
+// Tests for the assembler: frame parts → Strict or Streamed messages (collected up to
+// aggregateMessageBytes), code points split across parts, backpressure of Streamed bodies,
+// cancellation and truncation.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -7,6 +8,7 @@ import { MessageAssembler } from '../../src/message/assembler.js';
 import type { Message } from '../../src/message/message.js';
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+const EMPTY_PART = new Uint8Array(0);
 
 function setup(streamHighWaterMark?: number, aggregateMessageBytes?: number) {
   const delivered: Message[] = [];
@@ -21,6 +23,9 @@ function setup(streamHighWaterMark?: number, aggregateMessageBytes?: number) {
   );
   return { assembler, delivered, calls };
 }
+
+/** Collecting off (aggregateMessageBytes 0): for tests about Streamed bodies. */
+const streaming = (streamHighWaterMark?: number) => setup(streamHighWaterMark, 0);
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -108,36 +113,110 @@ describe('MessageAssembler', () => {
     assert.deepEqual([...delivered[0].data], [1, 2, 3, 4]);
   });
 
-  it('a one-frame message over the bound, or a fragmented one, is still Streamed', async () => {
+  it('a one-frame message over the bound, or a fragmented one past it, is Streamed', async () => {
     const { assembler, delivered } = setup(undefined, 3);
     assembler.onMessageStart('binary', false, 4); // over the bound of 3
     assembler.onMessageData(Uint8Array.of(1, 2), false);
     assembler.endBatch();
-    assembler.onMessageStart('binary', false); // continuations follow: length unknown
     assert.equal(delivered.length, 1);
     assert.ok(delivered[0].isBinary && !delivered[0].isStrict);
     assembler.onMessageData(Uint8Array.of(3, 4), true);
     assert.deepEqual([...(await delivered[0].toStrict(1000)).data], [1, 2, 3, 4]);
-    assembler.onMessageStart('binary', false);
-    assembler.onMessageData(Uint8Array.of(5), false);
+    assembler.onMessageStart('binary', false); // continuations follow: length unknown
+    assembler.onMessageData(Uint8Array.of(5, 6), false);
     assembler.endBatch();
-    assert.equal(delivered.length, 2);
+    assert.equal(delivered.length, 1, 'within the bound: collected');
+    assembler.onMessageData(Uint8Array.of(7, 8), false);
+    assembler.endBatch();
+    assert.equal(delivered.length, 2, 'past the bound at the end of a batch: Streamed');
     assert.ok(delivered[1].isBinary && !delivered[1].isStrict);
-    assembler.onMessageData(Uint8Array.of(6), true);
-    assert.deepEqual([...(await delivered[1].toStrict(1000)).data], [5, 6]);
+    const reader = delivered[1].dataStream.getReader();
+    assert.deepEqual([...((await reader.read()).value ?? [])], [5, 6], 'what was collected first');
+    assert.deepEqual([...((await reader.read()).value ?? [])], [7, 8]);
+    assembler.onMessageData(Uint8Array.of(9), true);
+    assert.deepEqual([...((await reader.read()).value ?? [])], [9]);
+    assert.equal((await reader.read()).done, true);
+  });
+
+  it('a fragmented message within the bound is collected across batches and delivered Strict', () => {
+    const { assembler, delivered, calls } = setup(undefined, 8);
+    const euro = utf8('€'); // e2 82 ac
+    assembler.onMessageStart('text', false);
+    assembler.onMessageData(Buffer.concat([utf8('ab'), euro.subarray(0, 1)]), false);
+    assembler.endBatch();
+    assembler.onMessageData(euro.subarray(1, 2), false);
+    assembler.onMessageData(EMPTY_PART, false);
+    assembler.endBatch();
+    assembler.endBatch(); // a batch with nothing of it
+    assert.equal(delivered.length, 0);
+    assembler.onMessageData(euro.subarray(2), false);
+    assembler.onMessageData(utf8('cd'), true);
+    assert.equal(delivered.length, 1);
+    assert.ok(delivered[0].isText && delivered[0].isStrict);
+    assert.equal(delivered[0].text, 'ab€cd');
+    assert.deepEqual(calls, []);
+  });
+
+  it('a fragmented message exactly at the bound is Strict; one byte more streams', async () => {
+    for (const extra of [0, 1]) {
+      const { assembler, delivered } = setup(undefined, 4);
+      assembler.onMessageStart('binary', false);
+      assembler.onMessageData(Uint8Array.of(1, 2), false);
+      assembler.endBatch();
+      assembler.onMessageData(Uint8Array.of(3, 4), false);
+      if (extra > 0) assembler.onMessageData(Uint8Array.of(5), false);
+      assembler.endBatch();
+      assert.equal(delivered.length, extra, `extra ${extra}`);
+      assembler.onMessageData(new Uint8Array(0), true);
+      assert.equal(delivered.length, 1);
+      const message = delivered[0];
+      assert.ok(message.isBinary);
+      assert.equal(message.isStrict, extra === 0);
+      assert.equal((await message.toStrict(1000)).data.length, 4 + extra);
+    }
+  });
+
+  it('a fragmented message ending in the batch that passes the bound is Strict', () => {
+    const { assembler, delivered } = setup(undefined, 2);
+    assembler.onMessageStart('binary', false);
+    assembler.onMessageData(Uint8Array.of(1), false);
+    assembler.endBatch();
+    assembler.onMessageData(Uint8Array.of(2, 3), false);
+    assembler.onMessageData(Uint8Array.of(4), true);
+    assert.ok(delivered[0].isBinary && delivered[0].isStrict);
+    assert.deepEqual([...delivered[0].data], [1, 2, 3, 4]);
+  });
+
+  it('a fragmented message collected across batches owns its bytes: the input may be reused', () => {
+    const { assembler, delivered } = setup();
+    const input = Uint8Array.of(1, 2, 3, 4, 5, 6);
+    assembler.onMessageStart('binary', false);
+    assembler.onMessageData(input.subarray(0, 2), false);
+    assembler.endBatch();
+    input.fill(0, 0, 2);
+    assembler.onMessageData(input.subarray(2, 4), false);
+    assembler.endBatch();
+    input.fill(0, 2, 4);
+    assembler.onMessageData(input.subarray(4), true);
+    assert.ok(delivered[0].isBinary && delivered[0].isStrict);
+    assert.deepEqual([...delivered[0].data], [1, 2, 3, 4, 5, 6]);
   });
 
   it('aggregateMessageBytes 0 turns collecting off', () => {
-    const { assembler, delivered } = setup(undefined, 0);
+    const { assembler, delivered } = streaming();
     assembler.onMessageStart('binary', false, 2);
     assembler.onMessageData(Uint8Array.of(1), false);
     assembler.endBatch();
     assert.ok(delivered[0].isBinary && !delivered[0].isStrict);
     assembler.onMessageData(Uint8Array.of(2), true);
+    assembler.onMessageStart('text', false);
+    assembler.endBatch(); // a fragmented message streams even before its first byte
+    assert.ok(delivered[1].isText && !delivered[1].isStrict);
+    assembler.onMessageData(utf8('late'), true);
   });
 
   it('a message open at the end of a batch is Streamed, with the parts so far', async () => {
-    const { assembler, delivered } = setup();
+    const { assembler, delivered } = streaming();
     assembler.onMessageStart('text', false);
     assembler.onMessageData(utf8('Hello '), false);
     assembler.endBatch();
@@ -154,7 +233,7 @@ describe('MessageAssembler', () => {
   });
 
   it('a code point split across batches of a Streamed message decodes whole', async () => {
-    const { assembler, delivered } = setup();
+    const { assembler, delivered } = streaming();
     const snowman = utf8('☃'); // e2 98 83
     assembler.onMessageStart('text', false);
     assembler.onMessageData(snowman.subarray(0, 2), false);
@@ -166,7 +245,7 @@ describe('MessageAssembler', () => {
   });
 
   it('a Streamed body that is not read pauses reading once full, and resumes when read', async () => {
-    const { assembler, delivered, calls } = setup(8);
+    const { assembler, delivered, calls } = streaming(8);
     assembler.onMessageStart('binary', false);
     assembler.onMessageData(new Uint8Array(4), false);
     assembler.endBatch();
@@ -185,7 +264,7 @@ describe('MessageAssembler', () => {
   });
 
   it('a body that ends while full stays paused until drained, then ends', async () => {
-    const { assembler, delivered, calls } = setup(4);
+    const { assembler, delivered, calls } = streaming(4);
     assembler.onMessageStart('binary', false);
     assembler.onMessageData(new Uint8Array(4), false);
     assembler.endBatch();
@@ -198,7 +277,7 @@ describe('MessageAssembler', () => {
   });
 
   it('a cancelled body skips its remaining parts and releases reading', async () => {
-    const { assembler, delivered, calls } = setup(4);
+    const { assembler, delivered, calls } = streaming(4);
     assembler.onMessageStart('binary', false);
     assembler.onMessageData(new Uint8Array(8), false);
     assembler.endBatch();
@@ -216,7 +295,7 @@ describe('MessageAssembler', () => {
   });
 
   it('abort errors a Streamed body cut short ("truncated message") and releases reading', async () => {
-    const { assembler, delivered, calls } = setup(4);
+    const { assembler, delivered, calls } = streaming(4);
     assembler.onMessageStart('text', false);
     assembler.onMessageData(utf8('Hello world'), false);
     assembler.endBatch();

@@ -1,8 +1,10 @@
-// Messages split into many frames reach the handler Streamed, and can be answered before they end.
+// Messages split into many frames: collected Strict within aggregateMessageBytes, so a handler
+// written as for ws answers them; with collecting off (0) they reach the handler Streamed and can
+// be answered before they end.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TextMessage, concat, map, serve } from '../../src/index.js';
+import { TextMessage, concat, discardMessage, map, serve } from '../../src/index.js';
 import type { Message, ServeOptions } from '../../src/index.js';
 import { RawClient, openClient } from './support.js';
 
@@ -25,6 +27,45 @@ async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
   return chunks;
 }
 
+/** Lets the event loop turn a few times, so that the server reads what was written so far. */
+async function turns(count = 10): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('fragmented messages from a ws client', () => {
+  // What a ws user writes: it answers Strict text and ignores the rest (dropping a Streamed body,
+  // as the drain rule asks, so that a message that streamed would show as a missing answer).
+  const wsStyle = map((m: Message) => {
+    if (!m.isStrict) discardMessage(m);
+    return m.isText && m.isStrict ? 'got ' + m.text : undefined;
+  });
+
+  for (const perMessageDeflate of [false, true]) {
+    it(`are collected Strict for a handler written as for ws${perMessageDeflate ? ', compressed' : ''}`, async () => {
+      await withServer({ flow: wsStyle, perMessageDeflate }, async (url) => {
+        // threshold 0: ws compresses even these small fragments.
+        const client = await openClient(url, [], {
+          perMessageDeflate: perMessageDeflate ? { threshold: 0 } : false,
+        });
+        client.ws.send('Hel', { fin: false });
+        await turns(); // each fragment in its own read, as far as the loopback allows
+        client.ws.send('lo, ', { fin: false });
+        await turns();
+        client.ws.send('wörld', { fin: true });
+        client.ws.send('a'.repeat(3000), { fin: false });
+        await turns();
+        client.ws.send('!', { fin: true });
+        client.ws.send('end');
+        assert.equal((await client.next()).data.toString(), 'got Hello, wörld');
+        assert.equal((await client.next()).data.toString(), `got ${'a'.repeat(3000)}!`);
+        assert.equal((await client.next()).data.toString(), 'got end');
+        client.ws.close();
+        await client.closed;
+      });
+    });
+  }
+});
+
 describe('streamed messages', () => {
   it('a text message in many frames arrives Streamed, chunk by chunk', async () => {
     // The handler says "started" once the first chunk is in; only then does the client send the rest,
@@ -45,7 +86,7 @@ describe('streamed messages', () => {
         yield `whole: ${text}`;
       }
     };
-    await withServer({ flow }, async (url) => {
+    await withServer({ flow, aggregateMessageBytes: 0 }, async (url) => {
       const client = await openClient(url);
       client.ws.send('Hel', { fin: false });
       assert.equal((await client.next()).data.toString(), 'started');
@@ -78,7 +119,7 @@ describe('streamed messages', () => {
       if (message.isStrict) return TextMessage.strict(`Hello ${message.text}!`);
       return TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
     });
-    await withServer({ flow: greeter }, async (_url, port) => {
+    await withServer({ flow: greeter, aggregateMessageBytes: 0 }, async (_url, port) => {
       const raw = await RawClient.connect(port);
       raw.send(0x1, 'Pe', false);
       // The first frame of the answer arrives while the name is still open on the wire.
@@ -125,7 +166,7 @@ describe('streamed messages', () => {
         }
       }
     };
-    await withServer({ flow }, async (url) => {
+    await withServer({ flow, aggregateMessageBytes: 0 }, async (url) => {
       const client = await openClient(url);
       client.ws.send('a', { fin: false });
       assert.equal((await client.next()).data.toString(), 'go');
