@@ -143,6 +143,7 @@ export class PendingUpgrades {
 
   /** How many upgrades are still unanswered (answered ones are dropped as they are found). */
   get size(): number {
+    if (this.#timers.size === 0) return 0; // the usual case: no iterator made per upgrade
     for (const upgrade of this.#timers.keys()) {
       if (upgrade.answered) this.delete(upgrade);
     }

@@ -224,7 +224,7 @@ export class WebSocketUpgrade {
       throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
     }
     const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
-    let response: string | Buffer;
+    let response: string;
     try {
       response =
         subprotocol === undefined && headers === undefined && deflate === undefined
@@ -300,11 +300,7 @@ export class WebSocketUpgrade {
   }
 
   /** Writes the 101 and starts the Connection and its flow. */
-  #start(
-    response: string | Buffer,
-    flow: MessageFlow,
-    deflate: NegotiatedDeflate | undefined,
-  ): Connection {
+  #start(response: string, flow: MessageFlow, deflate: NegotiatedDeflate | undefined): Connection {
     const socket = this.#socket;
     const upgradeOptions = this.#options;
     const { onConnection, onError = logHandlerError } = upgradeOptions;

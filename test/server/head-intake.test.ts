@@ -95,7 +95,7 @@ describe('serve(): request heads read without node:http', () => {
 
   it('writes the plain 101 byte for byte as buildAcceptResponse does', () => {
     for (const key of [KEY, Buffer.alloc(16, 0xff).toString('base64')]) {
-      assert.equal(plainAcceptResponse(key).toString('latin1'), buildAcceptResponse({ key }));
+      assert.equal(plainAcceptResponse(key), buildAcceptResponse({ key }));
     }
   });
 
