@@ -87,6 +87,12 @@ export type {
 export type { RouteRequest } from './routing/route-request.js';
 export type { PathParams, ParamNames } from './routing/pattern.js';
 export type { RouteUrlOptions } from './routing/reverse-url.js';
+export { pass } from './routing/guards.js';
+export type { Guard, GuardOutcome, GuardPassed, GuardsAdded } from './routing/guards.js';
+export { allowOrigins } from './routing/origin-guard.js';
+export type { AllowOriginsOptions, OriginRule } from './routing/origin-guard.js';
+export { authenticateBasic, constantTimeEqual } from './routing/basic-auth.js';
+export type { BasicCredentials, BasicVerifier } from './routing/basic-auth.js';
 export { routeOf } from './routing/connection-route.js';
 export type { ConnectionRoute } from './routing/connection-route.js';
 export { ServerLimitDefaults } from './server/limits.js';

@@ -15,6 +15,8 @@ import type { RouteAnswer } from './answers.js';
 import { recordRoute } from './connection-route.js';
 import { BadTarget, decodeQuery, decodeTarget } from './decode.js';
 import type { DecodedTarget } from './decode.js';
+import { runGuards } from './guards.js';
+import type { Guard, GuardsAdded } from './guards.js';
 import { compilePattern } from './pattern.js';
 import type { CompiledPattern, PathParams } from './pattern.js';
 import { buildRouteUrl } from './reverse-url.js';
@@ -29,12 +31,18 @@ import type { RouteRequest } from './route-request.js';
  * `reject(status, init)`, at once or as a promise. A handler that throws or rejects answers 500
  * and is reported to the server's `onError`.
  */
-export type RouteHandler<P extends string, Data = undefined> = (
-  request: RouteRequest<P>,
-) => RouteAnswer<Data> | PromiseLike<RouteAnswer<Data>>;
+export type RouteHandler<
+  P extends string,
+  Data = undefined,
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  Added extends object = {},
+> = (request: RouteRequest<P> & Added) => RouteAnswer<Data> | PromiseLike<RouteAnswer<Data>>;
 
 /** Options of {@link Router.route}. */
-export interface RouteOptions<Name extends string> {
+export interface RouteOptions<
+  Name extends string = string,
+  G extends readonly Guard<object>[] = readonly Guard<object>[],
+> {
   /** A name for {@link Router.url}; unique in the router. */
   name?: Name;
   /**
@@ -43,6 +51,12 @@ export interface RouteOptions<Name extends string> {
    * subprotocols; when the client offers none of them it gets 400, naming them.
    */
   subprotocol?: string;
+  /**
+   * Checks run in order before the handler (see `allowOrigins`, `authenticateBasic`): the
+   * first refusal answers the upgrade, and the fields each one passes reach the handler's
+   * request, typed.
+   */
+  guards?: G;
 }
 
 /** One route as the router keeps it. */
@@ -50,6 +64,7 @@ interface Route {
   readonly pattern: CompiledPattern;
   readonly handler: RouteHandler<string, unknown>;
   readonly subprotocol: string | undefined;
+  readonly guards: readonly Guard[];
 }
 
 /** A request target, resolved once: its routes, or why it cannot be routed. */
@@ -86,27 +101,70 @@ export class Router<
   readonly #usedPairs = new WeakSet<object>();
 
   /**
+   * Adds a route, its options first: the form for guards written in place, whose fields
+   * TypeScript then knows when it reads the handler.
+   *
+   * @param pattern - '/literal', '/with/:param', '/ending/*tail'.
+   * @param options - Guards to pass first, a name for reverse routing, a subprotocol to require.
+   * @param handler - Accepts or rejects each request that passed the guards.
+   * @returns This router, its type knowing the new name.
+   * @throws {TypeError} As the other form.
+   * @example
+   * router.route(
+   *   '/chat/:room',
+   *   { guards: [allowOrigins('https://example.com'), authenticateBasic('chat', verify)] },
+   *   (request) => accept(chat(request.params.room, request.user)),
+   * );
+   */
+  route<
+    P extends string,
+    const G extends readonly Guard<object>[],
+    Data = undefined,
+    Name extends string = never,
+  >(
+    pattern: P,
+    options: RouteOptions<Name, G>,
+    handler: RouteHandler<P, Data, GuardsAdded<G>>,
+  ): Router<Names & { [N in Name]: P }>;
+  /**
    * Adds a route.
    *
    * @param pattern - '/literal', '/with/:param', '/ending/*tail'.
    * @param handler - Accepts or rejects each request for it.
-   * @param options - A name for reverse routing, and a subprotocol to require.
+   * @param options - A name for reverse routing, a subprotocol to require, guards to pass first.
    * @returns This router, its type knowing the new name.
    * @throws {TypeError} For an invalid pattern, a name used twice, or a route that another one
    *   with the same shape and subprotocol would hide.
    * @example
    * router.route('/echo', () => accept(echo()), { name: 'echo' });
    */
-  route<P extends string, Data = undefined, Name extends string = never>(
+  route<
+    P extends string,
+    const G extends readonly Guard<object>[],
+    Data = undefined,
+    Name extends string = never,
+  >(
     pattern: P,
-    handler: RouteHandler<P, Data>,
-    options: RouteOptions<Name> = {},
-  ): Router<Names & { [N in Name]: P }> {
+    handler: RouteHandler<P, Data, GuardsAdded<G>>,
+    options?: RouteOptions<Name, G>,
+  ): Router<Names & { [N in Name]: P }>;
+  route(
+    pattern: string,
+    second: RouteHandler<string, unknown> | RouteOptions,
+    third?: RouteHandler<string, unknown> | RouteOptions,
+  ): Router<Record<string, string>> {
+    const [handler, options = {}] =
+      typeof second === 'function'
+        ? [second, third as RouteOptions | undefined]
+        : [third as RouteHandler<string, unknown> | undefined, second];
     if (typeof handler !== 'function') {
       throw new TypeError(`The handler of ${pattern} is not a function`);
     }
     const compiled = compilePattern(pattern);
-    const { name, subprotocol } = options;
+    const { name, subprotocol, guards = [] } = options;
+    if (!Array.isArray(guards) || guards.some((guard) => typeof guard !== 'function')) {
+      throw new TypeError(`The guards of ${pattern} are not a list of functions`);
+    }
     const shape = compiled.segments
       .map((s) => (s.kind === 'literal' ? `/=${s.text}` : s.kind === 'param' ? '/:' : '/*'))
       .join('');
@@ -121,10 +179,11 @@ export class Router<
     if (name !== undefined) this.#named.set(name, compiled);
     this.#tree.add(compiled, {
       pattern: compiled,
-      handler: handler as unknown as RouteHandler<string, unknown>,
+      handler,
       subprotocol,
+      guards: [...(guards as readonly Guard[])],
     });
-    return this as unknown as Router<Names & { [N in Name]: P }>;
+    return this as unknown as Router<Record<string, string>>;
   }
 
   /**
@@ -201,10 +260,26 @@ export class Router<
       route.pattern.pattern,
       match.params,
     );
-    const answer = route.handler(routeRequest);
-    if (!isPromiseLike(answer)) return this.#answer(upgrade, answer, route, routeRequest);
+    if (route.guards.length === 0) return this.#decide(upgrade, route, routeRequest);
+    const refusal = runGuards(route.guards, routeRequest);
+    if (!isPromiseLike(refusal)) {
+      if (refusal === undefined) return this.#decide(upgrade, route, routeRequest);
+      return this.#answer(upgrade, refusal, route, routeRequest);
+    }
+    return refusal.then((settled) => {
+      if (settled !== undefined) return this.#answer(upgrade, settled, route, routeRequest);
+      // Gone while a guard decided: the handler is not asked.
+      if (upgrade.answered || upgrade.request.socket?.destroyed === true) return;
+      return this.#decide(upgrade, route, routeRequest);
+    });
+  }
+
+  /** Asks the route's handler, and carries out its answer. */
+  #decide(upgrade: WebSocketUpgrade, route: Route, request: RouteRequest): void | Promise<void> {
+    const answer = route.handler(request);
+    if (!isPromiseLike(answer)) return this.#answer(upgrade, answer, route, request);
     return Promise.resolve(answer).then((settled) => {
-      this.#answer(upgrade, settled, route, routeRequest);
+      this.#answer(upgrade, settled, route, request);
     });
   }
 
