@@ -75,6 +75,7 @@ export type {
 } from './server/attach.js';
 export { serve } from './server/server.js';
 export type { ServeOptions, WebSocketServer } from './server/server.js';
+export type { HttpRequestHandler } from './server/plain-requests.js';
 export { Router } from './routing/router.js';
 export type { RouteHandler, RouteOptions } from './routing/router.js';
 export { accept, reject } from './routing/answers.js';

@@ -49,6 +49,7 @@ const WSFLOW = [
   'HandshakeError: class',
   'HandshakeErrorCode: const+type',
   'HandshakeErrorResponse: interface',
+  'HttpRequestHandler: type',
   'InferSchemaOutput: type',
   'InvalidStateError: class',
   'InvalidUpgradeResponse: interface',

@@ -97,7 +97,7 @@ export function refuseOverLimit(
  * @throws {RangeError} for a `maxHeaderBytes` that is not a positive integer.
  * @example
  * ```ts
- * const server = createServer(httpLimits(10_000, 16 * 1024), answerPlainRequest);
+ * const server = createServer(httpLimits(10_000, 16 * 1024), (request, response) => response.end());
  * ```
  */
 export function httpLimits(handshakeTimeoutMs: number, maxHeaderBytes: number): HttpServerOptions {

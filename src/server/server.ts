@@ -1,17 +1,21 @@
 // Server layer: a standalone WebSocket server, `serve()`. It owns an http.Server whose plain
-// requests are answered 426 Upgrade Required and whose upgrades go through attachWebSocket's
-// listener; it reads WebSocket request heads itself (head-intake.ts), the handshake's hot path.
+// requests go to the user's `httpHandler` or are answered 426 Upgrade Required (plain-requests.ts)
+// and whose upgrades go through attachWebSocket's listener; it reads WebSocket request heads
+// itself (head-intake.ts), the handshake's hot path.
 
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { isReusableFlow } from '../flow/reusable.js';
 import type { MessageFlow } from '../flow/flow.js';
 import { createUpgradeListener } from './attach.js';
 import type { AttachOptions, UpgradeHandler, WebSocketRoutes } from './attach.js';
+import { logHandlerError } from './handler-errors.js';
 import { HeadIntake } from './head-intake.js';
 import { ServerLimitDefaults, httpLimits, resolveServerLimits } from './limits.js';
+import { plainRequestListener } from './plain-requests.js';
+import type { HttpRequestHandler } from './plain-requests.js';
 import type { CloseOptions } from './shutdown.js';
 
 /** Options of {@link serve}: where to listen, what to run, and options for each Connection. */
@@ -22,6 +26,13 @@ export type ServeOptions = AttachOptions & {
   host?: string;
   /** The request line and headers together, in bytes; more is answered 431. Default 16 KiB. */
   maxHeaderBytes?: number;
+  /**
+   * Answers every request that is not a WebSocket upgrade (a page, a health check), as the
+   * handler of `http.createServer` does. Without it they are answered 426 Upgrade Required, or,
+   * when `handler` is a `Router`, 400 on a route's path and 404 elsewhere. A handler that throws
+   * or rejects answers 500 and is reported to `onError`.
+   */
+  httpHandler?: HttpRequestHandler;
 } & (
     | {
         /** The handler of every connection; `map(fn)` or a function, so it can run many times. */
@@ -61,18 +72,19 @@ export interface WebSocketServer {
 
 /**
  * Starts a standalone WebSocket server (Akka's `Http().newServerAt(host, port).bindFlow`).
- * Every WebSocket request runs `flow`, or is handed to `handler`; a plain HTTP request is
- * answered 426 Upgrade Required, malformed upgrades 400, 405 or 426. Handler errors never end the
+ * Every WebSocket request runs `flow`, or is handed to `handler`; a plain HTTP request goes to
+ * `httpHandler`, or is answered 426 Upgrade Required; malformed upgrades 400, 405 or 426. Handler errors never end the
  * process: 500 before the upgrade is accepted, close 1011 after. It reads WebSocket request heads
  * itself (a head too big or with too many fields: 431; too slow: 408) and leaves every other
  * request to node:http (docs/limits.md).
  *
- * @param options - `port`, `host`, `flow` or `handler` (a function or a `Router`), `path`, and
- *   Connection options.
+ * @param options - `port`, `host`, `flow` or `handler` (a function or a `Router`), `httpHandler`,
+ *   `path`, and Connection options.
  * @returns The running server, once it listens.
  * @throws (rejects with) the listen error, e.g. EADDRINUSE.
- * @throws {TypeError} When neither `flow` nor `handler` is given, or `flow` is a
- *   `{ writable, readable }` pair, which could run on one connection only.
+ * @throws {TypeError} When neither `flow` nor `handler` is given, `flow` is a
+ *   `{ writable, readable }` pair, which could run on one connection only, or `httpHandler` is
+ *   not a function.
  * @example
  * const server = await serve({ port: 8080, flow: map((m) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)) });
  * console.log(`listening on ${server.url}`);
@@ -86,6 +98,7 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     flow,
     handler,
     maxHeaderBytes,
+    httpHandler,
     ...attachOptions
   } = options;
   if (flow !== undefined) refuseSingleUseFlow(flow);
@@ -97,13 +110,16 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
   ) {
     throw new TypeError('serve() needs a flow or a handler');
   }
+  if (httpHandler !== undefined && typeof httpHandler !== 'function') {
+    throw new TypeError('serve({ httpHandler }) takes a function (request, response)');
+  }
   const routes = typeof upgradeHandler === 'function' ? undefined : upgradeHandler;
   // A WebSocket-only server: the whole request head within the handshake timeout, bounded size.
   const limits = resolveServerLimits(attachOptions);
   const headerBytes = maxHeaderBytes ?? ServerLimitDefaults.maxHeaderBytes;
   const httpServer = createServer(
     httpLimits(limits.handshakeTimeoutMs, headerBytes),
-    routes === undefined ? answerPlainRequest : answerPlainRequestTo(routes),
+    plainRequestListener(httpHandler, routes, attachOptions.onError ?? logHandlerError),
   );
   // One more than allowed, so that too many get a 431 rather than being cut silently; 0: no limit.
   const { maxHeaderCount } = limits;
@@ -134,38 +150,6 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
       closing ??= shutDown(httpServer, connectionsClosed, intake);
       return closing;
     },
-  };
-}
-
-/** Plain HTTP on a WebSocket-only server: 426, naming the protocol to upgrade to. */
-function answerPlainRequest(_request: IncomingMessage, response: ServerResponse): void {
-  const body = 'Upgrade Required: this server speaks WebSocket only.\n';
-  response.writeHead(426, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    Upgrade: 'websocket',
-    Connection: 'Upgrade',
-    'Sec-WebSocket-Version': '13',
-  });
-  response.end(body);
-}
-
-/**
- * Plain HTTP on a routed server, as Akka HTTP's routes answer it: 400 "Expected WebSocket
- * Upgrade request" on a route's path (ExpectedWebSocketRequestRejection), 404 elsewhere.
- */
-function answerPlainRequestTo(
-  routes: WebSocketRoutes,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    const [status, body] = routes.claims(request)
-      ? [400, 'Expected WebSocket Upgrade request\n']
-      : [404, 'Not Found\n'];
-    response.writeHead(status, {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-    });
-    response.end(body);
   };
 }
 
@@ -226,7 +210,8 @@ async function shutDown(
   server.closeIdleConnections();
   intake?.close(); // requests still arriving, as closeIdleConnections does for node:http's
   await connectionsClosed;
-  // Plain HTTP exchanges still in flight are short (a 426); do not wait on a slow client.
+  // Plain HTTP exchanges still in flight had as long as the WebSocket connections took to close
+  // (a 426 takes no time); do not wait on a slow client.
   server.closeAllConnections();
   await serverClosed;
 }

@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
+  Router,
+  accept,
   attachWebSocket,
   echo,
   handleWebSocketRequestWith,
@@ -30,6 +32,28 @@ function closeHttp(server: Server): Promise<void> {
 }
 
 describe('docs/server.md', () => {
+  it('serve(): plain HTTP beside the WebSocket', { timeout: 10_000 }, async () => {
+    // #region docs/server.md
+    const router = new Router().route('/ws', () => accept(echo()));
+    const server = await serve({
+      port: 0,
+      handler: router,
+      httpHandler: (request, response) => {
+        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        response.end(request.url === '/health' ? 'ok\n' : 'The socket is on /ws\n');
+      },
+    });
+    // #endregion
+    const http = `http://127.0.0.1:${server.address.port}`;
+    assert.equal(await (await fetch(`${http}/health`)).text(), 'ok\n');
+    assert.equal(await (await fetch(`${http}/ws`)).text(), 'The socket is on /ws\n');
+    const socket = await openWebSocket(`${server.url}/ws`);
+    await socket.send('hi');
+    assert.equal(await socket.receiveText(), 'hi');
+    await socket.close();
+    await server.close();
+  });
+
   it('serve(): an echo server', { timeout: 10_000 }, async () => {
     const log: string[] = [];
     const console = { log: (line: string) => log.push(line) };
