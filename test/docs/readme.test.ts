@@ -10,12 +10,14 @@ import {
   Router,
   TextMessage,
   accept,
+  authenticateBasic,
+  basicAuth,
   concat,
+  constantTimeEqual,
   discardMessage,
   echo,
   map,
   openWebSocket,
-  reject,
   serve,
 } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
@@ -49,19 +51,24 @@ describe('README.md', () => {
 
   it('a routed, typed server', { timeout: 10_000 }, async () => {
     // #region README.md
-    const router = new Router().route('/rooms/:room', (request) => {
+    const login = authenticateBasic('rooms', ({ username, password }) =>
+      constantTimeEqual(password, 'let-me-in') ? { name: username } : undefined,
+    ); // else 401
+    const router = new Router().route('/rooms/:room', { guards: [login] }, (request) => {
       const { room } = request.params; // `request.params.rom` would not compile
-      if (request.query.get('token') !== 'let-me-in') return reject(403, { body: 'Forbidden\n' });
-      return accept(map(() => `welcome to ${room}`));
+      return accept(map(() => `welcome to ${room}, ${request.user.name}`)); // user typed by the guard
     });
 
     const server = await serve({ port: 0, handler: router });
     // #endregion
-    const socket = await openWebSocket(`${server.url}/rooms/lobby?token=let-me-in`);
+    const socket = await openWebSocket({
+      url: `${server.url}/rooms/lobby`,
+      extraHeaders: { Authorization: basicAuth('ada', 'let-me-in') },
+    });
     await socket.send('hi');
-    assert.equal(await socket.receiveText(), 'welcome to lobby');
+    assert.equal(await socket.receiveText(), 'welcome to lobby, ada');
     await socket.close();
-    await assert.rejects(openWebSocket(`${server.url}/rooms/lobby`), { status: 403 });
+    await assert.rejects(openWebSocket(`${server.url}/rooms/lobby`), { status: 401 });
     await assert.rejects(openWebSocket(`${server.url}/elsewhere`), { status: 404 });
     await server.close();
   });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { openClient, rawExchange } from '../server/support.js';
+import { expectRefused, openClient, rawExchange } from '../server/support.js';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 
@@ -171,6 +171,84 @@ describe('examples', () => {
       assert.equal((await client.next()).data.toString(), 'still here?');
       client.ws.send('bye');
       assert.deepEqual(await client.closed, { code: 4000, reason: 'goodbye' });
+    });
+  });
+
+  it('hello-echo: "Hello " before each text message, strict or streamed', async () => {
+    await withExample('hello-echo', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('world');
+      assert.equal((await client.next()).data.toString(), 'Hello world');
+      client.ws.send('wo', { fin: false });
+      client.ws.send('rld', { fin: true });
+      assert.equal((await client.next()).data.toString(), 'Hello world');
+      client.ws.close();
+      await client.closed;
+    });
+  });
+
+  it('rejection: 404 for an unknown room, 403 without a session, else the room', async () => {
+    await withExample('rejection', async ({ url }) => {
+      const client = await openClient(`${url}/rooms/lobby`, [], {
+        headers: { Cookie: 'session=ada' },
+      });
+      client.ws.send('hi');
+      assert.equal((await client.next()).data.toString(), 'Ada in lobby: hi');
+      client.ws.close();
+      await client.closed;
+      const unknown = await expectRefused(`${url}/rooms/attic`);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body, 'No room named attic\n');
+      assert.equal((await expectRefused(`${url}/rooms/lobby`)).status, 403);
+    });
+  });
+
+  it('routed: a room behind Basic authentication, typed user and room; an open echo', async () => {
+    await withExample('routed', async ({ url, output }) => {
+      const withUser = url.replace('ws://', 'ws://ada:lovelace@');
+      const client = await openClient(`${withUser}/chat/lobby`);
+      client.ws.send('hi');
+      assert.equal((await client.next()).data.toString(), 'ada@lobby: hi');
+      client.ws.close();
+      await client.closed;
+      const refused = await expectRefused(`${url}/chat/lobby`);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers['www-authenticate'], 'Basic realm="chat", charset="UTF-8"');
+      const wrong = url.replace('ws://', 'ws://ada:babbage@');
+      assert.equal((await expectRefused(`${wrong}/chat/lobby`)).status, 401);
+      const echoing = await openClient(`${url}/echo`);
+      echoing.ws.send('echo?');
+      assert.equal((await echoing.next()).data.toString(), 'echo?');
+      echoing.ws.close();
+      await echoing.closed;
+      assert.match(output(), /try \/chat\/lobby as ada:lovelace/);
+    });
+  });
+
+  it('reverse-routing: the page names its socket in a meta tag, built by the router', async () => {
+    await withExample('reverse-routing', async ({ port }) => {
+      const get = (path: string) =>
+        rawExchange(
+          port,
+          `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+        );
+      const page = await get('/');
+      assert.equal(page.status, 200);
+      assert.match(page.headers['content-type'], /text\/html/);
+      const meta = /<meta name="webSocketUrl" content="([^"]+)">/.exec(page.body);
+      assert.equal(meta?.[1], `ws://127.0.0.1:${port}/rooms/lobby/socket`);
+      assert.match(page.body, /new WebSocket\(webSocketUrl\)/);
+      const kitchen = await get('/rooms/kitchen');
+      assert.match(
+        kitchen.body,
+        new RegExp(`content="ws://127.0.0.1:${port}/rooms/kitchen/socket"`),
+      );
+      assert.equal((await get('/nowhere')).status, 404);
+      const client = await openClient(meta![1]);
+      client.ws.send('hi');
+      assert.equal((await client.next()).data.toString(), 'lobby: hi');
+      client.ws.close();
+      await client.closed;
     });
   });
 
