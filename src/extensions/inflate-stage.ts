@@ -34,7 +34,7 @@ interface Held {
   partBytes: number;
   /** Its last part arrived. */
   ended: boolean;
-  /** It was still arriving when an input batch ended: it goes to the sink as it comes (Streamed). */
+  /** It was still arriving when an input batch ended: it goes to the sink as it inflates. */
   streamed: boolean;
   /** The sink was told it starts. */
   started: boolean;
@@ -55,7 +55,8 @@ const PAUSE_BYTES = 64 * 1024;
  * message with nothing before it goes straight through (no cost); a compressed one is inflated
  * one step per input batch, and whatever follows it waits its turn. A compressed message whose
  * frames all arrived within one batch is delivered whole (Strict); one still arriving when its
- * batch ends is delivered Streamed, inflated part by part, text checked as UTF-8 as it goes.
+ * batch ends is handed on part by part as it inflates, text checked as UTF-8 as it goes (the
+ * assembler collects it Strict within `aggregateMessageBytes`, and streams it past that).
  *
  * @example
  * const stage = new InflateStage(assembler, inflater, { delivered, setPaused, fail });
