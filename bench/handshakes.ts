@@ -25,10 +25,14 @@ const TCP_PROBE = Buffer.alloc(16, 0x61);
 /** The longest wait for the server's end after the close frame (as before: 1 s). */
 const END_TIMEOUT_MS = 1000;
 
-/** The upgrade request for `path` on a server on 127.0.0.1:`port`. */
+/**
+ * The upgrade request for `path` on a server on 127.0.0.1:`port`, with the Origin a browser
+ * sends (the routed server's guard checks it against a wildcard; every kind reads it).
+ */
 function buildRequest(port: number, path: string): Buffer {
   return Buffer.from(
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Origin: https://app.example.com\r\n' +
       `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     'latin1',
   );

@@ -1,8 +1,8 @@
 // The kinds of server the benchmarks start: the echo throughput comparison uses SERVER_KINDS (the
 // three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
 // permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
-// behind a Router of 50 routes; the JSON comparison (`--payload json`) adds a json() transformer
-// echo.
+// behind a Router of 50 routes and an Origin guard; the JSON comparison (`--payload json`) adds a
+// json() transformer echo.
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,

@@ -7,6 +7,7 @@ import { reject } from './answers.js';
 import type { RouteRejected } from './answers.js';
 import { pass } from './guards.js';
 import type { Guard, GuardOutcome } from './guards.js';
+import { rawHeader } from './raw-header.js';
 import type { RouteRequest } from './route-request.js';
 import { isPromiseLike } from '../util/thenable.js';
 
@@ -68,7 +69,7 @@ export function authenticateBasic<User>(
   const answer = (user: User | undefined): GuardOutcome<{ user: User }> =>
     user === undefined ? challenge : pass({ user });
   return (request) => {
-    const credentials = parseBasicAuthorization(request.headers.authorization);
+    const credentials = parseBasicAuthorization(rawHeader(request.raw, 'authorization'));
     if (credentials === undefined) return challenge;
     const user = verify(credentials, request);
     return isPromiseLike<User | undefined>(user)

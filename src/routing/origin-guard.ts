@@ -77,6 +77,7 @@ export function allowOrigins(
   }
   const allowMissing = options.allowMissing ?? true;
   const allowed = (origin: string): boolean => {
+    if (exact.has(origin)) return true; // as browsers send it: no parse
     if (predicates.some((predicate) => predicate(origin))) return true;
     const parsed = parseOrigin(origin, false);
     if (parsed === undefined) return false;
@@ -132,8 +133,7 @@ function parseOrigin(text: string, allowWildcard: boolean): ParsedRule | undefin
 }
 
 function isScheme(text: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*$/.test(text)) return false;
-  return true;
+  return /^[a-z][a-z0-9+.-]*$/.test(text);
 }
 
 function isPort(text: string): boolean {

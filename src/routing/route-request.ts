@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ExtensionOffer } from '../protocol/header-tokens.js';
 import type { WebSocketUpgrade } from '../server/upgrade.js';
 import type { PathParams } from './pattern.js';
+import { rawHeader } from './raw-header.js';
 
 /**
  * The request a route handler decides on. `params` is typed from the route's pattern.
@@ -74,7 +75,8 @@ class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
   readonly pattern: P;
   readonly params: PathParams<P>;
   readonly raw: IncomingMessage;
-  readonly #upgrade: WebSocketUpgrade;
+  readonly protocols: readonly string[];
+  readonly extensions: readonly ExtensionOffer[];
   #query: URLSearchParams | undefined;
   #cookies: Readonly<Record<string, string>> | undefined;
 
@@ -85,8 +87,10 @@ class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
     pattern: P,
     params: PathParams<P>,
   ) {
-    this.#upgrade = upgrade;
+    // The offers, not the upgrade: a connection's recorded request keeps no more than it shows.
     this.raw = upgrade.request;
+    this.protocols = upgrade.requestedProtocols;
+    this.extensions = upgrade.requestedExtensions;
     this.path = path;
     this.#query = query;
     this.pattern = pattern;
@@ -106,11 +110,11 @@ class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
   }
 
   get cookies(): Readonly<Record<string, string>> {
-    return (this.#cookies ??= parseCookies(this.raw.headers.cookie));
+    return (this.#cookies ??= parseCookies(rawHeader(this.raw, 'cookie')));
   }
 
   get origin(): string | undefined {
-    return this.raw.headers.origin;
+    return rawHeader(this.raw, 'origin');
   }
 
   get remoteAddress(): string | undefined {
@@ -119,14 +123,6 @@ class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
 
   get secure(): boolean {
     return isTls(this.raw);
-  }
-
-  get protocols(): readonly string[] {
-    return this.#upgrade.requestedProtocols;
-  }
-
-  get extensions(): readonly ExtensionOffer[] {
-    return this.#upgrade.requestedExtensions;
   }
 }
 
