@@ -347,6 +347,45 @@ describe('guards composed', () => {
     assert.ok(errors.every((error) => error instanceof TypeError));
   });
 
+  it('a client that leaves while an async guard decides: the handler is not asked', async () => {
+    let guardStarted!: () => void;
+    const started = new Promise<void>((resolve) => (guardStarted = resolve));
+    let guardDone!: () => void;
+    const done = new Promise<void>((resolve) => (guardDone = resolve));
+    let handlerAsked = false;
+    const errors: unknown[] = [];
+    const slowGuard: Guard = async (request) => {
+      const gone = once(request.raw.socket, 'close');
+      guardStarted();
+      await gone; // noticed because the server reads the socket while the guard decides
+      setImmediate(guardDone);
+      return pass();
+    };
+    const router = new Router().route(
+      '/slow',
+      () => {
+        handlerAsked = true;
+        return accept(echo());
+      },
+      { guards: [slowGuard] },
+    );
+    await withRouter(
+      router,
+      async (server, port) => {
+        const socket = connect(port, '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(upgradeRequest({}, 'GET /slow HTTP/1.1'));
+        await started;
+        socket.end();
+        await done;
+        assert.equal(server.connections.size, 0);
+      },
+      (error) => errors.push(error),
+    );
+    assert.equal(handlerAsked, false);
+    assert.deepEqual(errors, []);
+  });
+
   it('guard on attachWebSocket beside an Express app', async () => {
     const app = express();
     app.get('/', (_request, response) => {
