@@ -5,14 +5,17 @@
 
 import { CloseCode, ConnectionClosed, discardMessage, map, serve } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
-const binaryEcho = map((message: Message) => {
+/** Binary comes back; text closes with 1003. */
+export const binaryEcho = map((message: Message) => {
   if (message.isBinary) return message; // Strict or Streamed, sent back chunk by chunk
   discardMessage(message);
   // Throwing a ConnectionClosed from a flow closes with its code and reason.
   throw new ConnectionClosed({ code: CloseCode.UnsupportedData, reason: 'binary messages only' });
 });
 
-const server = await serve({ ...listenOptions(), flow: binaryEcho });
-announce('binary-echo', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), flow: binaryEcho });
+  announce('binary-echo', server);
+}

@@ -5,11 +5,11 @@
 //   npm run example close-with-code
 
 import { ConnectionClosed, discardMessage, serve } from '../src/index.js';
-import type { Message, MessageFlow } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import type { Message, MessageFlow, UpgradeHandler } from '../src/index.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
 /** Echoes text; "bye" ends the flow by throwing a ConnectionClosed with the code to send. */
-const untilBye: MessageFlow = async function* (incoming: AsyncIterable<Message>) {
+export const untilBye: MessageFlow = async function* (incoming: AsyncIterable<Message>) {
   for await (const message of incoming) {
     if (!message.isText) {
       discardMessage(message); // drain what we do not read, or the connection stalls
@@ -21,13 +21,15 @@ const untilBye: MessageFlow = async function* (incoming: AsyncIterable<Message>)
   }
 };
 
-const server = await serve({
-  ...listenOptions(),
-  handler: (upgrade) => {
-    const connection = upgrade.handleMessages(untilBye);
-    // The other way: the Connection itself, e.g. to end idle sessions after a minute.
-    const idle = setTimeout(() => void connection.close(4001, 'idle for too long'), 60_000);
-    void connection.closed.then(() => clearTimeout(idle));
-  },
-});
-announce('close-with-code', server);
+/** Runs `untilBye`, and closes a connection still open after a minute with 4001. */
+export const handleUntilBye: UpgradeHandler = (upgrade) => {
+  const connection = upgrade.handleMessages(untilBye);
+  // The other way: the Connection itself, e.g. to end idle sessions after a minute.
+  const idle = setTimeout(() => void connection.close(4001, 'idle for too long'), 60_000);
+  void connection.closed.then(() => clearTimeout(idle));
+};
+
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), handler: handleUntilBye });
+  announce('close-with-code', server);
+}

@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachWebSocket, echo } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import type { UpgradeHandler } from '../src/index.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 import { echoPage } from './lib/echo-page.js';
 
 /** Plain HTTP: the page on GET /, 404 for anything else. */
@@ -27,19 +28,23 @@ function answerRequest(request: IncomingMessage, response: ServerResponse): void
   response.end('Not Found: the page is on /, the WebSocket on any path.\n');
 }
 
-const httpServer = createServer(answerRequest);
-// Every WebSocket request, on any path, runs the echo flow.
-const webSocket = attachWebSocket(httpServer, (upgrade) => void upgrade.handleMessages(echo()));
-const { port, host } = listenOptions();
-httpServer.listen(port, host, () => {
-  const { address, port: bound } = httpServer.address() as AddressInfo;
-  const url = `ws://${address.includes(':') ? `[${address}]` : address}:${bound}`;
-  announce('echo', {
-    url,
-    close: async () => {
-      await webSocket.close();
-      await new Promise((resolve) => httpServer.close(resolve));
-    },
+/** Every WebSocket request, on any path, runs the echo flow. */
+export const handleEcho: UpgradeHandler = (upgrade) => void upgrade.handleMessages(echo());
+
+if (isEntryPoint(import.meta.url)) {
+  const httpServer = createServer(answerRequest);
+  const webSocket = attachWebSocket(httpServer, handleEcho);
+  const { port, host } = listenOptions();
+  httpServer.listen(port, host, () => {
+    const { address, port: bound } = httpServer.address() as AddressInfo;
+    const url = `ws://${address.includes(':') ? `[${address}]` : address}:${bound}`;
+    announce('echo', {
+      url,
+      close: async () => {
+        await webSocket.close();
+        await new Promise((resolve) => httpServer.close(resolve));
+      },
+    });
+    console.log(`echo: open http://${url.slice('ws://'.length)}/ in a browser`);
   });
-  console.log(`echo: open http://${url.slice('ws://'.length)}/ in a browser`);
-});
+}

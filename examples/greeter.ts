@@ -5,7 +5,7 @@
 
 import { TextMessage, concat, discardMessage, map, serve } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
 /** The greeter flow: text in, greeting out; binary messages are drained and dropped. */
 export const greeter = map((message: Message) => {
@@ -17,5 +17,7 @@ export const greeter = map((message: Message) => {
   return TextMessage.streamed(concat(['Hello '], message.textStream, ['!']));
 });
 
-const server = await serve({ ...listenOptions(), flow: greeter });
-announce('greeter', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), flow: greeter });
+  announce('greeter', server);
+}

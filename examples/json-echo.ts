@@ -5,7 +5,12 @@
 //   npm run example json-echo
 
 import { echo, json, serve } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
-const server = await serve({ ...listenOptions(), flow: json().transform(echo()) });
-announce('json-echo', server);
+/** Every JSON message, parsed and serialized again. */
+export const jsonEcho = json().transform(echo());
+
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), flow: jsonEcho });
+  announce('json-echo', server);
+}

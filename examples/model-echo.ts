@@ -7,14 +7,17 @@
 
 import { z } from 'zod';
 import { json, map, serve } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
 const InEvent = z.object({ foo: z.string() });
 type OutEvent = { bar: string };
 
-const flow = json<OutEvent>()
+/** `{ foo }` in, `{ bar }` out, checked by the schema. */
+export const modelEcho = json<OutEvent>()
   .validate(InEvent)
   .transform(map(({ foo }) => ({ bar: foo })));
 
-const server = await serve({ ...listenOptions(), flow });
-announce('model-echo', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), flow: modelEcho });
+  announce('model-echo', server);
+}

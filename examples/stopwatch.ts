@@ -4,13 +4,13 @@
 //   npm run example stopwatch   (TICK_MS=200 for faster ticks)
 
 import { discardMessage, fromSinkAndSource, serve, ticker } from '../src/index.js';
-import type { Message, MessageFlow } from '../src/index.js';
-import { announce, intervalFromEnv, listenOptions } from './lib/env.js';
+import type { Clock, Message, MessageFlow } from '../src/index.js';
+import { announce, intervalFromEnv, isEntryPoint, listenOptions } from './lib/env.js';
 
 const intervalMs = intervalFromEnv('TICK_MS', 1000);
 
-/** One stopwatch per connection. */
-function stopwatch(): MessageFlow {
+/** One stopwatch per connection; its ticks run on `clock` (a test's virtual clock). */
+export function stopwatch(clock?: Clock): MessageFlow {
   let running = false;
   let counter = 0;
   const control = async (message: Message): Promise<void> => {
@@ -21,7 +21,7 @@ function stopwatch(): MessageFlow {
     else if (command === 'reset') counter = 0;
   };
   // Ticks while stopped carry nothing: filter them out as Play's `.filter(_ => running.get)` does.
-  const ticks = ticker(intervalMs, () => (running ? String(counter++) : undefined));
+  const ticks = ticker(intervalMs, () => (running ? String(counter++) : undefined), { clock });
   const counts = ticks.pipeThrough(
     new TransformStream<string | undefined, string>({
       transform(value, controller) {
@@ -32,9 +32,11 @@ function stopwatch(): MessageFlow {
   return fromSinkAndSource(control, counts);
 }
 
-const server = await serve({
-  ...listenOptions(),
-  maxMessageBytes: 1024, // commands are short: anything longer closes with 1009
-  handler: (upgrade) => void upgrade.handleMessages(stopwatch()),
-});
-announce('stopwatch', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({
+    ...listenOptions(),
+    maxMessageBytes: 1024, // commands are short: anything longer closes with 1009
+    handler: (upgrade) => void upgrade.handleMessages(stopwatch()),
+  });
+  announce('stopwatch', server);
+}

@@ -4,8 +4,8 @@
 //   npm run example ticker      (TICK_MS=200 for faster ticks)
 
 import { serve, ticker } from '../src/index.js';
-import type { Message } from '../src/index.js';
-import { announce, intervalFromEnv, listenOptions } from './lib/env.js';
+import type { Clock, Message, UpgradeHandler } from '../src/index.js';
+import { announce, intervalFromEnv, isEntryPoint, listenOptions } from './lib/env.js';
 
 const intervalMs = intervalFromEnv('TICK_MS', 1000);
 
@@ -20,15 +20,22 @@ async function print(message: Message): Promise<void> {
   }
 }
 
-const server = await serve({
-  ...listenOptions(),
-  maxMessageBytes: 65_536, // what it prints stays small: bigger messages close with 1009
+/** Ticks to every client, on `clock` (a test's virtual clock); prints what it receives. */
+export function handleTicker(clock?: Clock): UpgradeHandler {
   // A new pair per connection: a { writable, readable } pair runs once.
-  handler: (upgrade) => {
+  return (upgrade) => {
     upgrade.handleMessagesWithSinkSource(
       print,
-      ticker(intervalMs, () => 'tick'),
+      ticker(intervalMs, () => 'tick', { clock }),
     );
-  },
-});
-announce('ticker', server);
+  };
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({
+    ...listenOptions(),
+    maxMessageBytes: 65_536, // what it prints stays small: bigger messages close with 1009
+    handler: handleTicker(),
+  });
+  announce('ticker', server);
+}

@@ -1,6 +1,19 @@
-// Shared by the examples: where to listen (PORT, HOST) and a clean stop on Ctrl-C.
+// Shared by the examples: where to listen (PORT, HOST), a clean stop on Ctrl-C, and whether the
+// example was started (`npm run example <name>`) or imported by a test.
 
+import { pathToFileURL } from 'node:url';
 import type { WebSocketServer } from '../../src/index.js';
+
+/**
+ * True when the module is the program node was started with; false when a test imports it to
+ * run its flow in memory (test/testkit/examples.test.ts).
+ *
+ * @param moduleUrl - the module's `import.meta.url`.
+ */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const started = process.argv[1];
+  return started !== undefined && pathToFileURL(started).href === moduleUrl;
+}
 
 /** `PORT` (default 8080; 0 picks a free port) and `HOST` (default 127.0.0.1) from the environment. */
 export function listenOptions(): { port: number; host: string } {

@@ -1,0 +1,108 @@
+// Every example server's flow or handler, tested in memory with the testkit: the same code
+// `npm run example <name>` serves (test/integration/examples.test.ts runs the programs on ports).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { binaryEcho } from '../../examples/binary-echo.js';
+import { handleUntilBye } from '../../examples/close-with-code.js';
+import { handleEcho } from '../../examples/echo.js';
+import { greeter } from '../../examples/greeter.js';
+import { jsonEcho } from '../../examples/json-echo.js';
+import { modelEcho } from '../../examples/model-echo.js';
+import { stopwatch } from '../../examples/stopwatch.js';
+import { handleTicker } from '../../examples/ticker.js';
+import { TextMessage } from '../../src/index.js';
+import { VirtualClock, WS, WSProbe } from '../../src/testkit/index.js';
+
+const TICK_MS = 1000; // the examples' default period (TICK_MS unset)
+
+describe('the example servers, in memory', () => {
+  it('greeter: greets Strict and Streamed names, ignores binary', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(greeter);
+    wsClient.sendMessage('Peter');
+    await wsClient.expectMessage('Hello Peter!');
+    wsClient.sendMessage(Uint8Array.of(1));
+    wsClient.sendMessage(TextMessage.streamed(['Gr', 'ace']));
+    await wsClient.expectMessage('Hello Grace!');
+    wsClient.sendCompletion();
+    await wsClient.expectCompletion();
+  });
+
+  it('echo: text as text, binary as binary, on any path', async () => {
+    const wsClient = new WSProbe();
+    const result = await WS('/any/path', wsClient.flow).run(handleEcho);
+    assert.equal(result.isWebSocketUpgrade, true);
+    wsClient.sendMessage('hello');
+    await wsClient.expectMessage('hello');
+    wsClient.sendMessage(Uint8Array.of(1, 2));
+    await wsClient.expectMessage(Uint8Array.of(1, 2));
+  });
+
+  it('binary-echo: binary comes back, text closes with 1003', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(binaryEcho);
+    wsClient.sendMessage(Uint8Array.of(9));
+    await wsClient.expectMessage(Uint8Array.of(9));
+    wsClient.sendMessage('text');
+    await wsClient.expectClose(1003, 'binary messages only');
+  });
+
+  it('close-with-code: echoes until "bye", then closes with 4000 "goodbye"', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(handleUntilBye);
+    wsClient.sendMessage('one');
+    await wsClient.expectMessage('one');
+    wsClient.sendMessage('bye');
+    await wsClient.expectClose(4000, 'goodbye');
+  });
+
+  it('stopwatch: counts while started, keeps the count when stopped, restarts after reset', async () => {
+    const clock = new VirtualClock();
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow, { clock }).run((upgrade) => {
+      upgrade.handleMessages(stopwatch(clock));
+    });
+    await wsClient.expectNoMessage(3 * TICK_MS);
+    wsClient.sendMessage('start');
+    await clock.advance(3 * TICK_MS);
+    for (const count of ['0', '1', '2']) await wsClient.expectMessage(count);
+    wsClient.sendMessage('stop');
+    await wsClient.expectNoMessage(5 * TICK_MS);
+    wsClient.sendMessage('start');
+    await clock.advance(TICK_MS);
+    await wsClient.expectMessage('3');
+    wsClient.sendMessage('reset');
+    await clock.advance(TICK_MS);
+    await wsClient.expectMessage('0');
+  });
+
+  it('ticker: a tick every period, whatever the client sends', async () => {
+    const clock = new VirtualClock();
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow, { clock }).run(handleTicker(clock));
+    await clock.advance(2 * TICK_MS);
+    await wsClient.expectMessage('tick');
+    await wsClient.expectMessage('tick');
+    await wsClient.expectNoMessage(TICK_MS - 1);
+  });
+
+  it('json-echo: JSON comes back re-serialized; text that is not JSON closes with 1007', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(jsonEcho);
+    wsClient.sendMessage('{ "a": [1, 2] }');
+    await wsClient.expectMessage('{"a":[1,2]}');
+    wsClient.sendMessage('not json');
+    const outcome = await wsClient.expectClose(1007);
+    assert.notEqual(outcome.reason, '');
+  });
+
+  it('model-echo: { foo } in, { bar } out; an invalid message closes with 1007', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(modelEcho);
+    wsClient.sendMessage('{"foo":"hello"}');
+    await wsClient.expectMessage('{"bar":"hello"}');
+    wsClient.sendMessage('{"foo":1}');
+    await wsClient.expectClose(1007);
+  });
+});
