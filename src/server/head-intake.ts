@@ -8,6 +8,8 @@ import type { Socket } from 'node:net';
 import { RequestHeadError, RequestHeadReader } from '../http/request-head.js';
 import type { RequestHead, RequestHeadLimits } from '../http/request-head.js';
 import { guardTransport } from '../connection/transport-guard.js';
+import { systemClock, unrefTimer } from '../time/clock.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { endWithAnswer } from './http-response.js';
 import { toIncomingMessage } from './incoming-request.js';
 
@@ -15,6 +17,8 @@ import { toIncomingMessage } from './incoming-request.js';
 export interface HeadIntakeOptions extends RequestHeadLimits {
   /** How long a client may take to send its whole request head; then 408. */
   timeoutMs: number;
+  /** The clock of that deadline (tests pass a virtual one). Default: the system clock. */
+  clock?: Clock;
   /** Gets each WebSocket upgrade request, as node:http's 'upgrade' event would. */
   onUpgrade: (request: IncomingMessage, socket: Socket, head: Buffer) => void;
   /** Gets each other connection, its received bytes put back (unshifted) and reading paused. */
@@ -64,7 +68,9 @@ export class HeadIntake {
   readonly #options: HeadIntakeOptions;
   readonly #limits: RequestHeadLimits;
   readonly #pending = new Map<Socket, PendingHead>();
-  readonly #sweeper: ReturnType<typeof setInterval>;
+  readonly #clock: Clock;
+  readonly #sweepEveryMs: number;
+  #sweeper: TimerHandle | undefined;
   #closed = false;
   // Shared by every socket (`this` is the socket): no closures per connection.
   readonly #onData: (this: Socket, chunk: Buffer) => void;
@@ -89,9 +95,9 @@ export class HeadIntake {
     this.#options = options;
     this.#limits = { maxHeadBytes: options.maxHeadBytes, maxHeaderCount: options.maxHeaderCount };
     // One timer for every pending head, as node:http checks its headersTimeout.
-    const period = Math.min(1000, Math.max(10, Math.floor(options.timeoutMs / 4)));
-    this.#sweeper = setInterval(() => this.#sweep(), period);
-    this.#sweeper.unref();
+    this.#clock = options.clock ?? systemClock;
+    this.#sweepEveryMs = Math.min(1000, Math.max(10, Math.floor(options.timeoutMs / 4)));
+    this.#armSweeper();
   }
 
   /** Starts reading the head of a new connection. */
@@ -102,7 +108,7 @@ export class HeadIntake {
       return;
     }
     const reader = new RequestHeadReader(this.#limits);
-    this.#pending.set(socket, { reader, since: performance.now() });
+    this.#pending.set(socket, { reader, since: this.#clock.now() });
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
@@ -111,7 +117,7 @@ export class HeadIntake {
   /** Destroys the sockets still sending their head and reads no new ones. */
   close(): void {
     this.#closed = true;
-    clearInterval(this.#sweeper);
+    this.#clock.clearTimeout(this.#sweeper);
     for (const socket of [...this.#pending.keys()]) socket.destroy();
     this.#pending.clear();
   }
@@ -163,12 +169,18 @@ export class HeadIntake {
     this.#answer(socket, ANSWERS[400]);
   }
 
-  /** Answers 408 to every head older than the timeout. */
+  /** Answers 408 to every head older than the timeout, then waits for the next sweep. */
   #sweep(): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     for (const [socket, pending] of this.#pending) {
       if (now - pending.since >= this.#options.timeoutMs) this.#answer(socket, ANSWERS[408]);
     }
+    if (!this.#closed) this.#armSweeper();
+  }
+
+  #armSweeper(): void {
+    const timer = this.#clock.setTimeout(() => this.#sweep(), this.#sweepEveryMs);
+    this.#sweeper = unrefTimer(timer);
   }
 
   /** Stops reading the socket's head here. */

@@ -130,6 +130,7 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     maxHeadBytes: headerBytes,
     maxHeaderCount: Number.isFinite(maxHeaderCount) ? maxHeaderCount : Number.MAX_SAFE_INTEGER,
     timeoutMs: limits.handshakeTimeoutMs,
+    clock: attachOptions.clock,
     onUpgrade: listener,
   });
   try {
