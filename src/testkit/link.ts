@@ -29,6 +29,32 @@ export type LinkSide = 'client' | 'server';
  */
 export const linkTraffic = { pieces: 0 };
 
+/** What both ends of one link share. */
+interface LinkState {
+  readonly clock: Clock;
+  dropped: boolean;
+  /** Deliveries under way (a delivery can start another one). */
+  delivering: number;
+}
+
+/** What a link does to one of its ends, kept out of the ends' public face. */
+interface EndControl {
+  /** Nothing more is pushed into this end (it stopped reading). */
+  stalled: boolean;
+  /** The link is being reset: this end gives its peer no end of input. */
+  resetting: boolean;
+  /** Pushes what waits for the peer. */
+  pump(): void;
+  /** Forgets what is on its way to the peer. */
+  discardInFlight(): void;
+}
+
+const controls = new WeakMap<LinkEnd, EndControl>();
+
+function controlOf(end: LinkEnd): EndControl {
+  return controls.get(end) as EndControl;
+}
+
 /** The largest piece pushed to the peer at once (a TCP read is bounded too). */
 const SEGMENT_BYTES = 64 * 1024;
 
@@ -52,10 +78,7 @@ export class MemoryLink {
   readonly client: LinkEnd;
   /** The end a server uses. */
   readonly server: LinkEnd;
-  /** @internal How many deliveries are under way (a delivery can start another one). */
-  delivering = 0;
-  #dropped = false;
-  #clock: Clock;
+  readonly #state: LinkState;
 
   /**
    * @param options - buffer sizes and the faults present from the start.
@@ -72,11 +95,12 @@ export class MemoryLink {
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
       throw new RangeError(`delayMs must be a finite number >= 0, not ${String(delayMs)}`);
     }
-    this.#clock = options.clock ?? systemClock;
+    const state: LinkState = { clock: options.clock ?? systemClock, dropped: false, delivering: 0 };
+    this.#state = state;
     const split = options.split;
     const make = (): LinkEnd =>
       new LinkEnd(
-        this,
+        state,
         highWaterMark,
         delayMs,
         split === undefined ? undefined : createSplitter(split),
@@ -89,12 +113,12 @@ export class MemoryLink {
 
   /** True once {@link MemoryLink.drop} was called. */
   get dropped(): boolean {
-    return this.#dropped;
+    return this.#state.dropped;
   }
 
   /** The clock the delays run on. */
   get clock(): Clock {
-    return this.#clock;
+    return this.#state.clock;
   }
 
   /**
@@ -105,7 +129,7 @@ export class MemoryLink {
    * @param side - the end that stops reading.
    */
   stall(side: LinkSide): void {
-    this[side].stalled = true;
+    controlOf(this[side]).stalled = true;
   }
 
   /**
@@ -115,8 +139,8 @@ export class MemoryLink {
    */
   unstall(side: LinkSide): void {
     const end = this[side];
-    end.stalled = false;
-    end.peer.pump();
+    controlOf(end).stalled = false;
+    controlOf(end.peer).pump();
   }
 
   /**
@@ -125,9 +149,9 @@ export class MemoryLink {
    * and neither end sees an end, a close or an error. Only a keep-alive or a timeout can notice.
    */
   drop(): void {
-    this.#dropped = true;
-    this.client.discardInFlight();
-    this.server.discardInFlight();
+    this.#state.dropped = true;
+    controlOf(this.client).discardInFlight();
+    controlOf(this.server).discardInFlight();
   }
 
   /**
@@ -136,7 +160,7 @@ export class MemoryLink {
    */
   reset(): void {
     for (const end of [this.client, this.server]) {
-      end.resetting = true;
+      controlOf(end).resetting = true;
       const error = Object.assign(new Error('read ECONNRESET'), {
         code: 'ECONNRESET',
         errno: -104,
@@ -159,11 +183,8 @@ export class LinkEnd extends Duplex {
   bytesSent = 0;
   /** Bytes the peer pushed into this end (delivered or still buffered here). */
   bytesPushed = 0;
-  /** @internal Set by {@link MemoryLink.stall}: nothing more is pushed into this end. */
-  stalled = false;
-  /** @internal Set by {@link MemoryLink.reset}: the peer gets no end of input from this end. */
-  resetting = false;
-  readonly #link: MemoryLink;
+  readonly #control: EndControl;
+  readonly #link: LinkState;
   readonly #delayMs: number;
   readonly #split: Splitter | undefined;
   /** Pieces of the current write waiting to be pushed to the peer, from `#next` on. */
@@ -174,9 +195,16 @@ export class LinkEnd extends Duplex {
   #pumping = false;
   #pumpAgain = false;
 
-  /** @internal Made by {@link MemoryLink}. */
+  /**
+   * @internal Made by {@link MemoryLink}, two at a time.
+   *
+   * @param link - what both ends share.
+   * @param highWaterMark - readable and writable high-water mark, in bytes.
+   * @param delayMs - how long each write takes to reach the peer.
+   * @param split - how each write is cut, if it is.
+   */
   constructor(
-    link: MemoryLink,
+    link: LinkState,
     highWaterMark: number,
     delayMs: number,
     split: Splitter | undefined,
@@ -185,6 +213,13 @@ export class LinkEnd extends Duplex {
     this.#link = link;
     this.#delayMs = delayMs;
     this.#split = split;
+    this.#control = {
+      stalled: false,
+      resetting: false,
+      pump: () => this.#pump(),
+      discardInFlight: () => this.#discardInFlight(),
+    };
+    controls.set(this, this.#control);
   }
 
   /** Bytes written by this end that the peer has not taken yet. */
@@ -209,7 +244,7 @@ export class LinkEnd extends Duplex {
   }
 
   override _read(): void {
-    this.peer.pump();
+    this.peer.#pump();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -221,18 +256,18 @@ export class LinkEnd extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const done = this.#writeDone;
     this.#writeDone = undefined;
-    this.discardInFlight();
+    this.#discardInFlight();
     done?.(error ?? new Error('destroyed'));
     // Like a TCP close: the peer sees the end of its input (and, not half-open, closes too).
     const peer = this.peer;
-    if (!this.resetting && !this.#link.dropped && !peer.destroyed && !peer.readableEnded) {
+    if (!this.#control.resetting && !this.#link.dropped && !peer.destroyed && !peer.readableEnded) {
       peer.push(null);
     }
     callback(error);
   }
 
-  /** @internal Forgets what is on its way to the peer; a write waiting for it completes. */
-  discardInFlight(): void {
+  /** Forgets what is on its way to the peer; once the link dropped, the write waiting completes. */
+  #discardInFlight(): void {
     this.#outbox = [];
     this.#next = 0;
     if (this.#delay !== undefined) {
@@ -260,23 +295,23 @@ export class LinkEnd extends Duplex {
       // Delivered at once, unless this write was made while the link is delivering: the peer
       // reading inside our _write could answer, and a write made back to this end then (which
       // no socket does) would be lost by Node's Writable, still busy with this one.
-      if (this.#link.delivering > 0) process.nextTick(pumpEnd, this);
-      else this.pump();
+      if (this.#link.delivering > 0) process.nextTick(() => this.#pump());
+      else this.#pump();
       return;
     }
     this.#delay = this.#link.clock.setTimeout(() => {
       this.#delay = undefined;
       this.#outbox = pieces;
-      this.pump();
+      this.#pump();
     }, this.#delayMs);
   }
 
   /**
-   * @internal Pushes what waits to the peer while it has room and reads. Not re-entered: a push
+   * Pushes what waits to the peer while it has room and reads. Not re-entered: a push
    * can make the peer read, answer and ask for more (its _read) before it returns; that asks for
    * another round of the loop already running.
    */
-  pump(): void {
+  #pump(): void {
     if (this.#pumping) {
       this.#pumpAgain = true;
       return;
@@ -297,9 +332,9 @@ export class LinkEnd extends Duplex {
   #pumpOnce(): void {
     const peer = this.peer;
     while (this.#next < this.#outbox.length) {
-      if (this.#link.dropped) return this.discardInFlight();
+      if (this.#link.dropped) return this.#discardInFlight();
       if (peer.destroyed) return this.#fail(new Error('peer destroyed'));
-      if (peer.stalled) return;
+      if (controlOf(peer).stalled) return;
       const piece = this.#outbox[this.#next++];
       peer.bytesPushed += piece.length;
       linkTraffic.pieces++;
@@ -323,10 +358,6 @@ export class LinkEnd extends Duplex {
     this.#writeDone = undefined;
     done?.();
   }
-}
-
-function pumpEnd(end: LinkEnd): void {
-  end.pump();
 }
 
 /** Pieces of at most {@link SEGMENT_BYTES}. */
