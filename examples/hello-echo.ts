@@ -6,9 +6,9 @@
 
 import { TextMessage, concat, discardMessage, map, serve } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
-const helloEcho = map((message: Message) => {
+export const helloEcho = map((message: Message) => {
   if (!message.isText) {
     discardMessage(message); // drain what we do not answer, or the connection stalls
     return undefined;
@@ -17,5 +17,7 @@ const helloEcho = map((message: Message) => {
   return TextMessage.streamed(concat(['Hello '], message.textStream));
 });
 
-const server = await serve({ ...listenOptions(), flow: helloEcho });
-announce('hello-echo', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), flow: helloEcho });
+  announce('hello-echo', server);
+}

@@ -9,7 +9,7 @@
 
 import { Router, accept, discardMessage, map, reject, serve } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
 const rooms = new Set(['lobby', 'kitchen']);
 /** Sessions by cookie value; a real server would look them up in its store. */
@@ -18,7 +18,7 @@ const sessions = new Map([
   ['alan', 'Alan'],
 ]);
 
-const router = new Router().route('/rooms/:room', async (request) => {
+export const router = new Router().route('/rooms/:room', async (request) => {
   const { room } = request.params;
   if (!rooms.has(room)) return reject(404, { body: `No room named ${room}\n` });
   const user = sessions.get(request.cookies.session ?? '');
@@ -32,5 +32,7 @@ const router = new Router().route('/rooms/:room', async (request) => {
   );
 });
 
-const server = await serve({ ...listenOptions(), handler: router });
-announce('rejection', server);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), handler: router });
+  announce('rejection', server);
+}

@@ -8,9 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, accept, discardMessage, map, serve } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
-const router = new Router().route(
+export const router = new Router().route(
   '/rooms/:room/socket',
   (request) =>
     accept(
@@ -82,6 +82,8 @@ function servePage(request: IncomingMessage, response: ServerResponse): void {
   response.end(page(socketUrl, room));
 }
 
-const server = await serve({ ...listenOptions(), handler: router, httpHandler: servePage });
-announce('reverse-routing', server);
-console.log(`reverse-routing: open http://${server.url.slice('ws://'.length)}/ in a browser`);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), handler: router, httpHandler: servePage });
+  announce('reverse-routing', server);
+  console.log(`reverse-routing: open http://${server.url.slice('ws://'.length)}/ in a browser`);
+}

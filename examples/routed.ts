@@ -18,7 +18,7 @@ import {
   serve,
 } from '../src/index.js';
 import type { Message } from '../src/index.js';
-import { announce, listenOptions } from './lib/env.js';
+import { announce, isEntryPoint, listenOptions } from './lib/env.js';
 
 /** Demo accounts; a real server keeps password hashes, not passwords. */
 const passwords = new Map([
@@ -33,7 +33,7 @@ const login = authenticateBasic('chat', ({ username, password }) => {
   return matches && expected !== undefined ? { name: username } : undefined;
 });
 
-const router = new Router()
+export const router = new Router()
   .route('/chat/:room', { guards: [login], name: 'chat' }, (request) => {
     const { room } = request.params; // typed from the pattern
     const { name } = request.user; // typed from the guard
@@ -47,6 +47,8 @@ const router = new Router()
   })
   .route('/echo', () => accept(echo()), { name: 'echo' });
 
-const server = await serve({ ...listenOptions(), handler: router });
-announce('routed', server);
-console.log(`routed: try ${router.url('chat', { room: 'lobby' })} as ada:lovelace`);
+if (isEntryPoint(import.meta.url)) {
+  const server = await serve({ ...listenOptions(), handler: router });
+  announce('routed', server);
+  console.log(`routed: try ${router.url('chat', { room: 'lobby' })} as ada:lovelace`);
+}

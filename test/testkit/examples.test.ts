@@ -7,11 +7,15 @@ import { binaryEcho } from '../../examples/binary-echo.js';
 import { handleUntilBye } from '../../examples/close-with-code.js';
 import { handleEcho } from '../../examples/echo.js';
 import { greeter } from '../../examples/greeter.js';
+import { helloEcho } from '../../examples/hello-echo.js';
 import { jsonEcho } from '../../examples/json-echo.js';
 import { modelEcho } from '../../examples/model-echo.js';
+import { router as rejectionRoutes } from '../../examples/rejection.js';
+import { router as reverseRoutes } from '../../examples/reverse-routing.js';
+import { router as routedRoutes } from '../../examples/routed.js';
 import { stopwatch } from '../../examples/stopwatch.js';
 import { handleTicker } from '../../examples/ticker.js';
-import { TextMessage } from '../../src/index.js';
+import { TextMessage, basicAuth } from '../../src/index.js';
 import { VirtualClock, WS, WSProbe } from '../../src/testkit/index.js';
 
 const TICK_MS = 1000; // the examples' default period (TICK_MS unset)
@@ -104,5 +108,51 @@ describe('the example servers, in memory', () => {
     await wsClient.expectMessage('{"bar":"hello"}');
     wsClient.sendMessage('{"foo":1}');
     await wsClient.expectClose(1007);
+  });
+
+  it('hello-echo: "Hello " before every text', async () => {
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(helloEcho);
+    wsClient.sendMessage('Ada');
+    await wsClient.expectMessage('Hello Ada');
+    wsClient.sendMessage(TextMessage.streamed(['Gr', 'ace']));
+    await wsClient.expectMessage('Hello Grace');
+  });
+
+  it('rejection: 404 for an unknown room, 403 without a session, accepted with one', async () => {
+    const unknown = await WS('/rooms/attic', new WSProbe().flow).run(rejectionRoutes);
+    assert.deepEqual([unknown.status, unknown.body], [404, 'No room named attic\n']);
+    const anonymous = await WS('/rooms/lobby', new WSProbe().flow).run(rejectionRoutes);
+    assert.deepEqual([anonymous.status, anonymous.body], [403, 'Forbidden: log in first\n']);
+    const wsClient = new WSProbe();
+    const result = await WS('/rooms/lobby', wsClient.flow, { cookies: { session: 'ada' } }).run(
+      rejectionRoutes,
+    );
+    assert.equal(result.isWebSocketUpgrade, true);
+    wsClient.sendMessage('hi');
+    await wsClient.expectMessage('Ada in lobby: hi');
+  });
+
+  it('routed: Basic authentication before the chat route; the echo route is open', async () => {
+    const stranger = await WS('/chat/lobby', new WSProbe().flow).run(routedRoutes);
+    assert.equal(stranger.status, 401);
+    assert.match(String(stranger.headers['www-authenticate']), /^Basic realm="chat"/);
+    const wsClient = new WSProbe();
+    await WS('/chat/lobby', wsClient.flow, {
+      headers: { Authorization: basicAuth('ada', 'lovelace') },
+    }).run(routedRoutes);
+    wsClient.sendMessage('hi');
+    await wsClient.expectMessage('ada@lobby: hi');
+    const echoing = new WSProbe();
+    await WS('/echo', echoing.flow).run(routedRoutes);
+    echoing.sendMessage('same');
+    await echoing.expectMessage('same');
+  });
+
+  it('reverse-routing: the room socket answers with its room', async () => {
+    const wsClient = new WSProbe();
+    await WS('/rooms/kitchen/socket', wsClient.flow).run(reverseRoutes);
+    wsClient.sendMessage('hi');
+    await wsClient.expectMessage('kitchen: hi');
   });
 });
