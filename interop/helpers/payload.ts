@@ -2,6 +2,7 @@
 // an exact byte size — how they are cut into fragments, and the SHA-256 digests compared.
 
 import { createHash } from 'node:crypto';
+import { xorshift32 } from '../../src/testkit/split.js';
 
 /** The two kinds of data message. */
 export type Kind = 'text' | 'binary';
@@ -68,19 +69,8 @@ export function fragmentsOf(bytes: Buffer, kind: Kind, splitCodePoints = false):
   return fragments;
 }
 
-/** xorshift32: small, fast and the same everywhere. */
-function generator(seed: number): () => number {
-  let x = seed | 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
-
 function randomBytes(size: number, seed: number): Buffer {
-  const next = generator(seed);
+  const next = xorshift32(seed);
   const out = Buffer.allocUnsafe(size);
   let i = 0;
   for (; i + 4 <= size; i += 4) out.writeUInt32LE(next(), i);
@@ -90,7 +80,7 @@ function randomBytes(size: number, seed: number): Buffer {
 
 /** Valid UTF-8 of exactly `size` bytes: random characters of every width, no surrogates. */
 function randomUtf8(size: number, seed: number): Buffer {
-  const next = generator(seed);
+  const next = xorshift32(seed);
   const out = Buffer.allocUnsafe(size);
   let i = 0;
   while (i < size) {

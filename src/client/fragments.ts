@@ -3,7 +3,7 @@
 
 import type { Connection } from '../connection/connection.js';
 import { BinaryMessage, TextMessage } from '../message/message.js';
-import type { MessageLike } from '../message/message.js';
+import type { Message, MessageLike } from '../message/message.js';
 
 interface Fragment {
   readonly payload: string | Uint8Array;
@@ -99,8 +99,7 @@ function payloadOf(frame: MessageLike, kind: 'text' | 'binary'): string | Uint8A
     throw new TypeError(`a continuation of a ${kind} message must be ${kind} too`);
   }
   if (typeof frame === 'string' || frame instanceof Uint8Array) return frame;
-  if (!(frame instanceof TextMessage || frame instanceof BinaryMessage))
-    throw new TypeError('a fragment is a string, a Uint8Array or a Strict message');
-  if (!frame.isStrict) throw new TypeError('a fragment must be Strict, not a Streamed message');
-  return frame.isText ? frame.text : frame.data;
+  const message = frame as Message; // kindOf refused Pings and Pongs
+  if (!message.isStrict) throw new TypeError('a fragment must be Strict, not a Streamed message');
+  return message.isText ? message.text : message.data;
 }

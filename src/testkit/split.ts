@@ -69,8 +69,16 @@ function cutAt(data: Buffer, points: readonly number[]): Buffer[] {
   return pieces;
 }
 
-/** A small deterministic generator of unsigned 32-bit numbers (never the same seed twice in a row). */
-function xorshift32(seed: number): () => number {
+/**
+ * A small deterministic generator of unsigned 32-bit numbers (xorshift32); internal to the package,
+ * shared with the interop payloads.
+ *
+ * @param seed - any integer (0 is replaced by a fixed non-zero seed).
+ * @returns the next number on each call.
+ * @example
+ * const next = xorshift32(7);
+ */
+export function xorshift32(seed: number): () => number {
   let x = seed | 0 || 0x9e3779b9;
   return () => {
     x ^= x << 13;

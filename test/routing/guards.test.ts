@@ -20,25 +20,11 @@ import {
   pass,
   reject,
   routeOf,
-  serve,
 } from '../../src/index.js';
-import type { Guard, RouteRequest, ServerErrorHandler, WebSocketServer } from '../../src/index.js';
+import type { Guard, RouteRequest } from '../../src/index.js';
 import { openClient, rawExchange, upgradeRequest } from '../server/support.js';
+import { withRouter } from './support.js';
 import type { RawHttpResponse } from '../server/support.js';
-
-/** Serves `router` on a free port, runs `test`, closes the server. */
-async function withRouter(
-  router: Router,
-  test: (server: WebSocketServer, port: number) => Promise<void>,
-  onError: ServerErrorHandler = () => undefined,
-): Promise<void> {
-  const server = await serve({ port: 0, handler: router, onError });
-  try {
-    await test(server, server.address.port);
-  } finally {
-    await server.close();
-  }
-}
 
 /**
  * Sends a raw upgrade request for `path` with `headers`: the status, headers and body of a

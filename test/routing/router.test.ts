@@ -20,12 +20,7 @@ import {
   routeOf,
   serve,
 } from '../../src/index.js';
-import type {
-  Message,
-  RouteRequest,
-  ServerErrorHandler,
-  WebSocketServer,
-} from '../../src/index.js';
+import type { Message, RouteRequest, ServerErrorHandler } from '../../src/index.js';
 import {
   expectRefused,
   maskedFrame,
@@ -33,20 +28,7 @@ import {
   rawExchange,
   upgradeRequest,
 } from '../server/support.js';
-
-/** Serves `router` on a free port, runs `test`, closes the server. */
-async function withRouter(
-  router: Router,
-  test: (server: WebSocketServer, port: number) => Promise<void>,
-  onError: ServerErrorHandler = () => undefined,
-): Promise<void> {
-  const server = await serve({ port: 0, handler: router, onError });
-  try {
-    await test(server, server.address.port);
-  } finally {
-    await server.close();
-  }
-}
+import { withRouter } from './support.js';
 
 /** The text of the next message a ws client receives. */
 async function nextText(client: Awaited<ReturnType<typeof openClient>>): Promise<string> {
