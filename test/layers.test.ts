@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['flow'],
   ['connection', 'transform'],
   ['client', 'server'],
-  ['routing'],
+  ['routing', 'hub'],
   ['index.ts', 'testkit'],
 ];
 

@@ -9,9 +9,12 @@ import type { MessageFlow } from '../flow/flow.js';
 import { ControlMessagesFlow } from '../flow/control-flow.js';
 import { PingMessage, PongMessage } from '../message/control.js';
 import type { Message, MessageLike } from '../message/message.js';
+import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
 import type { ProtocolState } from '../protocol/protocol.js';
+import { ConnectionBoundFlow } from './bound-flow.js';
 import { ConnectionCore } from './core.js';
+import type { FrameOutput } from './frame-output.js';
 import type { ConnectionOptions } from './options.js';
 import { MapRunner } from './run-map.js';
 import { pumpOutput, runIterableFlow } from './run-iterable.js';
@@ -30,6 +33,28 @@ const RESOLVED = Promise.resolve();
  * failConnection(connection, new Error('the handler failed after accepting'));
  */
 export let failConnection: (connection: Connection, error: unknown) => void;
+
+/**
+ * The prepared-frame writer of a connection (frames serialized once for many connections), for
+ * the hub; not public, since raw frames bypass the protocol's checks of their content.
+ *
+ * @param connection - A server connection.
+ * @returns Its writer's {@link FrameOutput} face.
+ * @example
+ * frameOutputOf(connection).writeFrames(frame);
+ */
+export let frameOutputOf: (connection: Connection) => FrameOutput;
+
+/**
+ * What permessage-deflate the handshake agreed on a connection, if any (the hub shares one
+ * compressed frame between connections that reset their context after every message).
+ *
+ * @param connection - The connection.
+ * @returns The negotiated parameters and settings, or undefined.
+ * @example
+ * const shared = negotiatedDeflateOf(connection)?.params.serverNoContextTakeover === true;
+ */
+export let negotiatedDeflateOf: (connection: Connection) => NegotiatedDeflate | undefined;
 
 /**
  * One WebSocket connection after the opening handshake. Reads the transport only as fast as the
@@ -60,6 +85,8 @@ export class Connection {
 
   static {
     failConnection = (connection, error) => connection.#fail(error);
+    frameOutputOf = (connection) => connection.#core.writer;
+    negotiatedDeflateOf = (connection) => connection.#core.deflate;
   }
 
   /** Which end of the connection this is. */
@@ -152,6 +179,14 @@ export class Connection {
     if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
     this.#running = true;
     const core = this.#core;
+    if (flow instanceof ConnectionBoundFlow) {
+      try {
+        flow = (flow as ConnectionBoundFlow<Connection>).make(this);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+    }
     if (flow instanceof ControlMessagesFlow) {
       this.#deliverControlMessages(flow.autoPong);
       flow = flow.flow as MessageFlow;

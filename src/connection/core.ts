@@ -14,6 +14,7 @@
 import type { Duplex } from 'node:stream';
 import { CloseCode, isOkCloseCode } from '../codec/close-code.js';
 import { ConnectionClosed, ErrorCode, ProtocolError } from '../errors.js';
+import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import type { InflateStage } from '../extensions/inflate-stage.js';
 import { MessageAssembler } from '../message/assembler.js';
 import type { AssemblerOwner } from '../message/assembler.js';
@@ -57,6 +58,8 @@ export class ConnectionCore
   onHandlerError: ((error: unknown) => void) | undefined;
   pingListeners: Listener[] | undefined;
   pongListeners: Listener[] | undefined;
+  /** permessage-deflate as the handshake agreed it, if it did. */
+  readonly deflate: NegotiatedDeflate | undefined;
   /** Called once with the outcome when the transport is gone (no promise per connection). */
   closeListeners: ((outcome: CloseOutcome) => void)[] | undefined;
   #closed: Promise<CloseOutcome> | undefined;
@@ -105,6 +108,7 @@ export class ConnectionCore
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
     this.incoming = new IncomingQueue(this, options.incomingHighWaterMark);
     this.writer = new OutgoingWriter(this.protocol, transport, this, options.writeBatchMessages);
+    this.deflate = options.deflate;
     if (options.deflate !== undefined) {
       const compression = new ConnectionCompression(
         this,

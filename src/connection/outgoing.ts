@@ -3,6 +3,7 @@
 
 import type { Duplex } from 'node:stream';
 import type { MessageCompressor } from './deflate-renderer.js';
+import type { FrameOutput } from './frame-output.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
 import type { RenderTarget } from '../message/renderer.js';
 import { toMessage } from '../message/message.js';
@@ -26,18 +27,28 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** Frames serialized once for many connections, waiting their turn (see {@link FrameOutput}). */
+class QueuedFrames {
+  readonly frames: Uint8Array;
+  constructor(frames: Uint8Array) {
+    this.frames = frames;
+  }
+}
+
 /**
  * Sends messages through a Protocol onto a transport, in order. A Strict message with nothing
  * ahead of it is rendered synchronously (no promise); a Streamed one, or anything behind it, waits
  * its turn. Bytes are flushed once per input batch (by the owner) or per tick, or at once when
  * 64 KiB are pending.
  */
-export class OutgoingWriter implements RenderTarget {
+export class OutgoingWriter implements RenderTarget, FrameOutput {
   readonly #protocol: Protocol;
   readonly #transport: Duplex;
   readonly #owner: OutgoingOwner;
-  /** Sends waiting their turn (made on the first one). */
-  #queue: Pending[] | undefined;
+  /** Sends waiting their turn, and prepared frames behind them (made on the first one). */
+  #queue: (Pending | QueuedFrames)[] | undefined;
+  /** The bytes of the prepared frames in the queue. */
+  #queuedFrameBytes = 0;
   readonly #batchMessages: number;
   /** Frames handed to the protocol since the last flush. */
   #unflushedFrames = 0;
@@ -93,6 +104,60 @@ export class OutgoingWriter implements RenderTarget {
       (this.#queue ??= []).push({ value, resolve, reject });
       if (!this.#pumping) void this.#pump();
     });
+  }
+
+  /** {@inheritDoc FrameOutput.bufferedBytes} */
+  get bufferedBytes(): number {
+    return this.#transport.writableLength + this.#protocol.outgoingBytes + this.#queuedFrameBytes;
+  }
+
+  /** {@inheritDoc FrameOutput.writeFrames} */
+  writeFrames(frames: Uint8Array): boolean {
+    if (this.#closedBy !== undefined) return false;
+    if (this.idle && !this.#transport.writableNeedDrain) {
+      try {
+        this.#protocol.sendFrames(frames);
+      } catch {
+        return false; // a Close went out: nothing more is sent
+      }
+      this.#sent();
+      return true;
+    }
+    (this.#queue ??= []).push(new QueuedFrames(frames));
+    this.#queuedFrameBytes += frames.length;
+    if (!this.#pumping) void this.#pump();
+    return true;
+  }
+
+  /** {@inheritDoc FrameOutput.dropOldestFrames} */
+  dropOldestFrames(): number {
+    const queue = this.#queue;
+    if (queue === undefined) return 0;
+    for (let i = 0; i < queue.length; i++) {
+      const entry = queue[i];
+      if (!(entry instanceof QueuedFrames)) continue;
+      if (i === 0) queue.shift();
+      else queue.splice(i, 1);
+      this.#queuedFrameBytes -= entry.frames.length;
+      return entry.frames.length;
+    }
+    return 0;
+  }
+
+  /** {@inheritDoc FrameOutput.dropQueuedFrames} */
+  dropQueuedFrames(): number {
+    const queue = this.#queue;
+    const dropped = this.#queuedFrameBytes;
+    if (queue === undefined || dropped === 0) return 0;
+    // In place: the pump holds this array while it renders a message.
+    let kept = 0;
+    for (let i = 0; i < queue.length; i++) {
+      const entry = queue[i];
+      if (!(entry instanceof QueuedFrames)) queue[kept++] = entry;
+    }
+    queue.length = kept;
+    this.#queuedFrameBytes = 0;
+    return dropped;
   }
 
   /** RenderTarget: a text frame. */
@@ -208,9 +273,10 @@ export class OutgoingWriter implements RenderTarget {
   close(makeError: () => unknown): void {
     this.#closedBy ??= makeError;
     const queued = this.#queue?.splice(0);
+    this.#queuedFrameBytes = 0;
     if (queued !== undefined && queued.length > 0) {
       const error = this.#errorAfterClose();
-      for (const pending of queued) pending.reject(error);
+      for (const pending of queued) if (!(pending instanceof QueuedFrames)) pending.reject(error);
     }
   }
 
@@ -226,11 +292,17 @@ export class OutgoingWriter implements RenderTarget {
 
   async #pump(): Promise<void> {
     this.#pumping = true;
-    const queue = this.#queue as Pending[];
-    while (queue.length > 0) {
+    while (this.#queue !== undefined && this.#queue.length > 0) {
+      await this.ready();
+      // Taken after the wait: prepared frames may have been dropped meanwhile.
+      const queue = this.#queue;
       const pending = queue[0];
+      if (pending === undefined) break;
+      if (pending instanceof QueuedFrames) {
+        this.#writeQueuedFrames(queue);
+        continue;
+      }
       try {
-        await this.ready();
         if (this.#closedBy !== undefined) throw this.#errorAfterClose();
         if (this.compressor?.wants(pending.value) || !renderStrict(this, pending.value)) {
           await this.#renderStreamed(pending.value);
@@ -242,6 +314,22 @@ export class OutgoingWriter implements RenderTarget {
       if (queue[0] === pending) queue.shift();
     }
     this.#pumping = false;
+  }
+
+  /** Writes the prepared frames at the head of the queue while the transport takes more. */
+  #writeQueuedFrames(queue: (Pending | QueuedFrames)[]): void {
+    const transport = this.#transport;
+    while (queue[0] instanceof QueuedFrames && !transport.writableNeedDrain) {
+      const { frames } = queue.shift() as QueuedFrames;
+      this.#queuedFrameBytes -= frames.length;
+      if (this.#closedBy !== undefined) continue;
+      try {
+        this.#protocol.sendFrames(frames);
+      } catch {
+        continue; // a Close went out: the rest is dropped as it comes
+      }
+      this.#sent();
+    }
   }
 
   async #renderStreamed(value: MessageLike): Promise<void> {

@@ -14,7 +14,7 @@ import { FrameParser } from './parser.js';
 import type { ControlFrameSink } from './parser.js';
 import { ProtocolState } from './protocol-options.js';
 import type { ProtocolOptions } from './protocol-options.js';
-import { MessageSender } from './sender.js';
+import { MessageSender, outOfSequence } from './sender.js';
 import { FrameWriter } from './serializer.js';
 
 export { ProtocolState } from './protocol-options.js';
@@ -134,6 +134,23 @@ export class Protocol implements ControlFrameSink {
   sendText(data: string | Uint8Array, fin = true, compressed = false, maskInPlace = false): void {
     this.checkCanSend();
     this.sender.text(data, fin, compressed, maskInPlace);
+  }
+
+  /**
+   * Sends complete frames serialized once for many connections (a hub's topic message), in order
+   * with everything else sent. A server only: the frames are unmasked.
+   *
+   * @param frames - one or more whole, unmasked frames; RSV1 only where deflate was agreed.
+   * @throws {InvalidStateError} after a Close was sent, or on a client
+   * @throws {ProtocolError} while a fragmented message is still open
+   * @example
+   * protocol.sendFrames(serializeFrame(Opcode.Text, Buffer.from('news')));
+   */
+  sendFrames(frames: Uint8Array): void {
+    this.checkCanSend();
+    if (this.side !== 'server') throw new InvalidStateError('a client masks every frame it sends');
+    if (this.sender.messageOpen) throw outOfSequence('a fragmented message is open: end it first');
+    this.writer.writeFrameBytes(frames);
   }
 
   /**

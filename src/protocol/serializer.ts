@@ -176,6 +176,25 @@ export class FrameWriter {
   }
 
   /**
+   * Queues complete frames serialized elsewhere (a hub frames a message once for many
+   * connections). Up to {@link COPY_THRESHOLD_BYTES} they are copied next to the frames around
+   * them, so a burst leaves in one buffer; larger ones are queued as they are, never changed.
+   * Only a server writer takes them: they are unmasked.
+   */
+  writeFrameBytes(frames: Uint8Array): void {
+    const length = frames.length;
+    if (length <= COPY_THRESHOLD_BYTES) {
+      const at = reserve(length);
+      slab.set(frames, at);
+      this.append(at, length);
+      return;
+    }
+    this.closeRange();
+    (this.queue ??= []).push(frames);
+    this.queuedBytes += length;
+  }
+
+  /**
    * Writes a Close frame: empty body when `code` is undefined.
    *
    * @throws {RangeError} for a code that may not be sent or a reason over 123 bytes

@@ -57,6 +57,15 @@ export interface MessageFlowTransformer<In, Out> {
   transform(flow: Flow<In, Out>): MessageFlow;
 
   /**
+   * One outgoing value as the message the flow's output would send (a hub encodes a published
+   * value once this way, for every subscriber).
+   *
+   * @param value - an outgoing value (not `undefined`).
+   * @returns the message.
+   */
+  encode(value: Out): MessageLike;
+
+  /**
    * A transformer of other values, over this one (Play's `map(f, g)`): `decode` turns each
    * incoming value into the new one (a throw or rejection closes with 1007 and its message as
    * the reason), `encode` turns the new outgoing values into this transformer's.

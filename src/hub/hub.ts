@@ -1,0 +1,391 @@
+// Hub layer: topics and broadcast. Connections join and subscribe to named topics; a publish
+// goes through the backend and comes back as one message per topic, framed once and written to
+// every local subscriber, each under its bound for slow reading. Also the registry: who is in,
+// what each follows, how many follow each topic, and presence events.
+
+import { randomBytes } from 'node:crypto';
+import { ConnectionBoundFlow } from '../connection/bound-flow.js';
+import { frameOutputOf, negotiatedDeflateOf } from '../connection/connection.js';
+import type { Connection } from '../connection/connection.js';
+import { InvalidStateError } from '../errors.js';
+import type { Flow, MessageFlow } from '../flow/flow.js';
+import type { MessageLike } from '../message/message.js';
+import { ProtocolState } from '../protocol/protocol.js';
+import type { CloseOutcome } from '../protocol/events.js';
+import type { MessageFlowTransformer } from '../transform/transformer.js';
+import { inProcessBackend } from './backend.js';
+import type { HubBackend, HubSink } from './backend.js';
+import { HubMember } from './member.js';
+import type { MemberOwner } from './member.js';
+import { tellPresence } from './presence.js';
+import type { PresenceEvent, PresenceListener } from './presence.js';
+import { resolveSubscriberLimits } from './subscriber-limits.js';
+import type { ResolvedSubscriberLimits, SubscriberLimits } from './subscriber-limits.js';
+import { TopicFrames, sharedDeflateOf } from './topic-frames.js';
+import type { TopicMessage } from './topic-message.js';
+import { toTopicMessage } from './topic-message.js';
+
+/** Options of {@link Hub}. */
+export interface HubOptions {
+  /** Where messages travel; default {@link inProcessBackend} (this process only). */
+  backend?: HubBackend;
+  /** Every member's bound and slow-consumer policy, unless it joins with its own. */
+  limits?: SubscriberLimits;
+}
+
+/** Options of {@link Hub.publish}. */
+export interface PublishOptions {
+  /** A member (or its connection) that does not get the message: the sender, typically. */
+  except?: HubMember<never> | Connection;
+}
+
+/** Options of {@link Hub.join} and {@link Hub.member}. */
+export interface JoinOptions {
+  /** This member's bound and policy, over the hub's. */
+  limits?: SubscriberLimits;
+}
+
+/** A hub's registry in numbers. */
+export interface HubStats {
+  /** Members (open connections in the hub). */
+  readonly members: number;
+  /** Topics with at least one local subscriber. */
+  readonly topics: number;
+  /** Subscriptions: the sum of every topic's subscribers. */
+  readonly subscriptions: number;
+  /** Bytes waiting for members now, counted per member (a shared frame counts once per member). */
+  readonly bufferedBytes: number;
+  /** Messages members did not get because they read too slowly. */
+  readonly droppedMessages: number;
+  /** Members closed for reading too slowly. */
+  readonly closedSlow: number;
+}
+
+/**
+ * Topics with frame-once fan-out (uWebSockets.js' and Bun's topics, Socket.IO's rooms), over a
+ * backend that a distributed one (Redis) can replace. A connection joins with {@link Hub.join}
+ * (in a route's `accept`) or {@link Hub.member}; a publish frames the message once, compresses it
+ * once for subscribers that allow it, writes the same bytes to every subscriber in the order
+ * published, and never waits for a slow one: past its `maxBufferedBytes`, its policy drops or
+ * closes. A connection that closes leaves every topic.
+ *
+ * @example
+ * ```ts
+ * const hub = new Hub();
+ * const router = new Router().route('/chat/:room', (request) =>
+ *   accept(
+ *     hub.join(text(), (member) => {
+ *       member.subscribe(request.params.room);
+ *       return map((line) => hub.publish(request.params.room, line));
+ *     }),
+ *   ),
+ * );
+ * setInterval(() => hub.publish('lobby', 'tick'), 1000); // from outside a handler too
+ * ```
+ */
+export class Hub implements HubSink {
+  readonly #backend: HubBackend;
+  readonly #limits: ResolvedSubscriberLimits;
+  readonly #members = new Map<Connection, HubMember<never>>();
+  readonly #topics = new Map<string, HubMember<never>[]>();
+  readonly #node = randomBytes(6).toString('base64url');
+  #nextId = 0;
+  #listeners: PresenceListener[] = [];
+  #closed = false;
+  #departedDropped = 0;
+  #closedSlow = 0;
+  /** What members call: the hub's own side of subscribe, unsubscribe and publish. */
+  readonly #owner: MemberOwner = {
+    subscribe: (member, topic) => this.#subscribe(member, topic),
+    unsubscribe: (member, topic) => this.#unsubscribe(member, topic),
+    publish: (topic, message, except) => this.#publish(topic, message, except),
+  };
+
+  /** @param options - The backend and every member's default limits. */
+  constructor(options: HubOptions = {}) {
+    this.#limits = resolveSubscriberLimits(options.limits);
+    this.#backend = options.backend ?? inProcessBackend();
+    this.#backend.open(this);
+  }
+
+  /**
+   * A flow that makes `connection` a member when it starts, then runs the flow `make` builds
+   * for it (accept it in a route, or serve it). With a transformer, `make` builds a flow of its
+   * values, and the member publishes and sends them, encoded once per publish.
+   *
+   * @param make - Builds the connection's flow, given its member.
+   * @param options - The member's own limits.
+   * @returns The flow; a transformer goes inside it (`hub.join(json(), ...)`), not around it.
+   * @example
+   * ```ts
+   * accept(hub.join((member) => (member.subscribe('news'), map(() => undefined))));
+   * ```
+   */
+  join(make: (member: HubMember) => MessageFlow, options?: JoinOptions): MessageFlow;
+  join<In, Out>(
+    transformer: MessageFlowTransformer<In, Out>,
+    make: (member: HubMember<Out>) => Flow<In, Out>,
+    options?: JoinOptions,
+  ): MessageFlow;
+  join<In, Out>(
+    first: MessageFlowTransformer<In, Out> | ((member: HubMember) => MessageFlow),
+    second?: ((member: HubMember<Out>) => Flow<In, Out>) | JoinOptions,
+    third?: JoinOptions,
+  ): MessageFlow {
+    if (typeof first === 'function') {
+      const options = second as JoinOptions | undefined;
+      return new ConnectionBoundFlow<Connection>((connection) =>
+        first(this.#add<MessageLike>(connection, options, identity)),
+      );
+    }
+    const transformer = first;
+    const make = second as (member: HubMember<Out>) => Flow<In, Out>;
+    const encode = (value: Out): MessageLike => transformer.encode(value);
+    return new ConnectionBoundFlow<Connection>((connection) =>
+      transformer.transform(make(this.#add(connection, third, encode))),
+    );
+  }
+
+  /**
+   * The member of a server connection, made (and told as `opened`) the first time: for
+   * connections started without {@link Hub.join} (`serve({ onConnection })`, `attachWebSocket`).
+   *
+   * @param connection - An open server connection.
+   * @param options - Its own limits (used only when the member is made).
+   * @returns Its member.
+   * @throws InvalidStateError for a closed connection or a closed hub; TypeError for a client's.
+   */
+  member(connection: Connection, options?: JoinOptions): HubMember {
+    return this.#add<MessageLike>(connection, options, identity);
+  }
+
+  /** The member of a connection, if it is in this hub. */
+  memberOf(connection: Connection): HubMember | undefined {
+    return this.#members.get(connection) as HubMember | undefined;
+  }
+
+  /** Every member: the open connections in this hub. */
+  members(): IterableIterator<HubMember> {
+    return this.#members.values() as IterableIterator<HubMember>;
+  }
+
+  /** The topics with at least one subscriber here. */
+  topics(): IterableIterator<string> {
+    return this.#topics.keys();
+  }
+
+  /** How many members here are subscribed to `topic` (Bun's `subscriberCount`). */
+  subscriberCount(topic: string): number {
+    return this.#topics.get(topic)?.length ?? 0;
+  }
+
+  /**
+   * Subscribes a connection to a topic (making it a member first).
+   *
+   * @returns false when it was already subscribed.
+   */
+  subscribe(connection: Connection, topic: string): boolean {
+    return this.member(connection).subscribe(topic);
+  }
+
+  /**
+   * Unsubscribes a connection from a topic.
+   *
+   * @returns false when it was not subscribed.
+   */
+  unsubscribe(connection: Connection, topic: string): boolean {
+    return this.memberOf(connection)?.unsubscribe(topic) ?? false;
+  }
+
+  /**
+   * Publishes a message to every subscriber of `topic` (uWebSockets.js' `app.publish`,
+   * Socket.IO's `io.to(room).emit`): framed once, compressed once per deflate setting that can
+   * share it, the same bytes written to each, in order with what each connection sends itself.
+   * Returns at once; a subscriber over its bound is handled by its policy.
+   *
+   * @param topic - The topic.
+   * @param message - A string (text), a Uint8Array (binary) or a Strict message. Bytes are
+   *   shared, not copied: do not change them afterwards.
+   * @param options - `except`: a member (or connection) to skip, the sender typically.
+   * @throws TypeError for a Streamed message, a Ping or a Pong; InvalidStateError once closed.
+   * @example
+   * ```ts
+   * hub.publish('news', JSON.stringify({ headline: 'Frame once, write many' }));
+   * ```
+   */
+  publish(topic: string, message: MessageLike, options?: PublishOptions): void {
+    const except = options?.except;
+    const exceptId =
+      except === undefined
+        ? undefined
+        : except instanceof HubMember
+          ? except.id
+          : this.#members.get(except)?.id;
+    this.#publish(topic, message, exceptId);
+  }
+
+  /**
+   * Listens to presence: members opened and closed, topics subscribed and unsubscribed.
+   *
+   * @param listener - Called synchronously with each event.
+   * @returns A function that removes the listener.
+   * @example
+   * ```ts
+   * hub.onPresence((event) => {
+   *   if (event.type === 'subscribed') console.log(`${event.topic}: ${event.subscribers}`);
+   * });
+   * ```
+   */
+  onPresence(listener: PresenceListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((other) => other !== listener);
+    };
+  }
+
+  /** The registry in numbers (it walks every member: for metrics, not for every message). */
+  stats(): HubStats {
+    let subscriptions = 0;
+    for (const members of this.#topics.values()) subscriptions += members.length;
+    let bufferedBytes = 0;
+    let droppedMessages = this.#departedDropped;
+    for (const member of this.#members.values()) {
+      bufferedBytes += member.bufferedBytes;
+      droppedMessages += member.droppedMessages;
+    }
+    return {
+      members: this.#members.size,
+      topics: this.#topics.size,
+      subscriptions,
+      bufferedBytes,
+      droppedMessages,
+      closedSlow: this.#closedSlow,
+    };
+  }
+
+  /**
+   * Closes the hub: every member leaves every topic (their connections stay open), and the
+   * backend is closed. Publishing afterwards throws.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const member of [...this.#members.values()]) this.#leave(member);
+    await this.#backend.close();
+  }
+
+  /** HubSink: a message arrived on a topic; frame it once and write it to each subscriber. */
+  deliver(topic: string, message: TopicMessage): void {
+    const members = this.#topics.get(topic);
+    if (members === undefined) return;
+    const frames = new TopicFrames(message);
+    const except = message.except;
+    let slow: HubMember<never>[] | undefined;
+    // Backwards, so a member closed on the way could be taken out of the list without a skip.
+    for (let i = members.length - 1; i >= 0; i--) {
+      const member = members[i];
+      if (member.id === except) continue;
+      if (!member.offer(frames.for(member.deflate))) (slow ??= []).push(member);
+    }
+    if (slow !== undefined) for (const member of slow) this.#closeSlow(member);
+  }
+
+  #subscribe(who: HubMember<never>, topic: string): boolean {
+    if (typeof topic !== 'string') throw new TypeError('a topic is a string');
+    if (who.gone || who.slots.has(topic)) return false;
+    let members = this.#topics.get(topic);
+    if (members === undefined) {
+      members = [];
+      this.#topics.set(topic, members);
+      this.#backend.subscribe(topic);
+    }
+    who.slots.set(topic, members.length);
+    members.push(who);
+    this.#tell({ type: 'subscribed', member: who, topic, subscribers: members.length });
+    return true;
+  }
+
+  #unsubscribe(who: HubMember<never>, topic: string): boolean {
+    const slot = who.slots.get(topic);
+    const members = this.#topics.get(topic);
+    if (slot === undefined || members === undefined) return false;
+    who.slots.delete(topic);
+    const last = members.pop() as HubMember<never>;
+    if (last !== who) {
+      members[slot] = last;
+      last.slots.set(topic, slot);
+    }
+    if (members.length === 0) {
+      this.#topics.delete(topic);
+      this.#backend.unsubscribe(topic);
+    }
+    this.#tell({ type: 'unsubscribed', member: who, topic, subscribers: members.length });
+    return true;
+  }
+
+  #publish(topic: string, message: MessageLike, except: string | undefined): void {
+    if (this.#closed) throw new InvalidStateError('the hub is closed');
+    if (typeof topic !== 'string') throw new TypeError('a topic is a string');
+    this.#backend.publish(topic, toTopicMessage(message, except));
+  }
+
+  #add<Out>(
+    connection: Connection,
+    options: JoinOptions | undefined,
+    encode: (value: Out) => MessageLike,
+  ): HubMember<Out> {
+    const known = this.#members.get(connection);
+    if (known !== undefined) return known as unknown as HubMember<Out>;
+    if (this.#closed) throw new InvalidStateError('the hub is closed');
+    if (connection.side !== 'server') {
+      throw new TypeError('only server connections join a hub (frames are written unmasked)');
+    }
+    if (connection.state === ProtocolState.Closed) {
+      throw new InvalidStateError('the connection is closed');
+    }
+    const member = new HubMember<Out>(this.#owner, connection, {
+      id: `${this.#node}.${(this.#nextId++).toString(36)}`,
+      output: frameOutputOf(connection),
+      limits: resolveSubscriberLimits(options?.limits, this.#limits),
+      deflate: sharedDeflateOf(negotiatedDeflateOf(connection)),
+      encode,
+    });
+    const registered = member as unknown as HubMember<never>;
+    this.#members.set(connection, registered);
+    connection.onClosed((outcome) => this.#closedConnection(registered, outcome));
+    this.#tell({ type: 'opened', member: registered });
+    return member;
+  }
+
+  #closedConnection(member: HubMember<never>, outcome: CloseOutcome): void {
+    if (this.#members.get(member.connection) !== member) return;
+    this.#leave(member);
+    this.#tell({ type: 'closed', member, outcome });
+  }
+
+  /** Takes a member out of every topic and of the registry. */
+  #leave(member: HubMember<never>): void {
+    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
+    member.gone = true;
+    this.#members.delete(member.connection);
+    this.#departedDropped += member.droppedMessages;
+  }
+
+  /** Policy 'close': out of every topic now, what is queued for it dropped, then the Close. */
+  #closeSlow(member: HubMember<never>): void {
+    if (member.gone) return;
+    this.#closedSlow++;
+    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
+    member.gone = true;
+    member.dropQueued();
+    void member.connection.close(member.limits.closeCode, 'subscriber too slow');
+  }
+
+  #tell(event: PresenceEvent): void {
+    if (this.#listeners.length > 0) tellPresence(this.#listeners, event);
+  }
+}
+
+function identity(value: MessageLike): MessageLike {
+  return value;
+}
