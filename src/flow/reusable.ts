@@ -1,6 +1,8 @@
 // Flow layer: which flows can run on many connections. A `{ writable, readable }` pair runs once;
-// a function, a map flow, and control-message wrappers around either run on any number.
+// a function, a map flow, a flow made per connection, and control-message wrappers around
+// either run on any number.
 
+import { ConnectionBoundFlow } from './bound-flow.js';
 import { ControlMessagesFlow } from './control-flow.js';
 import { MapFlow } from './flow.js';
 import type { MessageFlow } from './flow.js';
@@ -15,5 +17,6 @@ import type { MessageFlow } from './flow.js';
  */
 export function isReusableFlow(flow: MessageFlow): boolean {
   if (flow instanceof ControlMessagesFlow) return isReusableFlow(flow.flow as MessageFlow);
+  if (flow instanceof ConnectionBoundFlow) return true;
   return typeof flow === 'function' || flow instanceof MapFlow;
 }

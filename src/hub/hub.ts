@@ -4,7 +4,7 @@
 // what each follows, how many follow each topic, and presence events.
 
 import { randomBytes } from 'node:crypto';
-import { ConnectionBoundFlow } from '../connection/bound-flow.js';
+import { ConnectionBoundFlow } from '../flow/bound-flow.js';
 import { frameOutputOf, negotiatedDeflateOf } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
 import { InvalidStateError } from '../errors.js';

@@ -5,7 +5,7 @@
 import type { Connection } from '../connection/connection.js';
 import type { FrameOutput } from '../connection/frame-output.js';
 import type { MessageLike } from '../message/message.js';
-import type { ResolvedSubscriberLimits } from './subscriber-limits.js';
+import type { SubscriberLimits } from './subscriber-limits.js';
 import type { SharedDeflate } from './topic-frames.js';
 
 /** What a member asks of its hub (the hub's private side). */
@@ -33,8 +33,8 @@ export class HubMember<Out = MessageLike> {
   readonly connection: Connection;
   /** Its id in the hub, unique across nodes (what `except` names on a backend). */
   readonly id: string;
-  /** Its bound and slow-consumer policy. */
-  readonly limits: ResolvedSubscriberLimits;
+  /** Its bound and slow-consumer policy, every default applied. */
+  readonly limits: Readonly<Required<SubscriberLimits>>;
   /** Messages it did not get because it read too slowly. */
   droppedMessages = 0;
   /** @internal Its topics → its index in each topic's subscriber list. */
@@ -54,7 +54,7 @@ export class HubMember<Out = MessageLike> {
     init: {
       id: string;
       output: FrameOutput;
-      limits: ResolvedSubscriberLimits;
+      limits: Readonly<Required<SubscriberLimits>>;
       deflate: SharedDeflate | undefined;
       encode: (value: Out) => MessageLike;
     },

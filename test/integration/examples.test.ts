@@ -225,6 +225,22 @@ describe('examples', () => {
     });
   });
 
+  it('hub-chat: two members of a room hear each other; a bad message closes with 1007', async () => {
+    await withExample('hub-chat', async ({ url }) => {
+      const ada = await openClient(`${url}/chat/lobby?name=ada`);
+      const bob = await openClient(`${url}/chat/lobby?name=bob`);
+      assert.equal((await ada.next()).data.toString(), '{"room":"lobby","joined":"bob"}');
+      bob.ws.send('{"text":"hi"}');
+      const line = '{"room":"lobby","from":"bob","text":"hi"}';
+      assert.equal((await ada.next()).data.toString(), line);
+      assert.equal((await bob.next()).data.toString(), line);
+      ada.ws.send('{"txt":"typo"}');
+      assert.equal((await ada.closed).code, 1007);
+      bob.ws.close();
+      await bob.closed;
+    });
+  });
+
   it('reverse-routing: the page names its socket in a meta tag, built by the router', async () => {
     await withExample('reverse-routing', async ({ port }) => {
       const get = (path: string) =>

@@ -8,6 +8,7 @@ import { handleUntilBye } from '../../examples/close-with-code.js';
 import { handleEcho } from '../../examples/echo.js';
 import { greeter } from '../../examples/greeter.js';
 import { helloEcho } from '../../examples/hello-echo.js';
+import { router as hubChatRoutes } from '../../examples/hub-chat.js';
 import { jsonEcho } from '../../examples/json-echo.js';
 import { modelEcho } from '../../examples/model-echo.js';
 import { router as rejectionRoutes } from '../../examples/rejection.js';
@@ -147,6 +148,24 @@ describe('the example servers, in memory', () => {
     await WS('/echo', echoing.flow).run(routedRoutes);
     echoing.sendMessage('same');
     await echoing.expectMessage('same');
+  });
+
+  it('hub-chat: a room per path; lines go to every member, joins and leaves to the others', async () => {
+    const ada = new WSProbe();
+    await WS('/chat/lobby?name=ada', ada.flow).run(hubChatRoutes);
+    const bob = new WSProbe();
+    await WS('/chat/lobby?name=bob', bob.flow).run(hubChatRoutes);
+    await ada.expectMessage('{"room":"lobby","joined":"bob"}');
+    const elsewhere = new WSProbe();
+    await WS('/chat/attic?name=eve', elsewhere.flow).run(hubChatRoutes);
+    ada.sendMessage('{"text":"hello"}');
+    const line = '{"room":"lobby","from":"ada","text":"hello"}';
+    await ada.expectMessage(line);
+    await bob.expectMessage(line);
+    await elsewhere.expectNoMessage(10);
+    bob.sendMessage('{"text":""}');
+    await bob.expectClose(1007);
+    await ada.expectMessage('{"room":"lobby","left":"bob"}');
   });
 
   it('reverse-routing: the room socket answers with its room', async () => {

@@ -1,8 +1,8 @@
-// Connection layer: a flow made for each connection once it starts, given that connection (a hub
+// Flow layer: a flow made for each connection once it starts, given that connection (a hub
 // subscribes it to topics, and the flow publishes for it). The connection unwraps it before
 // running the flow it makes, so the made flow keeps its own style (a map stays on the fast path).
 
-import type { MessageFlow } from '../flow/flow.js';
+import type { MessageFlow } from './flow.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { ReadableWritablePair } from '../message/streams.js';
 
