@@ -129,6 +129,9 @@ export class ConnectionCore
   get assembler(): MessageAssembler {
     return (this.#assembler ??= new MessageAssembler(this, {
       aggregateMessageBytes: this.#aggregateMessageBytes,
+      // The transport's chunks are ours once read (the parser unmasks them in place, and a
+      // message within one read is a view of it already): one spanning reads needs no copy.
+      partsStayValid: true,
     }));
   }
 

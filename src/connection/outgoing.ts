@@ -184,6 +184,12 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     this.#sent();
   }
 
+  /** RenderTarget: a whole message whose payload arrived in parts, sent on without joining them. */
+  sendWholeMessage(kind: 'text' | 'binary', parts: readonly Uint8Array[]): void {
+    this.#protocol.sendWholeMessage(kind, parts);
+    this.#sent();
+  }
+
   /** RenderTarget: a continuation frame. */
   sendContinuation(data: string | Uint8Array, fin: boolean): void {
     this.#protocol.sendContinuation(data, fin);

@@ -5,7 +5,12 @@
 
 import type { UnderlyingSource } from 'node:stream/web';
 import type { MessageKind } from '../protocol/events.js';
-import { BinaryMessage, TextMessage, textMessageFromUtf8 } from './message.js';
+import {
+  BinaryMessage,
+  TextMessage,
+  strictMessageOfParts,
+  textMessageFromUtf8,
+} from './message.js';
 import type { Message } from './message.js';
 import { concatBytes } from './streams.js';
 
@@ -32,10 +37,24 @@ export interface AssemblerOptions {
    * Default {@link DEFAULT_AGGREGATE_MESSAGE_BYTES}.
    */
   aggregateMessageBytes?: number;
+  /**
+   * The feeder never writes to a part's memory once it handed the part over (a socket's reads
+   * are fresh buffers): a message of known size that spans batches is then kept as views of its
+   * parts, sent on without a copy and joined only when read, instead of being copied into one
+   * buffer as it arrives. Default `false`: a collected message owns its bytes.
+   */
+  partsStayValid?: boolean;
 }
 
 /** Default of {@link AssemblerOptions.aggregateMessageBytes}: 1 MiB. */
 export const DEFAULT_AGGREGATE_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * A message of known size that spans reads is kept as views of them while each part between its
+ * first and last is at least this big (whole reads, as a fast peer's are); a smaller one turns to
+ * copying into one buffer, so that a peer trickling bytes cannot make us hold a view per byte.
+ */
+export const MIN_VIEW_PART_BYTES = 8 * 1024;
 
 const byteSize = (chunk: Uint8Array): number => chunk.byteLength;
 const textSize = (chunk: string): number => chunk.length;
@@ -56,11 +75,18 @@ export class MessageAssembler {
   readonly #owner: AssemblerOwner;
   readonly #highWaterMark: number;
   readonly #aggregateBytes: number;
+  readonly #partsStayValid: boolean;
   #kind: MessageKind | undefined;
   /** The whole payload length of a message to collect (its only frame's length), or -1. */
   #wholeBytes = -1;
-  /** The buffer a collected message fills, allocated at its first partial part. */
+  /**
+   * The parts of a collected message as views of the reads they came in: an echo sends them on
+   * without a copy; they are joined when the application reads the payload.
+   */
+  #views: Uint8Array[] | undefined;
+  /** The buffer a collected message fills once its parts are copied (a small middle part). */
   #whole: Buffer | undefined;
+  /** Bytes of a collected message received so far. */
   #wholeFill = 0;
   /** A single frame announced past the bound: Streamed at the end of its first batch. */
   #overBound = false;
@@ -86,6 +112,7 @@ export class MessageAssembler {
     this.#owner = owner;
     this.#highWaterMark = options.streamHighWaterMark ?? 64 * 1024;
     this.#aggregateBytes = options.aggregateMessageBytes ?? DEFAULT_AGGREGATE_MESSAGE_BYTES;
+    this.#partsStayValid = options.partsStayValid ?? false;
   }
 
   /**
@@ -105,7 +132,10 @@ export class MessageAssembler {
   /** A part of the current message (ProtocolHandler.onMessageData). */
   onMessageData(chunk: Uint8Array, last: boolean): void {
     const body = this.#body;
-    if (this.#wholeBytes >= 0 && (this.#whole !== undefined || !last)) {
+    if (
+      this.#wholeBytes >= 0 &&
+      (this.#views !== undefined || this.#whole !== undefined || !last)
+    ) {
       this.#collect(chunk, last);
     } else if (body !== undefined) {
       if (last) this.#reset();
@@ -171,15 +201,49 @@ export class MessageAssembler {
     if (--this.#stalls === 0) this.#owner.resumeReading();
   }
 
-  /** Copies a part of a message being collected; delivers it Strict with its last part. */
+  /**
+   * Keeps a part of a message of known size: a view (when parts stay valid, until a small middle
+   * part comes) or a copy; delivers the message Strict with its last part.
+   */
   #collect(chunk: Uint8Array, last: boolean): void {
-    const whole = (this.#whole ??= Buffer.allocUnsafe(this.#wholeBytes));
-    whole.set(chunk, this.#wholeFill);
-    this.#wholeFill += chunk.length;
+    const views = this.#views;
+    const fill = this.#wholeFill;
+    this.#wholeFill = fill + chunk.length;
+    const asView =
+      this.#whole === undefined &&
+      (views === undefined ? this.#partsStayValid : last || chunk.length >= MIN_VIEW_PART_BYTES);
+    if (asView) {
+      if (views === undefined) this.#views = [chunk];
+      else views.push(chunk);
+      if (last) this.#deliverViews();
+      return;
+    }
+    const whole = (this.#whole ??= this.#copyViews());
+    whole.set(chunk, fill);
     if (!last) return;
     const kind = this.#kind;
     this.#reset();
     this.#owner.deliver(kind === 'text' ? textMessageFromUtf8(whole) : BinaryMessage.strict(whole));
+  }
+
+  /** The message's buffer, with the parts kept as views so far copied in. */
+  #copyViews(): Buffer {
+    const whole = Buffer.allocUnsafe(this.#wholeBytes);
+    let offset = 0;
+    for (const view of this.#views ?? []) {
+      whole.set(view, offset);
+      offset += view.length;
+    }
+    this.#views = undefined;
+    return whole;
+  }
+
+  #deliverViews(): void {
+    const parts = this.#views as Uint8Array[];
+    const kind = this.#kind as MessageKind;
+    const bytes = this.#wholeFill;
+    this.#reset();
+    this.#owner.deliver(strictMessageOfParts(kind, { parts, bytes }));
   }
 
   #concat(last: Uint8Array): Uint8Array {
@@ -227,6 +291,7 @@ export class MessageAssembler {
   #reset(): void {
     this.#kind = undefined;
     this.#wholeBytes = -1;
+    this.#views = undefined;
     this.#whole = undefined;
     this.#wholeFill = 0;
     this.#overBound = false;

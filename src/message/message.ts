@@ -33,8 +33,23 @@ const utf8Decoder = new TextDecoder();
 // Friend access for the assembler and the renderer, set in the classes' static blocks: the hot path
 // builds messages from payload views and reads their payloads without public accessors.
 let makeText: (utf8: Uint8Array) => StrictTextMessage;
+let makeTextOfParts: (parts: PayloadParts) => StrictTextMessage;
+let makeBinaryOfParts: (parts: PayloadParts) => StrictBinaryMessage;
 let readText: (message: TextMessageImpl) => string | Uint8Array | undefined;
 let readData: (message: BinaryMessageImpl) => Uint8Array | undefined;
+let readTextParts: (message: TextMessageImpl) => PayloadParts | undefined;
+let readDataParts: (message: BinaryMessageImpl) => PayloadParts | undefined;
+
+/**
+ * A received payload that arrived in several reads, kept as the views of those reads: joined into
+ * one buffer only when the application reads it, sent on as it is (an echo or a forward copies
+ * nothing).
+ */
+export interface PayloadParts {
+  readonly parts: readonly Uint8Array[];
+  /** The payload's length in bytes, the sum of the parts' lengths. */
+  readonly bytes: number;
+}
 
 // One class implements both variants of a kind, so its `isStrict` is a boolean: these give a
 // message made Strict its public type.
@@ -47,11 +62,19 @@ const strictBinary = (message: BinaryMessageImpl): StrictBinaryMessage =>
 class TextMessageImpl {
   #text: string | undefined;
   #utf8: Uint8Array | undefined;
+  /** The UTF-8 payload in the parts it arrived in, until something needs it in one piece. */
+  #utf8Parts: PayloadParts | undefined;
   readonly #stream: ReadableStream<string> | undefined;
 
   static {
     makeText = (utf8) => strictText(new TextMessageImpl(undefined, utf8, undefined));
-    readText = (message) => message.#text ?? message.#utf8;
+    makeTextOfParts = (parts) => {
+      const message = new TextMessageImpl();
+      message.#utf8Parts = parts;
+      return strictText(message);
+    };
+    readText = (message) => message.#text ?? message.#joinedUtf8();
+    readTextParts = (message) => message.#utf8Parts;
   }
 
   private constructor(text?: string, utf8?: Uint8Array, stream?: ReadableStream<string>) {
@@ -91,13 +114,24 @@ class TextMessageImpl {
    */
   get text(): string {
     if (this.#text !== undefined) return this.#text;
-    if (this.#utf8 === undefined) {
+    const utf8 = this.#joinedUtf8();
+    if (utf8 === undefined) {
       throw new InvalidStateError(
         'a Streamed TextMessage has no text: read textStream or toStrict',
       );
     }
-    this.#text = utf8Decoder.decode(this.#utf8);
+    this.#text = utf8Decoder.decode(utf8);
     return this.#text;
+  }
+
+  /** The UTF-8 payload in one piece (joined once, when it arrived in parts). */
+  #joinedUtf8(): Uint8Array | undefined {
+    const parts = this.#utf8Parts;
+    if (parts !== undefined) {
+      this.#utf8 = joinParts(parts);
+      this.#utf8Parts = undefined;
+    }
+    return this.#utf8;
   }
 
   /**
@@ -128,11 +162,19 @@ class TextMessageImpl {
 
 /** Both variants of a binary message: see BinaryMessageBase and its two variants. */
 class BinaryMessageImpl {
-  readonly #data: Uint8Array | undefined;
+  #data: Uint8Array | undefined;
+  /** The payload in the parts it arrived in, until something needs it in one piece. */
+  #parts: PayloadParts | undefined;
   readonly #stream: ReadableStream<Uint8Array> | undefined;
 
   static {
-    readData = (message) => message.#data;
+    makeBinaryOfParts = (parts) => {
+      const message = new BinaryMessageImpl();
+      message.#parts = parts;
+      return strictBinary(message);
+    };
+    readData = (message) => message.#joined();
+    readDataParts = (message) => message.#parts;
   }
 
   private constructor(data?: Uint8Array, stream?: ReadableStream<Uint8Array>) {
@@ -173,10 +215,21 @@ class BinaryMessageImpl {
    * @throws InvalidStateError when the message is Streamed: use `dataStream` or `toStrict`.
    */
   get data(): Uint8Array {
-    if (this.#data === undefined) {
+    const data = this.#joined();
+    if (data === undefined) {
       throw new InvalidStateError(
         'a Streamed BinaryMessage has no data: read dataStream or toStrict',
       );
+    }
+    return data;
+  }
+
+  /** The payload in one piece (joined once, when it arrived in parts). */
+  #joined(): Uint8Array | undefined {
+    const parts = this.#parts;
+    if (parts !== undefined) {
+      this.#data = joinParts(parts);
+      this.#parts = undefined;
     }
     return this.#data;
   }
@@ -295,6 +348,38 @@ export function toMessage(value: MessageLike): Message {
  */
 export function textMessageFromUtf8(utf8: Uint8Array): StrictTextMessage {
   return makeText(utf8);
+}
+
+/** The parts in one new Buffer, as the assembler would have collected them. */
+function joinParts({ parts, bytes }: PayloadParts): Buffer {
+  const joined = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
+}
+
+/**
+ * A Strict message over a payload received in parts (text: UTF-8 the protocol has validated); the
+ * parts are joined on first use, or sent on as they are. Internal to the message layer.
+ */
+export function strictMessageOfParts(
+  kind: 'text' | 'binary',
+  parts: PayloadParts,
+): StrictTextMessage | StrictBinaryMessage {
+  return kind === 'text' ? makeTextOfParts(parts) : makeBinaryOfParts(parts);
+}
+
+/**
+ * The payload of a Strict message still in the parts it was received in, or `undefined` (a
+ * Streamed message, one made whole, or one whose payload was joined since).
+ */
+export function strictPayloadParts(message: Message): PayloadParts | undefined {
+  return message instanceof TextMessageImpl
+    ? readTextParts(message)
+    : readDataParts(message as unknown as BinaryMessageImpl);
 }
 
 /** The payload of a Strict message as the renderer sends it (text as string or UTF-8 bytes). */

@@ -2,7 +2,7 @@
 // one frame; a Streamed one is a first frame, continuations as chunks arrive, and an empty final frame.
 
 import { EMPTY } from '../codec/bytes.js';
-import { BinaryMessage, TextMessage, strictPayload } from './message.js';
+import { BinaryMessage, TextMessage, strictPayload, strictPayloadParts } from './message.js';
 import type { Message, MessageLike } from './message.js';
 import { PingMessage, PongMessage } from './control.js';
 
@@ -13,6 +13,12 @@ export interface FrameSender {
   sendContinuation(data: string | Uint8Array, fin: boolean): void;
   sendPing(data: Uint8Array): void;
   sendPong(data: Uint8Array): void;
+  /**
+   * A whole message as one frame whose payload is `parts`, written without joining them (a
+   * received message that arrived in several reads, sent on). Optional: without it such a
+   * message is joined and sent with `sendText` / `sendBinary`.
+   */
+  sendWholeMessage?(kind: 'text' | 'binary', parts: readonly Uint8Array[]): void;
 }
 
 /** A {@link FrameSender} that also reports write backpressure. */
@@ -41,10 +47,12 @@ export function renderStrict(sender: FrameSender, value: MessageLike): boolean {
   } else if (value instanceof Uint8Array) {
     sender.sendBinary(value);
   } else if (value instanceof TextMessage) {
+    if (sentAsParts(sender, value)) return true;
     const payload = strictPayload(value);
     if (payload === undefined) return false;
     sender.sendText(payload);
   } else if (value instanceof BinaryMessage) {
+    if (sentAsParts(sender, value)) return true;
     const payload = strictPayload(value) as Uint8Array | undefined;
     if (payload === undefined) return false;
     sender.sendBinary(payload);
@@ -55,6 +63,14 @@ export function renderStrict(sender: FrameSender, value: MessageLike): boolean {
   } else {
     throw new TypeError('cannot send this value: expected a Message, a string or a Uint8Array');
   }
+  return true;
+}
+
+/** Sends a Strict message still in the parts it was received in, when the sender takes parts. */
+function sentAsParts(sender: FrameSender, value: Message): boolean {
+  const payload = strictPayloadParts(value);
+  if (payload === undefined || sender.sendWholeMessage === undefined) return false;
+  sender.sendWholeMessage(value.isText ? 'text' : 'binary', payload.parts);
   return true;
 }
 

@@ -9,7 +9,7 @@ import { ErrorCode, InvalidStateError, ProtocolError } from '../errors.js';
 import { maskKeySource } from '../codec/mask.js';
 import { Opcode } from '../codec/opcode.js';
 import { CloseState } from './close-state.js';
-import type { CloseOutcome, ProtocolHandler, Side } from './events.js';
+import type { CloseOutcome, MessageKind, ProtocolHandler, Side } from './events.js';
 import { FrameParser } from './parser.js';
 import type { ControlFrameSink } from './parser.js';
 import { ProtocolState } from './protocol-options.js';
@@ -162,6 +162,24 @@ export class Protocol implements ControlFrameSink {
   sendBinary(data: Uint8Array, fin = true, compressed = false, maskInPlace = false): void {
     this.checkCanSend();
     this.sender.binary(data, fin, compressed, maskInPlace);
+  }
+
+  /**
+   * Sends a whole message in one frame whose payload is `parts` one after the other, written as
+   * they are instead of joined first (a message received in several reads is sent on without a
+   * copy). Text parts are UTF-8 bytes. A client masks a copy; the parts are not changed. Longer
+   * than `maxOutgoingFrameBytes`, the parts are joined and fragmented as {@link Protocol.sendBinary}.
+   *
+   * @param kind - `'text'` or `'binary'`.
+   * @param parts - the payload, in order.
+   * @throws {InvalidStateError} after a Close was sent
+   * @throws {ProtocolError} while a fragmented message is still open (`WSFLOW_ERR_SEND_OUT_OF_SEQUENCE`)
+   * @example
+   * protocol.sendWholeMessage('binary', [Uint8Array.of(1, 2), Uint8Array.of(3)]);
+   */
+  sendWholeMessage(kind: MessageKind, parts: readonly Uint8Array[]): void {
+    this.checkCanSend();
+    this.sender.whole(kind === 'text' ? Opcode.Text : Opcode.Binary, parts);
   }
 
   /**

@@ -55,6 +55,21 @@ export class MessageSender {
     this.write(Opcode.Binary, data, fin, compressed, maskInPlace);
   }
 
+  /**
+   * A whole message whose payload is `parts` one after the other (text: UTF-8 bytes), as one
+   * frame without joining them; joined and fragmented when longer than the frame limit.
+   */
+  whole(opcode: number, parts: readonly Uint8Array[]): void {
+    let bytes = 0;
+    for (const part of parts) {
+      if (!(part instanceof Uint8Array)) throw new TypeError('message parts must be Uint8Array');
+      bytes += part.length;
+    }
+    if (this.open) throw outOfSequence('a fragmented message is open: continue it first');
+    if (bytes <= this.frameBytes) this.writer.writeFrameOfParts(opcode, parts, bytes);
+    else this.write(opcode, Buffer.concat(parts, bytes), true, false, true);
+  }
+
   /** Continuation frame(s) of the open message. */
   continuation(data: string | Uint8Array, fin: boolean, maskInPlace: boolean): void {
     checkData(data);

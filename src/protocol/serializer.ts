@@ -5,7 +5,7 @@
 
 import { closePayloadLength, writeClosePayload } from '../codec/close-payload.js';
 import { encodedHeaderLength, encodeFrameHeader } from '../codec/frame-header.js';
-import { applyMask, maskCopy } from '../codec/mask.js';
+import { applyMask, maskCopy, rotateKey } from '../codec/mask.js';
 import { FastBuffer } from '../codec/bytes.js';
 import { Opcode } from '../codec/opcode.js';
 
@@ -116,6 +116,53 @@ export class FrameWriter {
     if (this.masked) applyMask(payload, 0, length, key, 0);
     (this.queue ??= []).push(payload);
     this.queuedBytes += length;
+  }
+
+  /**
+   * Writes one final, unfragmented frame whose payload is `parts` one after the other, without
+   * joining them first: a server queues them behind the header as they are; a client masks them
+   * into one buffer behind the header (the parts stay as they were). Small payloads are copied
+   * into the slab, as in {@link FrameWriter.writeFrame}.
+   *
+   * @param bytes - the sum of the parts' lengths.
+   */
+  writeFrameOfParts(opcode: number, parts: readonly Uint8Array[], bytes: number): void {
+    const masked = this.masked;
+    const key = masked ? (this.nextMaskKey as () => number)() : 0;
+    const headerLength = encodedHeaderLength(bytes, masked);
+    if (bytes <= COPY_THRESHOLD_BYTES) {
+      const at = reserve(headerLength + bytes);
+      encodeFrameHeader(slab, at, true, false, opcode, bytes, masked, key);
+      let offset = at + headerLength;
+      for (const part of parts) {
+        slab.set(part, offset);
+        offset += part.length;
+      }
+      applyMask(slab, at + headerLength, offset, key, 0);
+      this.append(at, headerLength + bytes);
+      return;
+    }
+    if (masked && key !== 0) {
+      const frame = Buffer.allocUnsafe(headerLength + bytes);
+      encodeFrameHeader(frame, 0, true, false, opcode, bytes, true, key);
+      let offset = headerLength;
+      for (const part of parts) {
+        // Each part starts at its own position within the payload: the key turns with it.
+        maskCopy(part, frame, offset, rotateKey(key, offset - headerLength));
+        offset += part.length;
+      }
+      this.closeRange();
+      (this.queue ??= []).push(frame);
+      this.queuedBytes += headerLength + bytes;
+      return;
+    }
+    const at = reserve(headerLength);
+    encodeFrameHeader(slab, at, true, false, opcode, bytes, masked, key);
+    this.append(at, headerLength);
+    this.closeRange();
+    const queue = (this.queue ??= []);
+    for (const part of parts) queue.push(part);
+    this.queuedBytes += bytes;
   }
 
   /**
