@@ -26,6 +26,15 @@ const TCP_PROBE = Buffer.alloc(16, 0x61);
 const END_TIMEOUT_MS = 1000;
 
 /**
+ * The loopback source addresses the loops connect from, in turn. The server closes first, so
+ * its side keeps each connection's 4-tuple in TIME_WAIT for a minute; from one source address the
+ * client's 28k ports run out within seconds at 10k cycles/s, and connects start to fail. Spread
+ * over 127.0.0.2-251 (all loopback), the tuples last the whole benchmark.
+ */
+const SOURCE_ADDRESSES = Array.from({ length: 250 }, (_, i) => `127.0.0.${i + 2}`);
+let nextSource = 0;
+
+/**
  * The upgrade request for `path` on a server on 127.0.0.1:`port`, with the Origin a browser
  * sends (the routed server's guard checks it against a wildcard; every kind reads it).
  */
@@ -95,6 +104,7 @@ class HandshakeLoop {
     const socket: Socket = connect({
       port: this.port,
       host: '127.0.0.1',
+      localAddress: SOURCE_ADDRESSES[nextSource++ % SOURCE_ADDRESSES.length],
       noDelay: true,
       onread: {
         buffer: READ_BUFFER,

@@ -50,11 +50,12 @@ export function jsonDocument(size: number): string {
 export async function openRawWebSocket(
   port: number,
   extraHeaders = '',
+  path = '/',
 ): Promise<{ socket: Socket; head: string }> {
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   const key = randomBytes(16).toString('base64');
   socket.write(
-    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${extraHeaders}\r\n`,
   );
   let head = '';

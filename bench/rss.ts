@@ -11,6 +11,7 @@ import { DEFAULT_CONTEXT_IDLE_MS } from '../src/extensions/deflate-options.js';
 import { openRawWebSocket } from './load.js';
 import { startServer } from './processes.js';
 import type { ServerMemory } from './processes.js';
+import { handshakePathOf } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
 /** One idle-memory variant: a server kind and what each client does. */
@@ -25,6 +26,7 @@ export const RSS_VARIANTS: readonly RssVariant[] = [
   { name: 'wsflow', kind: 'wsflow', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow stream', kind: 'wsflow-stream', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow sink', kind: 'wsflow-sink', offerDeflate: false, sendCompressed: false },
+  { name: 'wsflow routed', kind: 'wsflow-routed', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow deflate', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: false },
   { name: 'wsflow deflate+msg', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: true },
   { name: 'ws', kind: 'ws', offerDeflate: false, sendCompressed: false },
@@ -78,7 +80,9 @@ async function openIdle(port: number, variant: RssVariant, frame: Buffer) {
     socket.on('error', () => undefined);
     return { socket, negotiated: true };
   }
-  const { socket, head } = await openRawWebSocket(port, variant.offerDeflate ? OFFER : '');
+  // The routed server's guard wants the Origin a browser sends; the others ignore it.
+  const headers = `${variant.offerDeflate ? OFFER : ''}Origin: https://app.example.com\r\n`;
+  const { socket, head } = await openRawWebSocket(port, headers, handshakePathOf(variant.kind));
   socket.on('error', () => undefined);
   const negotiated = /sec-websocket-extensions:\s*permessage-deflate/i.test(head);
   if (variant.sendCompressed && negotiated) {

@@ -85,7 +85,7 @@ export type {
   RouteRejected,
   RouteAnswer,
 } from './routing/answers.js';
-export type { RouteRequest } from './routing/route-request.js';
+export type { ConnectionRequest, RouteRequest } from './routing/route-request.js';
 export type { PathParams, ParamNames } from './routing/pattern.js';
 export type { RouteUrlOptions } from './routing/reverse-url.js';
 export { pass } from './routing/guards.js';

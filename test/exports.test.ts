@@ -30,6 +30,7 @@ const WSFLOW = [
   'ConnectionClosed: class',
   'ConnectionDefaults: const',
   'ConnectionOptions: interface',
+  'ConnectionRequest: type',
   'ConnectionRoute: interface',
   'ConnectionSettings: interface',
   'ControlMessage: type',

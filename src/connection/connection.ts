@@ -57,6 +57,20 @@ export let frameOutputOf: (connection: Connection) => FrameOutput;
 export let negotiatedDeflateOf: (connection: Connection) => NegotiatedDeflate | undefined;
 
 /**
+ * What the layer that accepted a connection recorded about its start (a router's route), kept
+ * on the connection itself: a field costs less than a WeakMap entry per connection, which the
+ * garbage collector must revisit at every full collection.
+ *
+ * @example
+ * connectionContext.set(connection, route);
+ * connectionContext.get(connection); // route
+ */
+export let connectionContext: {
+  get(connection: Connection): unknown;
+  set(connection: Connection, context: unknown): void;
+};
+
+/**
  * One WebSocket connection after the opening handshake. Reads the transport only as fast as the
  * application takes messages, writes with coalescing and respects the transport's backpressure,
  * and runs the close handshake with a timeout (`closeTimeoutMs`, then the transport is destroyed).
@@ -74,6 +88,7 @@ export class Connection {
   readonly #core: ConnectionCore;
   #outgoing: WritableStream<MessageLike> | undefined;
   #running = false;
+  #context: unknown;
 
   /**
    * @param transport - the byte stream: a net.Socket, a tls.TLSSocket, an HTTP/2 stream, a pair.
@@ -87,6 +102,12 @@ export class Connection {
     failConnection = (connection, error) => connection.#fail(error);
     frameOutputOf = (connection) => connection.#core.writer;
     negotiatedDeflateOf = (connection) => connection.#core.deflate;
+    connectionContext = {
+      get: (connection) => connection.#context,
+      set: (connection, context) => {
+        connection.#context = context;
+      },
+    };
   }
 
   /** Which end of the connection this is. */

@@ -1,30 +1,45 @@
-// Routing layer: where a routed connection came from. Kept beside the connection (a WeakMap, so
-// it goes with it) and reachable from anything holding the Connection: the server's
-// `connections` set, a flow's owner, the delivery primitive's listeners.
+// Routing layer: where a routed connection came from. Kept on the connection (so it goes with
+// it) and reachable from anything holding the Connection: the server's `connections` set, a
+// flow's owner, the delivery primitive's listeners.
 
+import { connectionContext } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
-import type { RouteRequest } from './route-request.js';
+import type { ConnectionRequest } from './route-request.js';
 
 /** What a routed connection knows of its start. */
 export interface ConnectionRoute<Data = unknown> {
   /** The upgrade request: URL, params, query, headers, cookies, remote address, offers. */
-  readonly request: RouteRequest;
+  readonly request: ConnectionRequest;
   /** The subprotocol the 101 chose, if any. */
   readonly subprotocol: string | undefined;
   /** The data the route's handler passed to `accept(flow, { data })`. */
   readonly data: Data;
 }
 
-const routes = new WeakMap<Connection, ConnectionRoute>();
-
 /**
  * Records the route of a connection just accepted.
  *
  * @param connection - The connection.
- * @param route - Its request, subprotocol and data.
+ * @param request - Its request, node:http's object already let go.
+ * @param subprotocol - The subprotocol the 101 chose, if any.
+ * @param data - What the route's handler passed as `data`.
  */
-export function recordRoute(connection: Connection, route: ConnectionRoute): void {
-  routes.set(connection, route);
+export function recordRoute(
+  connection: Connection,
+  request: ConnectionRequest,
+  subprotocol: string | undefined,
+  data: unknown,
+): void {
+  connectionContext.set(connection, new RecordedRoute(request, subprotocol, data));
+}
+
+/** A route as recorded: its class tells it from anything else in the connection's context. */
+class RecordedRoute implements ConnectionRoute {
+  constructor(
+    readonly request: ConnectionRequest,
+    readonly subprotocol: string | undefined,
+    readonly data: unknown,
+  ) {}
 }
 
 /**
@@ -41,5 +56,6 @@ export function recordRoute(connection: Connection, route: ConnectionRoute): voi
  * }
  */
 export function routeOf<Data = unknown>(connection: Connection): ConnectionRoute<Data> | undefined {
-  return routes.get(connection) as ConnectionRoute<Data> | undefined;
+  const context = connectionContext.get(connection);
+  return context instanceof RecordedRoute ? (context as ConnectionRoute<Data>) : undefined;
 }

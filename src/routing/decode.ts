@@ -38,7 +38,13 @@ export function decodeTarget(target: string): DecodedTarget {
   const path = target.slice(0, pathEnd);
   const rawQuery = pathEnd === end ? '' : target.slice(pathEnd + 1, end);
   if (!path.startsWith('/')) throw new BadTarget('the request target is not a path');
-  const segments = path === '/' ? [] : path.slice(1).split('/').map(decodeSegment);
+  const segments: string[] = [];
+  for (let start = 1; path !== '/';) {
+    const slash = path.indexOf('/', start);
+    segments.push(decodeSegment(path.slice(start, slash === -1 ? path.length : slash)));
+    if (slash === -1) break;
+    start = slash + 1;
+  }
   return { path, segments, rawQuery };
 }
 

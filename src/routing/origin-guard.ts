@@ -24,6 +24,9 @@ export interface AllowOriginsOptions {
   allowMissing?: boolean;
 }
 
+/** How many origins' verdicts a guard remembers before it starts over. */
+const MAX_REMEMBERED_ORIGINS = 256;
+
 /** An exact origin or a wildcard, split once when the guard is made. */
 interface ParsedRule {
   readonly scheme: string;
@@ -76,13 +79,25 @@ export function allowOrigins(
     else exact.add(serialize(parsed));
   }
   const allowMissing = options.allowMissing ?? true;
-  const allowed = (origin: string): boolean => {
-    if (exact.has(origin)) return true; // as browsers send it: no parse
-    if (predicates.some((predicate) => predicate(origin))) return true;
-    const parsed = parseOrigin(origin, false);
-    if (parsed === undefined) return false;
-    return exact.has(serialize(parsed)) || wildcards.some((rule) => coveredBy(parsed, rule));
+  // The rules' verdict on an origin never changes (predicates are asked every time): a server
+  // sees few origins, so each is parsed once. Bounded: a flood of made-up ones only refills it.
+  const verdicts = new Map<string, boolean>();
+  const allowedByRules = (origin: string): boolean => {
+    let verdict = verdicts.get(origin);
+    if (verdict === undefined) {
+      const parsed = parseOrigin(origin, false);
+      verdict =
+        parsed !== undefined &&
+        (exact.has(serialize(parsed)) || wildcards.some((rule) => coveredBy(parsed, rule)));
+      if (verdicts.size >= MAX_REMEMBERED_ORIGINS) verdicts.clear();
+      verdicts.set(origin, verdict);
+    }
+    return verdict;
   };
+  const allowed = (origin: string): boolean =>
+    exact.has(origin) || // as browsers send it: no parse
+    allowedByRules(origin) ||
+    predicates.some((predicate) => predicate(origin));
   return (request) => {
     const origin = request.origin;
     if (origin === undefined ? allowMissing : allowed(origin)) return pass();

@@ -7,7 +7,8 @@ import type { TLSSocket } from 'node:tls';
 import type { ExtensionOffer } from '../protocol/header-tokens.js';
 import type { WebSocketUpgrade } from '../server/upgrade.js';
 import type { PathParams } from './pattern.js';
-import { rawHeader } from './raw-header.js';
+import { headersFromLines } from '../server/incoming-request.js';
+import { fieldOfLines, joinedField } from './raw-header.js';
 
 /**
  * The request a route handler decides on. `params` is typed from the route's pattern.
@@ -46,59 +47,87 @@ export interface RouteRequest<P extends string = string> {
   readonly protocols: readonly string[];
   /** The extensions the client offered. */
   readonly extensions: readonly ExtensionOffer[];
-  /** The node:http request itself, for anything not listed here. */
+  /**
+   * The node:http request itself, for anything not listed here, while the handshake lasts: a
+   * connection's recorded request ({@link ConnectionRequest}) lets it go.
+   */
   readonly raw: IncomingMessage;
 }
 
 /**
- * Builds the request context of a matched upgrade.
- *
- * @param upgrade - The upgrade.
- * @param target - The decoded target: path and query (undefined for an empty query).
- * @param pattern - The route's pattern.
- * @param params - Its parameters.
- * @returns The context; what costs a system call or a parse (address, cookies, an empty query)
- *   is read on first use.
+ * The request of an open connection, as `routeOf(connection).request` gives it: the
+ * {@link RouteRequest} without `raw`, so that an idle connection does not keep node:http's
+ * request object alive.
  */
-export function createRouteRequest<P extends string>(
-  upgrade: WebSocketUpgrade,
-  target: { path: string; query: URLSearchParams | undefined },
-  pattern: P,
-  params: PathParams<P>,
-): RouteRequest<P> {
-  return new UpgradeRouteRequest(upgrade, target.path, target.query, pattern, params);
-}
+export type ConnectionRequest<P extends string = string> = Omit<RouteRequest<P>, 'raw'>;
 
-/** A {@link RouteRequest} over an upgrade, reading lazily what a handshake may never need. */
-class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
+/**
+ * A {@link RouteRequest} over an upgrade, reading lazily what a handshake may never need. Once
+ * the connection is open, {@link UpgradeRouteRequest.release} lets node:http's request go and
+ * keeps only its header lines and socket.
+ */
+export class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
+  readonly url: string;
   readonly path: string;
   readonly pattern: P;
   readonly params: PathParams<P>;
-  readonly raw: IncomingMessage;
+  readonly secure: boolean;
   readonly protocols: readonly string[];
   readonly extensions: readonly ExtensionOffer[];
+  #raw: IncomingMessage | undefined;
+  readonly #rawHeaders: readonly string[];
+  readonly #socket: IncomingMessage['socket'] | undefined;
+  #headers: IncomingHttpHeaders | undefined;
   #query: URLSearchParams | undefined;
   #cookies: Readonly<Record<string, string>> | undefined;
 
+  /**
+   * @param upgrade - The upgrade.
+   * @param target - The decoded target: path and query (undefined for an empty query).
+   * @param pattern - The route's pattern.
+   * @param params - Its parameters.
+   */
   constructor(
     upgrade: WebSocketUpgrade,
-    path: string,
-    query: URLSearchParams | undefined,
+    target: { path: string; query: URLSearchParams | undefined },
     pattern: P,
     params: PathParams<P>,
   ) {
     // The offers, not the upgrade: a connection's recorded request keeps no more than it shows.
-    this.raw = upgrade.request;
+    const raw = upgrade.request;
+    this.#raw = raw;
+    this.#rawHeaders = Array.isArray(raw.rawHeaders) ? raw.rawHeaders : [];
+    this.#socket = raw.socket ?? undefined;
+    this.url = raw.url ?? '/';
+    this.secure = isTls(raw);
     this.protocols = upgrade.requestedProtocols;
     this.extensions = upgrade.requestedExtensions;
-    this.path = path;
-    this.#query = query;
+    this.path = target.path;
+    this.#query = target.query;
     this.pattern = pattern;
     this.params = params;
   }
 
-  get url(): string {
-    return this.raw.url ?? '/';
+  get raw(): IncomingMessage {
+    if (this.#raw === undefined) {
+      throw new TypeError(
+        "The request's node:http object is let go once the connection opens: read what you " +
+          'need from it in the route handler',
+      );
+    }
+    return this.#raw;
+  }
+
+  /**
+   * Lets node:http's request go (the connection is open): later reads of `headers` are built
+   * from the header lines, as node:http builds them.
+   */
+  release(): void {
+    const raw = this.#raw;
+    if (raw === undefined) return;
+    // A request without header lines (made by hand, not by node:http): keep what it holds.
+    if (this.#rawHeaders.length === 0) this.#headers ??= raw.headers;
+    this.#raw = undefined;
   }
 
   get query(): URLSearchParams {
@@ -106,23 +135,25 @@ class UpgradeRouteRequest<P extends string> implements RouteRequest<P> {
   }
 
   get headers(): IncomingHttpHeaders {
-    return this.raw.headers;
+    return (this.#headers ??= this.#raw?.headers ?? headersFromLines(this.#rawHeaders));
   }
 
   get cookies(): Readonly<Record<string, string>> {
-    return (this.#cookies ??= parseCookies(rawHeader(this.raw, 'cookie')));
+    return (this.#cookies ??= parseCookies(this.#field('cookie')));
   }
 
   get origin(): string | undefined {
-    return rawHeader(this.raw, 'origin');
+    return this.#field('origin');
   }
 
   get remoteAddress(): string | undefined {
-    return this.raw.socket?.remoteAddress; // a getpeername() call: only when asked
+    return this.#socket?.remoteAddress; // a getpeername() call: only when asked
   }
 
-  get secure(): boolean {
-    return isTls(this.raw);
+  #field(name: string): string | undefined {
+    return this.#rawHeaders.length > 0
+      ? fieldOfLines(this.#rawHeaders, name)
+      : joinedField(this.headers, name);
   }
 }
 

@@ -31,6 +31,27 @@ interface State<T> {
   readonly rank: string;
 }
 
+/** The most specific routes found so far; `tail` is where a catch-all's part of the path starts. */
+interface Best<T> {
+  readonly leaves: Leaf<T>[];
+  readonly values: readonly string[];
+  readonly rank: string;
+  readonly tail: number | undefined;
+}
+
+const NO_VALUES: readonly string[] = [];
+
+/** The more specific of `best` and routes found at `rank` (a smaller rank wins; ties: first). */
+function better<T>(
+  best: Best<T> | undefined,
+  leaves: Leaf<T>[],
+  values: readonly string[],
+  rank: string,
+  tail: number | undefined,
+): Best<T> {
+  return best === undefined || rank < best.rank ? { leaves, values, rank, tail } : best;
+}
+
 /** A route that matched, with its parameters by name. */
 export interface TreeMatch<T> {
   readonly value: T;
@@ -84,24 +105,13 @@ export class RouteTree<T> {
    * @throws {BadTarget} When a catch-all would take a segment holding an encoded slash.
    */
   match(segments: readonly string[]): TreeMatch<T>[] {
-    let states: State<T>[] = [{ node: this.#root, values: [], rank: '' }];
-    let best:
-      { leaves: Leaf<T>[]; values: readonly string[]; rank: string; tail?: number } | undefined;
-    const consider = (
-      leaves: Leaf<T>[],
-      values: readonly string[],
-      rank: string,
-      tail?: number,
-    ) => {
-      if (leaves.length > 0 && (best === undefined || rank < best.rank)) {
-        best = { leaves, values, rank, tail };
-      }
-    };
+    let states: State<T>[] = [{ node: this.#root, values: NO_VALUES, rank: '' }];
+    let best: Best<T> | undefined;
     for (let i = 0; i < segments.length && states.length > 0; i++) {
       const segment = segments[i];
       const next: State<T>[] = [];
       for (const { node, values, rank } of states) {
-        consider(node.tails, values, rank + '2', i);
+        if (node.tails.length > 0) best = better(best, node.tails, values, rank + '2', i);
         const literal = node.literals.get(segment);
         if (literal !== undefined) next.push({ node: literal, values, rank: rank + '0' });
         if (node.param !== undefined && segment !== '') {
@@ -111,17 +121,19 @@ export class RouteTree<T> {
       states = next;
     }
     for (const { node, values, rank } of states) {
-      consider(node.ends, values, rank);
-      consider(node.tails, values, rank + '2', segments.length);
+      if (node.ends.length > 0) best = better(best, node.ends, values, rank, undefined);
+      if (node.tails.length > 0) {
+        best = better(best, node.tails, values, rank + '2', segments.length);
+      }
     }
     if (best === undefined) return [];
-    const values = [...best.values];
+    let values = best.values;
     if (best.tail !== undefined) {
       const rest = segments.slice(best.tail);
       if (rest.some((segment) => segment.includes('/'))) {
         throw new BadTarget('an encoded slash in the part of the path a catch-all takes');
       }
-      values.push(rest.join('/'));
+      values = [...values, rest.join('/')];
     }
     return best.leaves.map(({ value, names }) => {
       // No prototype: a parameter named like an Object.prototype member is only data.

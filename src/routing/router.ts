@@ -23,7 +23,7 @@ import { buildRouteUrl } from './reverse-url.js';
 import type { RouteUrlOptions } from './reverse-url.js';
 import { RouteTree } from './route-tree.js';
 import type { TreeMatch } from './route-tree.js';
-import { createRouteRequest } from './route-request.js';
+import { UpgradeRouteRequest } from './route-request.js';
 import type { RouteRequest } from './route-request.js';
 
 /**
@@ -242,9 +242,12 @@ export class Router<
     const { target, matches } = resolution;
     if (matches.length === 0) return upgrade.reject(404, { body: 'Not Found\n' });
     const offered = upgrade.requestedProtocols;
-    const match = matches.find(({ value }) => {
-      return value.subprotocol === undefined || offered.includes(value.subprotocol);
-    });
+    const match =
+      matches.length === 1 && matches[0].value.subprotocol === undefined
+        ? matches[0] // the usual case: one route for the path, for any subprotocol
+        : matches.find(({ value }) => {
+            return value.subprotocol === undefined || offered.includes(value.subprotocol);
+          });
     if (match === undefined) return rejectForProtocols(upgrade, matches);
     let query: URLSearchParams | undefined;
     try {
@@ -254,7 +257,7 @@ export class Router<
       return upgrade.reject(400, { body: `Bad Request: ${error.message}\n` });
     }
     const route = match.value;
-    const routeRequest = createRouteRequest(
+    const routeRequest = new UpgradeRouteRequest(
       upgrade,
       { path: target.path, query },
       route.pattern.pattern,
@@ -275,7 +278,11 @@ export class Router<
   }
 
   /** Asks the route's handler, and carries out its answer. */
-  #decide(upgrade: WebSocketUpgrade, route: Route, request: RouteRequest): void | Promise<void> {
+  #decide(
+    upgrade: WebSocketUpgrade,
+    route: Route,
+    request: UpgradeRouteRequest<string>,
+  ): void | Promise<void> {
     const answer = route.handler(request);
     if (!isPromiseLike(answer)) return this.#answer(upgrade, answer, route, request);
     return Promise.resolve(answer).then((settled) => {
@@ -298,7 +305,7 @@ export class Router<
     upgrade: WebSocketUpgrade,
     answer: RouteAnswer<unknown>,
     route: Route,
-    request: RouteRequest,
+    request: UpgradeRouteRequest<string>,
   ): void {
     // Too late (timed out, shut down) or the client left while the handler decided: dropped.
     if (upgrade.answered || upgrade.request.socket?.destroyed === true) return;
@@ -317,7 +324,8 @@ export class Router<
       subprotocol,
       headers: answer.headers,
     });
-    recordRoute(connection, { request, subprotocol, data: answer.data });
+    request.release();
+    recordRoute(connection, request, subprotocol, answer.data);
   }
 
   /** A pair can run once: accepting it a second time is refused before the 101. */

@@ -5,6 +5,7 @@
 // test/server/incoming-request.test.ts fails loudly if a Node release changes it.
 
 import { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestHead } from '../http/request-head.js';
 
@@ -35,6 +36,21 @@ export function toIncomingMessage(head: RequestHead, socket: Socket): IncomingMe
   return request;
 }
 
+/**
+ * The headers object node:http builds from raw header lines (its rules for repeated fields),
+ * for a request object that is no longer kept.
+ *
+ * @param rawHeaders - The raw lines: `[name, value, name, value, ...]`.
+ * @returns The headers, as `request.headers` would give them.
+ * @example
+ * headersFromLines(['Host', 'a', 'Accept', 'x', 'accept', 'y']); // { host: 'a', accept: 'x, y' }
+ */
+export function headersFromLines(rawHeaders: readonly string[]): IncomingHttpHeaders {
+  const request = new IncomingMessage(null as unknown as Socket);
+  (request as unknown as AddHeaderLines)._addHeaderLines(rawHeaders, rawHeaders.length);
+  return request.headers;
+}
+
 interface AddHeaderLines {
-  _addHeaderLines(rawHeaders: string[], count: number): void;
+  _addHeaderLines(rawHeaders: readonly string[], count: number): void;
 }

@@ -39,10 +39,12 @@ describe('Router: routes', () => {
   it('runs the route of the path, with its parameters, query and request', async () => {
     const seen: RouteRequest<'/chat/:room'>[] = [];
     const addresses: (string | undefined)[] = [];
+    const hosts: (string | undefined)[] = [];
     const router = new Router()
       .route('/chat/:room', (request) => {
         seen.push(request);
         addresses.push(request.remoteAddress); // read while the socket is open
+        hosts.push(request.raw.headers.host); // node:http's request: there while the handler decides
         const reply = (m: Message) =>
           m.isText && m.isStrict ? `${request.params.room}: ${m.text}` : undefined;
         return accept(map(reply), { subprotocol: request.protocols[1] });
@@ -73,7 +75,11 @@ describe('Router: routes', () => {
       assert.deepEqual(addresses, ['127.0.0.1']);
       assert.equal(request.secure, false);
       assert.deepEqual(request.protocols, ['x', 'y']);
-      assert.equal(request.raw.headers.host, `127.0.0.1:${server.address.port}`);
+      assert.deepEqual(hosts, [`127.0.0.1:${server.address.port}`]);
+      // Once the connection opened, node:http's request is let go; the headers stay readable.
+      assert.throws(() => request.raw, /let go once the connection opens/);
+      assert.equal(request.headers.host, `127.0.0.1:${server.address.port}`);
+      assert.equal(request.headers.cookie, 'session=abc; theme=dark');
     });
   });
 

@@ -7,7 +7,7 @@ import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { parseRequestHead } from '../../src/http/request-head.js';
-import { toIncomingMessage } from '../../src/server/incoming-request.js';
+import { headersFromLines, toIncomingMessage } from '../../src/server/incoming-request.js';
 
 const HEAD = Buffer.from(
   'GET /chat?room=1 HTTP/1.1\r\nHost: example.test\r\nhost: other.test\r\n' +
@@ -39,5 +39,12 @@ describe("node:http's IncomingMessage, as serve() fills it", () => {
     assert.equal(request.headers.cookie, 'a=1; b=2', 'cookies are joined with "; "');
     assert.equal(request.headers['x-repeated'], 'one, two', 'other fields with ", "');
     assert.deepEqual(request.headersDistinct['x-repeated'], ['one', 'two']);
+  });
+
+  it('builds the same headers from the lines alone, for a request no longer kept', () => {
+    const head = parseRequestHead(HEAD, HEAD.length, 100);
+    const request = toIncomingMessage(head, new Socket());
+    assert.deepEqual(headersFromLines(head.rawHeaders), request.headers);
+    assert.equal(headersFromLines(head.rawHeaders).host, 'example.test');
   });
 });

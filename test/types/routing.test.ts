@@ -60,6 +60,9 @@ export function userOf(connection: Connection): string | undefined {
   const route = routeOf<{ user: string }>(connection);
   // @ts-expect-error: the data has no `id`
   void route?.data.id;
+  void route?.request.headers.host; // the request stays readable
+  // @ts-expect-error: node:http's request object is let go once the connection opens
+  void route?.request.raw;
   return route?.data.user;
 }
 
