@@ -45,7 +45,8 @@ export function jsonDocument(size: number): string {
 
 /**
  * Opens a raw socket and performs the opening handshake by hand; resolves with the socket and the
- * response head once the 101 has arrived. `extraHeaders` are added to the request (CRLF-ended).
+ * response head once the 101 has arrived. `extraHeaders` are added to the request (CRLF-ended);
+ * `path` is the request target (default '/').
  */
 export async function openRawWebSocket(
   port: number,

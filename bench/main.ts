@@ -1,9 +1,10 @@
 // `npm run bench`: every end-to-end benchmark side by side in one run on 127.0.0.1 (echo
 // throughput, ping-pong latency, handshakes per second, memory per idle connection, client
-// throughput), wsflow against ws, with a plain TCP server as the ceiling. Prints tables of medians
-// and ratios, checks the targets, and writes bench/results/latest.json and latest.svg.
-//   node build/bench/main.js [--only echo,latency,handshakes,rss,client] [--quick]
-//     [--rounds N] [--rss-connections N] [--cpu-prof]   (profiles land in bench/results/profiles)
+// throughput, fan-out to a thousand subscribers), wsflow against ws, with a plain TCP server as the
+// ceiling. Prints tables of medians and ratios, checks the targets, and writes
+// bench/results/latest.json and latest.svg.
+//   node build/bench/main.js [--only echo,latency,handshakes,rss,client,fanout] [--quick]
+//     [--rounds N] [--rss-connections N] [--fanout-subscribers N] [--cpu-prof]   (profiles land in bench/results/profiles)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +20,9 @@ import { RSS_VARIANTS, connectionsWithinLimit, fileLimit, measureRss } from './r
 import type { RssResult } from './rss.js';
 import { messagesPerRound, measure as measureClients } from './client-echo.js';
 import { wsClient, wsflowListenerClient, wsflowSocketClient } from './client-echo.js';
+import { FANOUT_HEADER, fanoutRows, fanoutSteps, measureFanout } from './fanout.js';
+import type { FanoutCell, FanoutOptions } from './fanout.js';
+import { FANOUT_KINDS } from './fanout-kinds.js';
 import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './processes.js';
 import type { ServerProcess } from './processes.js';
 import { Progress, renderSvg } from './report.js';
@@ -26,7 +30,7 @@ import type { BarGroup } from './report.js';
 import { FLOW_STYLES, SERVER_KINDS, handshakePathOf } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
-const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client'] as const;
+const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client', 'fanout'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function option(name: string): string | undefined {
@@ -72,6 +76,15 @@ const settings = {
     servers: ['wsflow', 'uws'] as ServerKind[],
     budgetMs: quick ? 400 : 1500,
   },
+  fanout: {
+    subscribers: Number(option('fanout-subscribers') ?? 1000),
+    sizes: [32, 1024],
+    kinds: [...FANOUT_KINDS],
+    batch: 64,
+    warmupMs: quick ? 300 : 500,
+    measureMs: quick ? 1000 : 2000,
+    rounds,
+  } satisfies FanoutOptions,
 };
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -219,7 +232,8 @@ async function run(): Promise<void> {
       ? rounds * settings.handshakes.kinds.length * settings.handshakes.concurrency.length
       : 0) +
     (only.has('rss') ? RSS_VARIANTS.length : 0) +
-    (only.has('client') ? settings.client.sizes.length * settings.client.servers.length : 0);
+    (only.has('client') ? settings.client.sizes.length * settings.client.servers.length : 0) +
+    (only.has('fanout') ? fanoutSteps(settings.fanout) : 0);
   const progress = new Progress(steps);
   const startedAt = Date.now();
   const echo: EchoCell[] | undefined = only.has('echo')
@@ -229,6 +243,9 @@ async function run(): Promise<void> {
   const handshakes = only.has('handshakes') ? await runHandshakes(progress) : undefined;
   const rss = only.has('rss') ? await runRss(progress) : undefined;
   const client = only.has('client') ? await runClients(progress) : undefined;
+  const fanout: FanoutCell[] | undefined = only.has('fanout')
+    ? await measureFanout({ ...settings.fanout, onStep: (label) => progress.step(label) })
+    : undefined;
   progress.end();
 
   const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })
@@ -503,6 +520,42 @@ async function run(): Promise<void> {
     }
   }
 
+  if (fanout) {
+    console.log(
+      `Fan-out (1 publisher, ${settings.fanout.subscribers} subscribers, the publisher's ` +
+        `messages in batches of ${settings.fanout.batch}, two batches in flight; delivered ` +
+        `messages per second, all subscribers together)`,
+    );
+    printTable(FANOUT_HEADER, fanoutRows(fanout, settings.fanout.kinds));
+    console.log();
+    for (const cell of fanout) {
+      const { rates, serverCpu } = cell;
+      groups.push({
+        section: 'fan-out',
+        note: 'msg/s ÷ ws',
+        label: formatSize(cell.size),
+        target: cell.size === 32 ? 5 : undefined,
+        bars: [
+          { series: 'wsflow', value: rates.wsflow! / rates.ws! },
+          { series: 'uws', value: rates.uws! / rates.ws! },
+          { series: 'tcp ceiling', value: rates.tcp! / rates.ws! },
+        ],
+      });
+      if (cell.size === 32) {
+        targets.push({
+          target: 'fan-out 32 B: delivered msg/s ≥ 5x ws',
+          measured: ratio(rates.wsflow!, rates.ws!),
+          met: rates.wsflow! >= 5 * rates.ws!,
+        });
+      }
+      targets.push({
+        target: `fan-out ${formatSize(cell.size)}: server CPU/msg ≤ 1.5x plain TCP`,
+        measured: ratio(serverCpu.wsflow!, serverCpu.tcp!),
+        met: serverCpu.wsflow! <= 1.5 * serverCpu.tcp!,
+      });
+    }
+  }
+
   if (targets.length > 0) {
     console.log('Targets');
     printTable(
@@ -522,6 +575,7 @@ async function run(): Promise<void> {
     handshakes,
     rss,
     client,
+    fanout,
     targets,
   };
   writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);

@@ -44,8 +44,8 @@ export interface ServerMemory {
 }
 
 /** A running server child. */
-export interface ServerProcess {
-  readonly kind: ServerKind;
+export interface ServerProcess<K extends string = ServerKind> {
+  readonly kind: K;
   readonly port: number;
   /** Asks the child for its memory after a forced GC. */
   memory(): Promise<ServerMemory>;
@@ -59,14 +59,16 @@ export interface ServerProcess {
 export interface StartOptions {
   /** A directory for `--cpu-prof` output; no profiling when absent. */
   cpuProfileDir?: string;
+  /** The server program, next to this file; default './echo-server.js'. */
+  script?: string;
 }
 
 /** Starts a server of `kind` in a pinned child process; resolves once it listens. */
-export async function startServer(
-  kind: ServerKind,
+export async function startServer<K extends string = ServerKind>(
+  kind: K,
   options: StartOptions = {},
-): Promise<ServerProcess> {
-  const script = fileURLToPath(new URL('./echo-server.js', import.meta.url));
+): Promise<ServerProcess<K>> {
+  const script = fileURLToPath(new URL(options.script ?? './echo-server.js', import.meta.url));
   const nodeArgs = ['--expose-gc'];
   if (options.cpuProfileDir !== undefined) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);

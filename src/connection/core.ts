@@ -284,6 +284,7 @@ export class ConnectionCore
   /** Sends a Close (when none was sent yet) and starts the close timeout. */
   close(code: number, reason: string): void {
     if (this.protocol.state === ProtocolState.Open) {
+      this.writer.releasePending(); // a hub's messages published before the Close go first
       this.protocol.sendClose(code, reason);
       this.writer.flush();
     }

@@ -3,7 +3,7 @@
 
 import type { Duplex } from 'node:stream';
 import type { MessageCompressor } from './deflate-renderer.js';
-import type { FrameOutput } from './frame-output.js';
+import type { FrameOutput, PendingFrames } from './frame-output.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
 import type { RenderTarget } from '../message/renderer.js';
 import { toMessage } from '../message/message.js';
@@ -30,8 +30,11 @@ interface Pending {
 /** Frames serialized once for many connections, waiting their turn (see {@link FrameOutput}). */
 class QueuedFrames {
   readonly frames: Uint8Array;
-  constructor(frames: Uint8Array) {
+  /** The messages they hold. */
+  readonly messages: number;
+  constructor(frames: Uint8Array, messages: number) {
     this.frames = frames;
+    this.messages = messages;
   }
 }
 
@@ -66,6 +69,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   onWrite: (() => void) | undefined;
   /** permessage-deflate, once negotiated: renders the messages it wants compressed. */
   compressor: MessageCompressor | undefined;
+  /** {@inheritDoc FrameOutput.pendingFrames} */
+  pendingFrames: PendingFrames | undefined;
 
   /**
    * @param protocol - renders frames.
@@ -98,6 +103,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
    * @throws InvalidStateError after Close; TypeError for a value that is not a message.
    */
   send(value: MessageLike): Promise<void> | undefined {
+    if (this.pendingFrames !== undefined) this.releasePending();
     if (this.#closedBy !== undefined) throw this.#errorAfterClose();
     if (this.idle && !this.compressor?.wants(value) && renderStrict(this, value)) return undefined;
     return new Promise<void>((resolve, reject) => {
@@ -111,8 +117,19 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     return this.#transport.writableLength + this.#protocol.outgoingBytes + this.#queuedFrameBytes;
   }
 
+  /**
+   * Has what a hub holds back for this connection written now, before a message of its own
+   * (or its Close) goes out behind it.
+   */
+  releasePending(): void {
+    const pending = this.pendingFrames;
+    if (pending === undefined) return;
+    this.pendingFrames = undefined;
+    pending.writePending();
+  }
+
   /** {@inheritDoc FrameOutput.writeFrames} */
-  writeFrames(frames: Uint8Array): boolean {
+  writeFrames(frames: Uint8Array, messages = 1): boolean {
     if (this.#closedBy !== undefined) return false;
     if (this.idle && !this.#transport.writableNeedDrain) {
       try {
@@ -123,7 +140,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       this.#sent();
       return true;
     }
-    (this.#queue ??= []).push(new QueuedFrames(frames));
+    (this.#queue ??= []).push(new QueuedFrames(frames, messages));
     this.#queuedFrameBytes += frames.length;
     if (!this.#pumping) void this.#pump();
     return true;
@@ -139,7 +156,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       if (i === 0) queue.shift();
       else queue.splice(i, 1);
       this.#queuedFrameBytes -= entry.frames.length;
-      return entry.frames.length;
+      return entry.messages;
     }
     return 0;
   }

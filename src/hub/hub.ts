@@ -21,6 +21,8 @@ import { tellPresence } from './presence.js';
 import type { PresenceEvent, PresenceListener } from './presence.js';
 import { resolveSubscriberLimits } from './subscriber-limits.js';
 import type { ResolvedSubscriberLimits, SubscriberLimits } from './subscriber-limits.js';
+import { Topic } from './topic.js';
+import type { PendingMessage } from './topic.js';
 import { TopicFrames, sharedDeflateOf } from './topic-frames.js';
 import type { TopicMessage } from './topic-message.js';
 import { toTopicMessage } from './topic-message.js';
@@ -87,7 +89,12 @@ export class Hub implements HubSink {
   readonly #backend: HubBackend;
   readonly #limits: ResolvedSubscriberLimits;
   readonly #members = new Map<Connection, HubMember<never>>();
-  readonly #topics = new Map<string, HubMember<never>[]>();
+  readonly #topics = new Map<string, Topic>();
+  /** Topics with messages not yet written, in the order their batch opened. */
+  #dirty: Topic[] = [];
+  #writeScheduled = false;
+  /** Numbers the messages taken since the hub last wrote, across topics. */
+  #seq = 0;
   readonly #node = randomBytes(6).toString('base64url');
   #nextId = 0;
   #listeners: PresenceListener[] = [];
@@ -99,6 +106,7 @@ export class Hub implements HubSink {
     subscribe: (member, topic) => this.#subscribe(member, topic),
     unsubscribe: (member, topic) => this.#unsubscribe(member, topic),
     publish: (topic, message, except) => this.#publish(topic, message, except),
+    writePending: (member) => this.#writePending(member),
   };
 
   /** @param options - The backend and every member's default limits. */
@@ -176,7 +184,7 @@ export class Hub implements HubSink {
 
   /** How many members here are subscribed to `topic` (Bun's `subscriberCount`). */
   subscriberCount(topic: string): number {
-    return this.#topics.get(topic)?.length ?? 0;
+    return this.#topics.get(topic)?.members.length ?? 0;
   }
 
   /**
@@ -246,7 +254,7 @@ export class Hub implements HubSink {
   /** The registry in numbers (it walks every member: for metrics, not for every message). */
   stats(): HubStats {
     let subscriptions = 0;
-    for (const members of this.#topics.values()) subscriptions += members.length;
+    for (const topic of this.#topics.values()) subscriptions += topic.members.length;
     let bufferedBytes = 0;
     let droppedMessages = this.#departedDropped;
     for (const member of this.#members.values()) {
@@ -274,52 +282,153 @@ export class Hub implements HubSink {
     await this.#backend.close();
   }
 
-  /** HubSink: a message arrived on a topic; frame it once and write it to each subscriber. */
-  deliver(topic: string, message: TopicMessage): void {
-    const members = this.#topics.get(topic);
-    if (members === undefined) return;
-    const frames = new TopicFrames(message);
-    const except = message.except;
-    let slow: HubMember<never>[] | undefined;
-    // Backwards, so a member closed on the way could be taken out of the list without a skip.
-    for (let i = members.length - 1; i >= 0; i--) {
-      const member = members[i];
-      if (member.id === except) continue;
-      if (!member.offer(frames.for(member.deflate))) (slow ??= []).push(member);
+  /**
+   * HubSink: a message arrived on a topic. It is framed once and written to each subscriber at
+   * the end of the tick, with the topic's other messages of the tick: one buffer, shared by every
+   * subscriber that takes them all (a connection that sends a message of its own meanwhile gets
+   * what was published before it first, so order holds).
+   */
+  deliver(topicName: string, message: TopicMessage): void {
+    const topic = this.#topics.get(topicName);
+    if (topic === undefined) return;
+    const pending: PendingMessage = {
+      frames: new TopicFrames(message),
+      except: message.except,
+      seq: this.#seq++,
+    };
+    if (!topic.add(pending)) return;
+    this.#dirty.push(topic);
+    if (!this.#writeScheduled) {
+      this.#writeScheduled = true;
+      process.nextTick(writeHub, this);
     }
+    for (const member of topic.members) member.output.pendingFrames = member;
+  }
+
+  /** @internal Writes every pending message to the members that have not had it (end of tick). */
+  writeAll(): void {
+    this.#writeScheduled = false;
+    this.#seq = 0;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    let slow: HubMember<never>[] | undefined;
+    for (const topic of dirty) {
+      const pending = topic.pending;
+      if (pending === undefined) continue;
+      const { members, cursors } = topic;
+      // Backwards, so a member closed on the way could be taken out of the list without a skip.
+      for (let i = members.length - 1; i >= 0; i--) {
+        const member = members[i];
+        if (member.output.pendingFrames === member) member.output.pendingFrames = undefined;
+        if (cursors[i] >= pending.length || member.gone) continue;
+        if (!this.#catchUp(member, topic, i)) (slow ??= []).push(member);
+      }
+    }
+    for (const topic of dirty) topic.endBatch();
     if (slow !== undefined) for (const member of slow) this.#closeSlow(member);
   }
 
-  #subscribe(who: HubMember<never>, topic: string): boolean {
-    if (typeof topic !== 'string') throw new TypeError('a topic is a string');
-    if (who.gone || who.slots.has(topic)) return false;
-    let members = this.#topics.get(topic);
-    if (members === undefined) {
-      members = [];
-      this.#topics.set(topic, members);
-      this.#backend.subscribe(topic);
+  /**
+   * Writes to a member what it has not had of a topic's pending messages: all of them in one
+   * shared buffer when it can, else one by one (it is left out of some, subscribed late, is
+   * near its bound, or other topics of its have messages pending, which keep their order).
+   *
+   * @returns false when the member must be closed (policy 'close').
+   */
+  #catchUp(member: HubMember<never>, topic: Topic, index: number): boolean {
+    if (member.slots.size > 1) return this.#catchUpAll(member);
+    const pending = topic.pending as PendingMessage[];
+    const from = topic.cursors[index];
+    topic.cursors[index] = pending.length;
+    if (from === 0 && topic.excepted?.has(member.id) !== true) {
+      const whole = topic.whole(member.deflate);
+      if (member.fits(whole.length)) {
+        member.output.writeFrames(whole, pending.length);
+        return true;
+      }
     }
-    who.slots.set(topic, members.length);
-    members.push(who);
-    this.#tell({ type: 'subscribed', member: who, topic, subscribers: members.length });
+    for (let k = from; k < pending.length; k++) {
+      const message = pending[k];
+      if (message.except === member.id) continue;
+      if (!member.offer(message.frames.for(member.deflate))) return false;
+    }
     return true;
   }
 
-  #unsubscribe(who: HubMember<never>, topic: string): boolean {
-    const slot = who.slots.get(topic);
-    const members = this.#topics.get(topic);
-    if (slot === undefined || members === undefined) return false;
-    who.slots.delete(topic);
+  /** Writes what a member has not had of every topic of its, in the order published. */
+  #catchUpAll(member: HubMember<never>): boolean {
+    const due: PendingMessage[] = [];
+    for (const [name, index] of member.slots) {
+      const topic = this.#topics.get(name) as Topic;
+      const pending = topic.pending;
+      if (pending === undefined) continue;
+      for (let k = topic.cursors[index]; k < pending.length; k++) {
+        if (pending[k].except !== member.id) due.push(pending[k]);
+      }
+      topic.cursors[index] = pending.length;
+    }
+    if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
+    for (const message of due) {
+      if (!member.offer(message.frames.for(member.deflate))) return false;
+    }
+    return true;
+  }
+
+  /** The member's connection sends a message of its own: what was published before goes first. */
+  #writePending(member: HubMember<never>): void {
+    if (member.gone) return;
+    if (!this.#catchUpAll(member)) {
+      this.#closeSlow(member);
+      return;
+    }
+    // Later publishes of this tick are held back again: be asked again before the next send.
+    member.output.pendingFrames = member;
+  }
+
+  #subscribe(who: HubMember<never>, name: string): boolean {
+    if (typeof name !== 'string') throw new TypeError('a topic is a string');
+    if (who.gone || who.slots.has(name)) return false;
+    let topic = this.#topics.get(name);
+    if (topic === undefined) {
+      topic = new Topic(name);
+      this.#topics.set(name, topic);
+      this.#backend.subscribe(name);
+    }
+    const { members, cursors } = topic;
+    who.slots.set(name, members.length);
+    members.push(who);
+    // Messages published earlier in this tick are not its; later ones are, in order.
+    cursors.push(topic.pending?.length ?? 0);
+    if (topic.pending !== undefined) who.output.pendingFrames = who;
+    this.#tell({ type: 'subscribed', member: who, topic: name, subscribers: members.length });
+    return true;
+  }
+
+  #unsubscribe(who: HubMember<never>, name: string): boolean {
+    const slot = who.slots.get(name);
+    const topic = this.#topics.get(name);
+    if (slot === undefined || topic === undefined) return false;
+    // What was published while it was subscribed is still its own.
+    if (topic.pending !== undefined && !who.gone && topic.cursors[slot] < topic.pending.length) {
+      if (!this.#catchUpAll(who)) {
+        this.#closeSlow(who); // which takes it out of every topic, this one too
+        return true;
+      }
+    }
+    who.slots.delete(name);
+    const { members, cursors } = topic;
     const last = members.pop() as HubMember<never>;
+    const lastCursor = cursors.pop() as number;
     if (last !== who) {
       members[slot] = last;
-      last.slots.set(topic, slot);
+      cursors[slot] = lastCursor;
+      last.slots.set(name, slot);
     }
     if (members.length === 0) {
-      this.#topics.delete(topic);
-      this.#backend.unsubscribe(topic);
+      this.#topics.delete(name);
+      this.#backend.unsubscribe(name);
     }
-    this.#tell({ type: 'unsubscribed', member: who, topic, subscribers: members.length });
+    this.#tell({ type: 'unsubscribed', member: who, topic: name, subscribers: members.length });
     return true;
   }
 
@@ -365,8 +474,8 @@ export class Hub implements HubSink {
 
   /** Takes a member out of every topic and of the registry. */
   #leave(member: HubMember<never>): void {
-    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     member.gone = true;
+    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     this.#members.delete(member.connection);
     this.#departedDropped += member.droppedMessages;
   }
@@ -375,8 +484,9 @@ export class Hub implements HubSink {
   #closeSlow(member: HubMember<never>): void {
     if (member.gone) return;
     this.#closedSlow++;
-    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     member.gone = true;
+    if (member.output.pendingFrames === member) member.output.pendingFrames = undefined;
+    for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     member.dropQueued();
     void member.connection.close(member.limits.closeCode, 'subscriber too slow');
   }
@@ -388,4 +498,8 @@ export class Hub implements HubSink {
 
 function identity(value: MessageLike): MessageLike {
   return value;
+}
+
+function writeHub(hub: Hub): void {
+  hub.writeAll();
 }

@@ -13,6 +13,8 @@ export interface MemberOwner {
   subscribe(member: HubMember<never>, topic: string): boolean;
   unsubscribe(member: HubMember<never>, topic: string): boolean;
   publish(topic: string, message: MessageLike, except: string | undefined): void;
+  /** Writes the messages published to the member's topics that it has not had yet. */
+  writePending(member: HubMember<never>): void;
 }
 
 /**
@@ -43,8 +45,9 @@ export class HubMember<Out = MessageLike> {
   readonly deflate: SharedDeflate | undefined;
   /** @internal Set once it is being closed for reading too slowly, or left the hub. */
   gone = false;
+  /** @internal Where its frames go: the connection's writer. */
+  readonly output: FrameOutput;
   readonly #owner: MemberOwner;
-  readonly #output: FrameOutput;
   readonly #encode: (value: Out) => MessageLike;
 
   /** @internal Made by a hub. */
@@ -62,7 +65,7 @@ export class HubMember<Out = MessageLike> {
     this.#owner = owner;
     this.connection = connection;
     this.id = init.id;
-    this.#output = init.output;
+    this.output = init.output;
     this.limits = init.limits;
     this.deflate = init.deflate;
     this.#encode = init.encode;
@@ -75,7 +78,7 @@ export class HubMember<Out = MessageLike> {
 
   /** The bytes waiting for it now (what `maxBufferedBytes` bounds). */
   get bufferedBytes(): number {
-    return this.#output.bufferedBytes;
+    return this.output.bufferedBytes;
   }
 
   /**
@@ -126,11 +129,24 @@ export class HubMember<Out = MessageLike> {
   }
 
   /**
-   * @internal Writes one topic frame, or applies the policy when it would pass the bound.
+   * @internal PendingFrames: the connection is about to send a message of its own; what was
+   * published to its topics before goes first.
+   */
+  writePending(): void {
+    this.#owner.writePending(this as HubMember<never>);
+  }
+
+  /** @internal Whether `bytes` more stay under its bound. */
+  fits(bytes: number): boolean {
+    return this.output.bufferedBytes + bytes <= this.limits.maxBufferedBytes;
+  }
+
+  /**
+   * @internal Writes one message's frame, or applies the policy when it would pass the bound.
    * @returns false when the member must be closed (policy `'close'`).
    */
   offer(frames: Uint8Array): boolean {
-    const output = this.#output;
+    const output = this.output;
     const room = this.limits.maxBufferedBytes - frames.length;
     if (output.bufferedBytes <= room) {
       output.writeFrames(frames);
@@ -141,8 +157,9 @@ export class HubMember<Out = MessageLike> {
         return false;
       case 'drop-oldest':
         while (output.bufferedBytes > room) {
-          if (output.dropOldestFrames() === 0) break;
-          this.droppedMessages++;
+          const dropped = output.dropOldestFrames();
+          if (dropped === 0) break;
+          this.droppedMessages += dropped;
         }
         if (output.bufferedBytes <= room) {
           output.writeFrames(frames);
@@ -156,6 +173,6 @@ export class HubMember<Out = MessageLike> {
 
   /** @internal Drops what is queued for it (it is closed for reading too slowly). */
   dropQueued(): void {
-    this.#output.dropQueuedFrames();
+    this.output.dropQueuedFrames();
   }
 }

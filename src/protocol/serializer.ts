@@ -14,6 +14,9 @@ export const COPY_THRESHOLD_BYTES = 4096;
 /** Strings whose UTF-8 form surely fits in this many bytes are encoded straight into the slab. */
 const STRING_IN_SLAB_BYTES = 8192;
 const SLAB_BYTES = 64 * 1024;
+/** The first buffer a writer copies prepared frames into, and the largest it grows to. */
+const FRAMES_BUFFER_MIN_BYTES = 1024;
+const FRAMES_BUFFER_MAX_BYTES = 16 * 1024;
 
 // One slab shared by every writer of the process, used as a bump allocator: a region, once
 // written and handed out, is never written again, so views of it stay valid; a full slab is
@@ -51,6 +54,14 @@ export class FrameWriter {
   private rangeSlab: Buffer | null = null;
   private rangeStart = 0;
   private rangeEnd = 0;
+  /**
+   * Where prepared frames are copied: the writer's own, since a hub writes one message to every
+   * connection before the next (in the shared slab, one connection's frames would lie apart and
+   * leave as many buffers). Kept across takes (what was handed out is never written again) and
+   * replaced, four times larger up to 16 KiB, once full.
+   */
+  private framesBuffer: Buffer | null = null;
+  private framesUsed = 0;
   private readonly nextMaskKey: (() => number) | null;
   private readonly masked: boolean;
 
@@ -224,21 +235,32 @@ export class FrameWriter {
 
   /**
    * Queues complete frames serialized elsewhere (a hub frames a message once for many
-   * connections). Up to {@link COPY_THRESHOLD_BYTES} they are copied next to the frames around
-   * them, so a burst leaves in one buffer; larger ones are queued as they are, never changed.
+   * connections). Up to {@link COPY_THRESHOLD_BYTES} they are copied one after the other into a
+   * buffer of this writer's own, so a burst leaves in one or a few buffers; larger ones are queued
+   * as they are, never changed.
    * Only a server writer takes them: they are unmasked.
    */
   writeFrameBytes(frames: Uint8Array): void {
     const length = frames.length;
-    if (length <= COPY_THRESHOLD_BYTES) {
-      const at = reserve(length);
-      slab.set(frames, at);
-      this.append(at, length);
+    if (length > COPY_THRESHOLD_BYTES) {
+      this.closeRange();
+      (this.queue ??= []).push(frames);
+      this.queuedBytes += length;
       return;
     }
-    this.closeRange();
-    (this.queue ??= []).push(frames);
-    this.queuedBytes += length;
+    let buffer = this.framesBuffer;
+    if (buffer === null || this.framesUsed + length > buffer.length) {
+      const size =
+        buffer === null
+          ? FRAMES_BUFFER_MIN_BYTES
+          : Math.min(4 * buffer.length, FRAMES_BUFFER_MAX_BYTES);
+      buffer = this.framesBuffer = Buffer.allocUnsafe(Math.max(size, length));
+      this.framesUsed = 0;
+    }
+    const at = this.framesUsed;
+    buffer.set(frames, at);
+    this.framesUsed = at + length;
+    this.appendIn(buffer, at, length);
   }
 
   /**
@@ -259,9 +281,14 @@ export class FrameWriter {
 
   /** Records `n` bytes written at `slab[at]`, extending the current range when contiguous. */
   private append(at: number, n: number): void {
-    if (this.rangeSlab !== slab || this.rangeEnd !== at) {
+    this.appendIn(slab, at, n);
+  }
+
+  /** Records `n` bytes written at `buffer[at]`, extending the current range when contiguous. */
+  private appendIn(buffer: Buffer, at: number, n: number): void {
+    if (this.rangeSlab !== buffer || this.rangeEnd !== at) {
       this.closeRange();
-      this.rangeSlab = slab;
+      this.rangeSlab = buffer;
       this.rangeStart = at;
     }
     this.rangeEnd = at + n;

@@ -61,7 +61,7 @@ describe('FrameOutput', () => {
     const buffered = output.bufferedBytes;
     assert.ok(buffered >= 10 * 2000, `${buffered} bytes counted`);
     void connection.send('after the frames');
-    assert.ok(output.dropOldestFrames() > 2000, 'a queued frame was dropped');
+    assert.equal(output.dropOldestFrames(), 1, 'a queued frame was dropped');
     link.unstall('client');
     for (let i = 0; i < 100 && texts.length < 10; i++) await turn();
     const got = texts.map((text) => (text.length > 100 ? Number(text.split(' ')[0]) : text));

@@ -11,7 +11,7 @@ import type { HubMember } from '../../src/index.js';
  *
  * @returns The filler frames sent.
  */
-export async function fillSocketBuffers(member: HubMember, chunkBytes = 8 * 1024): Promise<number> {
+export async function fillSocketBuffers(member: HubMember, chunkBytes = 2 * 1024): Promise<number> {
   const chunk = new Uint8Array(chunkBytes);
   for (let sent = 1; sent <= 10_000; sent++) {
     void member.send(chunk).catch(() => undefined);

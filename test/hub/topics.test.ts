@@ -236,3 +236,79 @@ function maskedText(value: string): Buffer {
   const masked = payload.map((byte, i) => byte ^ key[i % 4]);
   return Buffer.concat([head, Buffer.from(key), masked]);
 }
+
+describe("Hub: a tick's messages go out together, in order", () => {
+  /** Joins `count` subscribers on /t (each subscribed to nothing yet); returns both ends. */
+  async function joined(
+    hub: Hub,
+    port: number,
+    members: HubMember[],
+    count: number,
+  ): Promise<Subscriber[]> {
+    const subscribers: Subscriber[] = [];
+    for (let i = 0; i < count; i++) {
+      subscribers.push(await Subscriber.open(port, '/t'));
+      while (members.length <= i) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return subscribers;
+  }
+
+  const tickRouter = (hub: Hub, members: HubMember[]) =>
+    new Router().route('/t', () =>
+      accept(
+        hub.join((member) => {
+          members.push(member);
+          return map(() => undefined);
+        }),
+      ),
+    );
+
+  it('keeps the order across topics, subscribes and unsubscribes within a tick, and before a Close', async () => {
+    const hub = new Hub();
+    const members: HubMember[] = [];
+    await withRoutes(tickRouter(hub, members), async (_server, port) => {
+      const [both, late, leaving, closing] = await joined(hub, port, members, 4);
+      const [mBoth, mLate, mLeaving, mClosing] = members;
+      mBoth.subscribe('a');
+      mBoth.subscribe('b');
+      mLeaving.subscribe('a');
+      mClosing.subscribe('a');
+      hub.publish('a', 'a1');
+      hub.publish('b', 'b1');
+      mLate.subscribe('a'); // from here on
+      hub.publish('a', 'a2');
+      mLeaving.unsubscribe('a'); // it still gets what came before
+      hub.publish('a', 'a3');
+      void mClosing.connection.close(4000, 'bye'); // after what was published before
+      assert.deepEqual(texts(await both.receive(4)), ['a1', 'b1', 'a2', 'a3']);
+      assert.deepEqual(texts(await late.receive(2)), ['a2', 'a3']);
+      assert.deepEqual(texts(await leaving.receive(2)), ['a1', 'a2']);
+      const close = await closing.closeFrame();
+      assert.deepEqual(texts(closing.frames), ['a1', 'a2', 'a3']);
+      assert.equal(close?.payload.readUInt16BE(0), 4000);
+      hub.publish('a', 'after');
+      assert.deepEqual(texts(await late.receive(3)), ['a2', 'a3', 'after']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(texts(leaving.frames), ['a1', 'a2'], 'nothing after it left');
+      for (const subscriber of [both, late, leaving, closing]) subscriber.close();
+    });
+    await hub.close();
+  });
+
+  it('leaves the sender out of its own messages in a tick shared with others', async () => {
+    const hub = new Hub();
+    const members: HubMember[] = [];
+    await withRoutes(tickRouter(hub, members), async (_server, port) => {
+      const subscribers = await joined(hub, port, members, 3);
+      for (const member of members) member.subscribe('room');
+      members[0].publish('room', 'from 0');
+      members[1].publish('room', 'from 1');
+      hub.publish('room', 'to all');
+      assert.deepEqual(texts(await subscribers[0].receive(2)), ['from 1', 'to all']);
+      assert.deepEqual(texts(await subscribers[1].receive(2)), ['from 0', 'to all']);
+      assert.deepEqual(texts(await subscribers[2].receive(3)), ['from 0', 'from 1', 'to all']);
+      for (const subscriber of subscribers) subscriber.close();
+    });
+    await hub.close();
+  });
+});
