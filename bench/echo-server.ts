@@ -20,6 +20,7 @@ import { allowOrigins } from '../src/routing/origin-guard.js';
 import { Router } from '../src/routing/router.js';
 import { echo, fromSinkAndSource, map } from '../src/flow/flow.js';
 import { json } from '../src/transform/json.js';
+import { actorFlow } from '../src/actor/socket-actor.js';
 import type { Message } from '../src/message/message.js';
 import { ALL_SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
@@ -139,6 +140,14 @@ async function start(kind: ServerKind): Promise<number> {
           upgrade.handleMessages(fromSinkAndSource((m: Message) => source.push(m), source));
         },
       });
+      return server.address.port;
+    }
+    case 'wsflow-actor': {
+      // Play's ActorFlow.actorRef: an actor per connection that echoes each message through out.
+      const flow = actorFlow<Message, Message>(({ out }) => ({
+        onMessage: (m) => void out.tell(m),
+      }));
+      const server = await serve({ port: 0, host: '127.0.0.1', flow });
       return server.address.port;
     }
     case 'wsflow-attach': {

@@ -27,6 +27,7 @@ export const RSS_VARIANTS: readonly RssVariant[] = [
   { name: 'wsflow stream', kind: 'wsflow-stream', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow sink', kind: 'wsflow-sink', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow routed', kind: 'wsflow-routed', offerDeflate: false, sendCompressed: false },
+  { name: 'wsflow actor', kind: 'wsflow-actor', offerDeflate: false, sendCompressed: false },
   { name: 'wsflow deflate', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: false },
   { name: 'wsflow deflate+msg', kind: 'wsflow-deflate', offerDeflate: true, sendCompressed: true },
   { name: 'ws', kind: 'ws', offerDeflate: false, sendCompressed: false },

@@ -2,7 +2,7 @@
 // three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
 // permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
 // behind a Router of 50 routes and an Origin guard; the JSON comparison (`--payload json`) adds a
-// json() transformer echo.
+// json() transformer echo; `wsflow-actor` is a socket actor that echoes through `out`.
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
@@ -10,6 +10,7 @@ export const ALL_SERVER_KINDS = [
   'wsflow-routed',
   'wsflow-json',
   'ws-json',
+  'wsflow-actor',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;

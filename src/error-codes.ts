@@ -50,6 +50,8 @@ export const ErrorCode = {
   ConnectionClosed: 'WSFLOW_ERR_CONNECTION_CLOSED',
   Timeout: 'WSFLOW_ERR_TIMEOUT',
   BufferFull: 'WSFLOW_ERR_BUFFER_FULL',
+  /** An actor's mailbox was full and its overflow strategy is `fail`: the actor stops. */
+  MailboxFull: 'WSFLOW_ERR_MAILBOX_FULL',
   // The opening handshake (HandshakeError), server and client.
   HandshakeInvalidHeader: 'WSFLOW_ERR_HANDSHAKE_INVALID_HEADER',
   HandshakeMethod: 'WSFLOW_ERR_HANDSHAKE_METHOD',

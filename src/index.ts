@@ -139,3 +139,15 @@ export type { SocketOptions, SendOptions, ReceiveOptions } from './client/socket
 export { ClientCloseEvent, ClientPingEvent } from './client/client-events.js';
 export { openWebSocketWithListener } from './client/listeners.js';
 export type { WebSocketListener } from './client/listeners.js';
+export { actorFlow, ActorFlowDefaults } from './actor/socket-actor.js';
+export type { ActorFlowOptions, SocketActor, SocketActorContext } from './actor/socket-actor.js';
+export { spawn, MailboxDefaults } from './actor/spawn.js';
+export type {
+  Actor,
+  ActorBehavior,
+  ActorContext,
+  ActorStopped,
+  SpawnOptions,
+} from './actor/spawn.js';
+export type { ActorHooks, ActorRef } from './actor/mailbox.js';
+export type { OverflowStrategy } from './actor/overflow.js';

@@ -24,6 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['connection', 'transform'],
   ['client', 'server'],
   ['routing', 'hub'],
+  ['actor'],
   ['index.ts', 'testkit'],
 ];
 

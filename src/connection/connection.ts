@@ -212,6 +212,15 @@ export class Connection {
       this.#deliverControlMessages(flow.autoPong);
       flow = flow.flow as MessageFlow;
     }
+    if (flow instanceof ConnectionBoundFlow) {
+      // withControlMessages around a bound flow: made after the unwrapping.
+      try {
+        flow = (flow as ConnectionBoundFlow<Connection>).make(this);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+    }
     if (flow instanceof MapFlow) {
       new MapRunner(core, flow.fn).start();
     } else if (typeof flow === 'function') {

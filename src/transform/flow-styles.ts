@@ -1,9 +1,11 @@
 // Transform layer: a transformer applied to each flow style. `map` stays a map (the connection's
 // fast path, no streams, no promise while decoding and the function are synchronous); a function
 // stays a function; a sink and source or a pair become a pair. Answers to invalid messages join the
-// outgoing side in the incoming message's turn.
+// outgoing side in the incoming message's turn. A flow made per connection stays one: what it makes
+// is transformed.
 
 import { MapFlow, SinkAndSourceFlow } from '../flow/flow.js';
+import { ConnectionBoundFlow } from '../flow/bound-flow.js';
 import type { Flow, MapFunction, MessageFlow, SinkFunction } from '../flow/flow.js';
 import { discardMessage } from '../message/message.js';
 import type { Message, MessageLike } from '../message/message.js';
@@ -29,6 +31,10 @@ export interface Codec<In, Out> {
  */
 export function transformFlow<In, Out>(codec: Codec<In, Out>, flow: Flow<In, Out>): MessageFlow {
   if (flow instanceof MapFlow) return new MapFlow(mapThrough(codec, flow.fn));
+  if (flow instanceof ConnectionBoundFlow) {
+    const { make } = flow as ConnectionBoundFlow<unknown, In, Out>;
+    return new ConnectionBoundFlow((connection) => transformFlow(codec, make(connection)));
+  }
   if (typeof flow === 'function') return (messages) => iterableThrough(codec, flow, messages);
   if (flow instanceof SinkAndSourceFlow) return pairThrough(codec, flow.sink, flow.source);
   if (!(flow?.writable instanceof WritableStream) || !(flow.readable instanceof ReadableStream)) {

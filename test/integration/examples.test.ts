@@ -164,6 +164,40 @@ describe('examples', () => {
     });
   });
 
+  it('actor-stopwatch: counts while started, restarts after reset', async () => {
+    await withExample('actor-stopwatch', async ({ url }) => {
+      const client = await openClient(url);
+      client.ws.send('start');
+      assert.equal((await client.next()).data.toString(), '0');
+      assert.equal((await client.next()).data.toString(), '1');
+      client.ws.send('reset');
+      // Counts already on their way may arrive; after the reset, 0 comes again.
+      for (let count = (await client.next()).data.toString(); count !== '0';) {
+        count = (await client.next()).data.toString();
+      }
+      client.ws.close(1000);
+      assert.equal((await client.closed).code, 1000);
+    });
+  });
+
+  it('actor-chat: what one member says, every member of the room hears', async () => {
+    await withExample('actor-chat', async ({ url }) => {
+      const ada = await openClient(new URL('/chat/lobby?name=ada', url).href);
+      assert.equal((await ada.next()).data.toString(), 'ada joined lobby');
+      const bob = await openClient(new URL('/chat/lobby?name=bob', url).href);
+      assert.equal((await ada.next()).data.toString(), 'bob joined lobby');
+      assert.equal((await bob.next()).data.toString(), 'bob joined lobby');
+      bob.ws.send('hi all');
+      assert.equal((await ada.next()).data.toString(), 'bob: hi all');
+      assert.equal((await bob.next()).data.toString(), 'bob: hi all');
+      bob.ws.close(1000);
+      await bob.closed;
+      assert.equal((await ada.next()).data.toString(), 'bob left');
+      ada.ws.close(1000);
+      await ada.closed;
+    });
+  });
+
   it('close-with-code: "bye" closes with 4000 goodbye', async () => {
     await withExample('close-with-code', async ({ url }) => {
       const client = await openClient(url);

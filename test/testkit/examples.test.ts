@@ -3,6 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { chatRoutes } from '../../examples/actor-chat.js';
+import { actorStopwatch } from '../../examples/actor-stopwatch.js';
 import { binaryEcho } from '../../examples/binary-echo.js';
 import { handleUntilBye } from '../../examples/close-with-code.js';
 import { handleEcho } from '../../examples/echo.js';
@@ -80,6 +82,50 @@ describe('the example servers, in memory', () => {
     wsClient.sendMessage('reset');
     await clock.advance(TICK_MS);
     await wsClient.expectMessage('0');
+  });
+
+  it('actor-stopwatch: the same stopwatch as an actor that ticks itself', async () => {
+    const clock = new VirtualClock();
+    const wsClient = new WSProbe();
+    const { serverConnection } = await WS('/', wsClient.flow, { clock }).run(actorStopwatch(clock));
+    await wsClient.expectNoMessage(3 * TICK_MS);
+    wsClient.sendMessage('start');
+    await clock.advance(3 * TICK_MS);
+    for (const count of ['0', '1', '2']) await wsClient.expectMessage(count);
+    wsClient.sendMessage('stop');
+    await wsClient.expectNoMessage(5 * TICK_MS);
+    wsClient.sendMessage('start');
+    await clock.advance(TICK_MS);
+    await wsClient.expectMessage('3');
+    wsClient.sendMessage('reset');
+    await clock.advance(TICK_MS);
+    await wsClient.expectMessage('0');
+    wsClient.sendCompletion();
+    await wsClient.expectCompletion();
+    await serverConnection?.closed;
+    await clock.advance(10 * TICK_MS); // the actor stopped: no timer is left
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('actor-chat: a room actor, an actor per socket, rooms from /chat/:room', async () => {
+    const routes = chatRoutes();
+    const ada = new WSProbe();
+    await WS('/chat/lobby?name=ada', ada.flow).run(routes);
+    await ada.expectMessage('ada joined lobby');
+    const bob = new WSProbe();
+    await WS('/chat/lobby?name=bob', bob.flow).run(routes);
+    await ada.expectMessage('bob joined lobby');
+    await bob.expectMessage('bob joined lobby');
+    const carol = new WSProbe();
+    await WS('/chat/garden?name=carol', carol.flow).run(routes);
+    await carol.expectMessage('carol joined garden');
+    ada.sendMessage('hello');
+    await ada.expectMessage('ada: hello');
+    await bob.expectMessage('ada: hello');
+    bob.sendCompletion();
+    await bob.expectCompletion();
+    await ada.expectMessage('bob left');
+    await carol.expectNoMessage(100);
   });
 
   it('ticker: a tick every period, whatever the client sends', async () => {
