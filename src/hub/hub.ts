@@ -382,7 +382,12 @@ export class Hub implements HubSink {
       return;
     }
     // Later publishes of this tick are held back again: be asked again before the next send.
-    member.output.pendingFrames = member;
+    for (const name of member.slots.keys()) {
+      if (this.#topics.get(name)?.pending !== undefined) {
+        member.output.pendingFrames = member;
+        return;
+      }
+    }
   }
 
   #subscribe(who: HubMember<never>, name: string): boolean {
