@@ -16,7 +16,16 @@ import type { MessageFlowTransformer } from '../transform/transformer.js';
 import { inProcessBackend } from './backend.js';
 import type { HubBackend, HubSink } from './backend.js';
 import { HubMember } from './member.js';
-import type { MemberOwner } from './member.js';
+import { MemberState } from './member-state.js';
+import type { MemberOwner } from './member-state.js';
+
+/** A member as the hub keeps it. */
+type Member = MemberState;
+
+/** The public face of a member. */
+function faceOf(state: Member): HubMember<never> {
+  return state.member as HubMember<never>;
+}
 import { tellPresence } from './presence.js';
 import type { PresenceEvent, PresenceListener } from './presence.js';
 import { resolveSubscriberLimits } from './subscriber-limits.js';
@@ -63,6 +72,9 @@ export interface HubStats {
   readonly closedSlow: number;
 }
 
+/** Calls a hub's private end-of-tick write (a `process.nextTick` callback, no closure per tick). */
+let writeHub: (hub: Hub) => void;
+
 /**
  * Topics with frame-once fan-out (uWebSockets.js' and Bun's topics, Socket.IO's rooms), over a
  * backend that a distributed one (Redis) can replace. A connection joins with {@link Hub.join}
@@ -88,7 +100,7 @@ export interface HubStats {
 export class Hub implements HubSink {
   readonly #backend: HubBackend;
   readonly #limits: ResolvedSubscriberLimits;
-  readonly #members = new Map<Connection, HubMember<never>>();
+  readonly #members = new Map<Connection, Member>();
   readonly #topics = new Map<string, Topic>();
   /** Topics with messages not yet written, in the order their batch opened. */
   #dirty: Topic[] = [];
@@ -169,12 +181,13 @@ export class Hub implements HubSink {
 
   /** The member of a connection, if it is in this hub. */
   memberOf(connection: Connection): HubMember | undefined {
-    return this.#members.get(connection) as HubMember | undefined;
+    const state = this.#members.get(connection);
+    return state === undefined ? undefined : (faceOf(state) as HubMember);
   }
 
   /** Every member: the open connections in this hub. */
-  members(): IterableIterator<HubMember> {
-    return this.#members.values() as IterableIterator<HubMember>;
+  *members(): IterableIterator<HubMember> {
+    for (const state of this.#members.values()) yield faceOf(state) as HubMember;
   }
 
   /** The topics with at least one subscriber here. */
@@ -258,7 +271,7 @@ export class Hub implements HubSink {
     let bufferedBytes = 0;
     let droppedMessages = this.#departedDropped;
     for (const member of this.#members.values()) {
-      bufferedBytes += member.bufferedBytes;
+      bufferedBytes += member.output.bufferedBytes;
       droppedMessages += member.droppedMessages;
     }
     return {
@@ -305,13 +318,17 @@ export class Hub implements HubSink {
     for (const member of topic.members) member.output.pendingFrames = member;
   }
 
-  /** @internal Writes every pending message to the members that have not had it (end of tick). */
-  writeAll(): void {
+  static {
+    writeHub = (hub) => hub.#writeAll();
+  }
+
+  /** Writes every pending message to the members that have not had it (end of tick). */
+  #writeAll(): void {
     this.#writeScheduled = false;
     this.#seq = 0;
     const dirty = this.#dirty;
     this.#dirty = [];
-    let slow: HubMember<never>[] | undefined;
+    let slow: Member[] | undefined;
     for (const topic of dirty) {
       const pending = topic.pending;
       if (pending === undefined) continue;
@@ -335,7 +352,7 @@ export class Hub implements HubSink {
    *
    * @returns false when the member must be closed (policy 'close').
    */
-  #catchUp(member: HubMember<never>, topic: Topic, index: number): boolean {
+  #catchUp(member: Member, topic: Topic, index: number): boolean {
     if (member.slots.size > 1) return this.#catchUpAll(member);
     const pending = topic.pending as PendingMessage[];
     const from = topic.cursors[index];
@@ -356,7 +373,7 @@ export class Hub implements HubSink {
   }
 
   /** Writes what a member has not had of every topic of its, in the order published. */
-  #catchUpAll(member: HubMember<never>): boolean {
+  #catchUpAll(member: Member): boolean {
     const due: PendingMessage[] = [];
     for (const [name, index] of member.slots) {
       const topic = this.#topics.get(name) as Topic;
@@ -375,7 +392,7 @@ export class Hub implements HubSink {
   }
 
   /** The member's connection sends a message of its own: what was published before goes first. */
-  #writePending(member: HubMember<never>): void {
+  #writePending(member: Member): void {
     if (member.gone) return;
     if (!this.#catchUpAll(member)) {
       this.#closeSlow(member);
@@ -390,7 +407,7 @@ export class Hub implements HubSink {
     }
   }
 
-  #subscribe(who: HubMember<never>, name: string): boolean {
+  #subscribe(who: Member, name: string): boolean {
     if (typeof name !== 'string') throw new TypeError('a topic is a string');
     if (who.gone || who.slots.has(name)) return false;
     let topic = this.#topics.get(name);
@@ -405,11 +422,16 @@ export class Hub implements HubSink {
     // Messages published earlier in this tick are not its; later ones are, in order.
     cursors.push(topic.pending?.length ?? 0);
     if (topic.pending !== undefined) who.output.pendingFrames = who;
-    this.#tell({ type: 'subscribed', member: who, topic: name, subscribers: members.length });
+    this.#tell({
+      type: 'subscribed',
+      member: faceOf(who),
+      topic: name,
+      subscribers: members.length,
+    });
     return true;
   }
 
-  #unsubscribe(who: HubMember<never>, name: string): boolean {
+  #unsubscribe(who: Member, name: string): boolean {
     const slot = who.slots.get(name);
     const topic = this.#topics.get(name);
     if (slot === undefined || topic === undefined) return false;
@@ -422,7 +444,7 @@ export class Hub implements HubSink {
     }
     who.slots.delete(name);
     const { members, cursors } = topic;
-    const last = members.pop() as HubMember<never>;
+    const last = members.pop() as Member;
     const lastCursor = cursors.pop() as number;
     if (last !== who) {
       members[slot] = last;
@@ -433,7 +455,12 @@ export class Hub implements HubSink {
       this.#topics.delete(name);
       this.#backend.unsubscribe(name);
     }
-    this.#tell({ type: 'unsubscribed', member: who, topic: name, subscribers: members.length });
+    this.#tell({
+      type: 'unsubscribed',
+      member: faceOf(who),
+      topic: name,
+      subscribers: members.length,
+    });
     return true;
   }
 
@@ -449,7 +476,7 @@ export class Hub implements HubSink {
     encode: (value: Out) => MessageLike,
   ): HubMember<Out> {
     const known = this.#members.get(connection);
-    if (known !== undefined) return known as unknown as HubMember<Out>;
+    if (known !== undefined) return faceOf(known) as unknown as HubMember<Out>;
     if (this.#closed) throw new InvalidStateError('the hub is closed');
     if (connection.side !== 'server') {
       throw new TypeError('only server connections join a hub (frames are written unmasked)');
@@ -457,28 +484,28 @@ export class Hub implements HubSink {
     if (connection.state === ProtocolState.Closed) {
       throw new InvalidStateError('the connection is closed');
     }
-    const member = new HubMember<Out>(this.#owner, connection, {
+    const state: Member = new MemberState(this.#owner, connection, {
       id: `${this.#node}.${(this.#nextId++).toString(36)}`,
       output: frameOutputOf(connection),
       limits: resolveSubscriberLimits(options?.limits, this.#limits),
       deflate: sharedDeflateOf(negotiatedDeflateOf(connection)),
-      encode,
     });
-    const registered = member as unknown as HubMember<never>;
-    this.#members.set(connection, registered);
-    connection.onClosed((outcome) => this.#closedConnection(registered, outcome));
-    this.#tell({ type: 'opened', member: registered });
+    const member = new HubMember<Out>(state, encode);
+    state.member = member;
+    this.#members.set(connection, state);
+    connection.onClosed((outcome) => this.#closedConnection(state, outcome));
+    this.#tell({ type: 'opened', member: faceOf(state) });
     return member;
   }
 
-  #closedConnection(member: HubMember<never>, outcome: CloseOutcome): void {
+  #closedConnection(member: Member, outcome: CloseOutcome): void {
     if (this.#members.get(member.connection) !== member) return;
     this.#leave(member);
-    this.#tell({ type: 'closed', member, outcome });
+    this.#tell({ type: 'closed', member: faceOf(member), outcome });
   }
 
   /** Takes a member out of every topic and of the registry. */
-  #leave(member: HubMember<never>): void {
+  #leave(member: Member): void {
     member.gone = true;
     for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     this.#members.delete(member.connection);
@@ -486,7 +513,7 @@ export class Hub implements HubSink {
   }
 
   /** Policy 'close': out of every topic now, what is queued for it dropped, then the Close. */
-  #closeSlow(member: HubMember<never>): void {
+  #closeSlow(member: Member): void {
     if (member.gone) return;
     this.#closedSlow++;
     member.gone = true;
@@ -503,8 +530,4 @@ export class Hub implements HubSink {
 
 function identity(value: MessageLike): MessageLike {
   return value;
-}
-
-function writeHub(hub: Hub): void {
-  hub.writeAll();
 }

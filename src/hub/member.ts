@@ -1,21 +1,11 @@
-// Hub layer: one connection as a hub knows it — its topics, its bound and policy for slow
-// reading, its deflate sharing, and the publish/send of its handler (uWebSockets.js' `ws`
-// methods, Socket.IO's `socket.join` and `socket.to(room).emit`).
+// Hub layer: one connection in a hub, as its handler uses it — subscribe, unsubscribe, publish
+// to the others, send to itself (uWebSockets.js' `ws` methods, Socket.IO's `socket.join` and
+// `socket.to(room).emit`). What the hub keeps of it is in member-state.ts.
 
 import type { Connection } from '../connection/connection.js';
-import type { FrameOutput } from '../connection/frame-output.js';
 import type { MessageLike } from '../message/message.js';
+import type { MemberState } from './member-state.js';
 import type { SubscriberLimits } from './subscriber-limits.js';
-import type { SharedDeflate } from './topic-frames.js';
-
-/** What a member asks of its hub (the hub's private side). */
-export interface MemberOwner {
-  subscribe(member: HubMember<never>, topic: string): boolean;
-  unsubscribe(member: HubMember<never>, topic: string): boolean;
-  publish(topic: string, message: MessageLike, except: string | undefined): void;
-  /** Writes the messages published to the member's topics that it has not had yet. */
-  writePending(member: HubMember<never>): void;
-}
 
 /**
  * A connection in a hub: what its handler uses to join topics and publish. `Out` is what it
@@ -31,79 +21,70 @@ export interface MemberOwner {
  * ```
  */
 export class HubMember<Out = MessageLike> {
-  /** The connection. */
-  readonly connection: Connection;
-  /** Its id in the hub, unique across nodes (what `except` names on a backend). */
-  readonly id: string;
-  /** Its bound and slow-consumer policy, every default applied. */
-  readonly limits: Readonly<Required<SubscriberLimits>>;
-  /** Messages it did not get because it read too slowly. */
-  droppedMessages = 0;
-  /** @internal Its topics → its index in each topic's subscriber list. */
-  readonly slots = new Map<string, number>();
-  /** @internal How it takes shared compressed frames, if it can. */
-  readonly deflate: SharedDeflate | undefined;
-  /** @internal Set once it is being closed for reading too slowly, or left the hub. */
-  gone = false;
-  /** @internal Where its frames go: the connection's writer. */
-  readonly output: FrameOutput;
-  readonly #owner: MemberOwner;
+  readonly #state: MemberState;
   readonly #encode: (value: Out) => MessageLike;
 
-  /** @internal Made by a hub. */
-  constructor(
-    owner: MemberOwner,
-    connection: Connection,
-    init: {
-      id: string;
-      output: FrameOutput;
-      limits: Readonly<Required<SubscriberLimits>>;
-      deflate: SharedDeflate | undefined;
-      encode: (value: Out) => MessageLike;
-    },
-  ) {
-    this.#owner = owner;
-    this.connection = connection;
-    this.id = init.id;
-    this.output = init.output;
-    this.limits = init.limits;
-    this.deflate = init.deflate;
-    this.#encode = init.encode;
+  /** @internal Made by a hub, with the state it keeps of the member. */
+  constructor(state: MemberState, encode: (value: Out) => MessageLike) {
+    this.#state = state;
+    this.#encode = encode;
+  }
+
+  /** The connection. */
+  get connection(): Connection {
+    return this.#state.connection;
+  }
+
+  /** Its id in the hub, unique across nodes (what `except` names on a backend). */
+  get id(): string {
+    return this.#state.id;
+  }
+
+  /** Its bound and slow-consumer policy, every default applied. */
+  get limits(): Readonly<Required<SubscriberLimits>> {
+    return this.#state.limits;
+  }
+
+  /** Messages it did not get because it read too slowly. */
+  get droppedMessages(): number {
+    return this.#state.droppedMessages;
   }
 
   /** Its topics, in the order it joined them. */
   get topics(): string[] {
-    return [...this.slots.keys()];
+    return [...this.#state.slots.keys()];
   }
 
   /** The bytes waiting for it now (what `maxBufferedBytes` bounds). */
   get bufferedBytes(): number {
-    return this.output.bufferedBytes;
+    return this.#state.output.bufferedBytes;
   }
 
   /**
-   * Subscribes to a topic (uWebSockets.js' `ws.subscribe`, Socket.IO's `socket.join`).
+   * Subscribes to a topic (uWebSockets.js' `ws.subscribe`, Socket.IO's `socket.join`). It gets
+   * what is published from now on.
    *
    * @param topic - Any string.
    * @returns false when it was already subscribed (or has left the hub).
    */
   subscribe(topic: string): boolean {
-    return this.#owner.subscribe(this as HubMember<never>, topic);
+    return this.#state.owner.subscribe(this.#state, topic);
   }
 
   /**
-   * Unsubscribes from a topic (Socket.IO's `socket.leave`).
+   * Unsubscribes from a topic (Socket.IO's `socket.leave`). What was published before still
+   * reaches it.
    *
    * @param topic - The topic.
    * @returns false when it was not subscribed.
    */
   unsubscribe(topic: string): boolean {
-    return this.#owner.unsubscribe(this as HubMember<never>, topic);
+    return this.#state.owner.unsubscribe(this.#state, topic);
   }
 
   /** Whether it is subscribed to `topic`. */
   isSubscribed(topic: string): boolean {
-    return this.slots.has(topic);
+    return this.#state.slots.has(topic);
   }
 
   /**
@@ -115,64 +96,16 @@ export class HubMember<Out = MessageLike> {
    * @throws TypeError for a Streamed message, a Ping or a Pong.
    */
   publish(topic: string, value: Out): void {
-    this.#owner.publish(topic, this.#encode(value), this.id);
+    this.#state.owner.publish(topic, this.#encode(value), this.#state.id);
   }
 
   /**
-   * Sends to this connection alone, in order with what the hub writes to it.
+   * Sends to this connection alone, after what was published to it before.
    *
    * @param value - The message (or the transformer's value).
    * @returns The promise of `connection.send`.
    */
   send(value: Out): Promise<void> {
-    return this.connection.send(this.#encode(value));
-  }
-
-  /**
-   * @internal PendingFrames: the connection is about to send a message of its own; what was
-   * published to its topics before goes first.
-   */
-  writePending(): void {
-    this.#owner.writePending(this as HubMember<never>);
-  }
-
-  /** @internal Whether `bytes` more stay under its bound. */
-  fits(bytes: number): boolean {
-    return this.output.bufferedBytes + bytes <= this.limits.maxBufferedBytes;
-  }
-
-  /**
-   * @internal Writes one message's frame, or applies the policy when it would pass the bound.
-   * @returns false when the member must be closed (policy `'close'`).
-   */
-  offer(frames: Uint8Array): boolean {
-    const output = this.output;
-    const room = this.limits.maxBufferedBytes - frames.length;
-    if (output.bufferedBytes <= room) {
-      output.writeFrames(frames);
-      return true;
-    }
-    switch (this.limits.onLimit) {
-      case 'close':
-        return false;
-      case 'drop-oldest':
-        while (output.bufferedBytes > room) {
-          const dropped = output.dropOldestFrames();
-          if (dropped === 0) break;
-          this.droppedMessages += dropped;
-        }
-        if (output.bufferedBytes <= room) {
-          output.writeFrames(frames);
-          return true;
-        }
-        break;
-    }
-    this.droppedMessages++;
-    return true;
-  }
-
-  /** @internal Drops what is queued for it (it is closed for reading too slowly). */
-  dropQueued(): void {
-    this.output.dropQueuedFrames();
+    return this.#state.connection.send(this.#encode(value));
   }
 }

@@ -2,7 +2,7 @@
 // the hub last wrote (a tick's messages go out together: one buffer per subscriber, shared by
 // every subscriber that takes them all, instead of one write per message and subscriber).
 
-import type { HubMember } from './member.js';
+import type { MemberState } from './member-state.js';
 import type { SharedDeflate, TopicFrames } from './topic-frames.js';
 
 /** A message published to a topic and not yet written to every subscriber. */
@@ -24,7 +24,7 @@ export interface PendingMessage {
  */
 export class Topic {
   readonly name: string;
-  readonly members: HubMember<never>[] = [];
+  readonly members: MemberState[] = [];
   /** Per member, at its index: how many pending messages it has had (or was too late for). */
   readonly cursors: number[] = [];
   /** The messages published since the hub last wrote; undefined when there are none. */
