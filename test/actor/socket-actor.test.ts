@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { Router, accept, actorFlow, json, text } from '../../src/index.js';
 import type { CloseOutcome, Connection, Message, SocketActorContext } from '../../src/index.js';
-import { VirtualClock, WS, WSProbe } from '../../src/testkit/index.js';
+import { WS, WSProbe } from '../../src/testkit/index.js';
 
 /** A promise and its resolve, made outside it. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -163,6 +163,34 @@ describe('actorFlow: stopping and failing', () => {
   });
 });
 
+describe('actorFlow: a failing onStop', () => {
+  it('is written to stderr: the socket has closed, there is no one else to tell', async () => {
+    const stopped = deferred<void>();
+    const flow = actorFlow(() => ({
+      onMessage: () => undefined,
+      onStop() {
+        queueMicrotask(() => stopped.resolve());
+        throw new Error('cleanup failed');
+      },
+    }));
+    const write = process.stderr.write;
+    let written = '';
+    process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+      written += chunk.toString();
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const wsClient = new WSProbe();
+      await WS('/', wsClient.flow).run(flow);
+      wsClient.sendCompletion();
+      await stopped.promise;
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(written, "wsflow: a socket actor's onStop failed: Error: cleanup failed\n");
+  });
+});
+
 describe('actorFlow: onStop is told how the connection ended', () => {
   /** An actor that records its close outcome, and the messages it handled before it. */
   function recorder(): {
@@ -224,34 +252,52 @@ describe('actorFlow: onStop is told how the connection ended', () => {
   });
 
   it('a full out closes with 1013 when the peer does not read', async () => {
-    const clock = new VirtualClock();
     let told = 0;
     let refused = false;
+    const stopped = deferred<CloseOutcome>();
     const big = 'x'.repeat(64 * 1024);
     const flow = text().transform(
       actorFlow<string, string>(
         ({ out }) => ({
-          onMessage() {
+          async onStart() {
+            // One value per turn, as a steady producer sends: the writer takes what it can.
             while (!refused && told < 10_000) {
               if (out.tell(big)) told++;
               else refused = true;
+              await turns(1);
             }
           },
+          onMessage: () => undefined,
+          onStop: (outcome) => stopped.resolve(outcome),
         }),
         { bufferSize: 8 },
       ),
     );
     const wsClient = new WSProbe();
-    const { link, serverConnection } = await WS('/', wsClient.flow, { clock }).run(flow);
+    const { link, connection } = await WS('/', wsClient.flow).run(flow);
     link.stall('client');
-    wsClient.sendMessage('flood');
-    const closed = (serverConnection as Connection).closed;
-    await turns(5);
-    await clock.advance(10_000); // the close timeout: the stalled peer never answers
-    const outcome = await closed;
+    for (let i = 0; i < 20_000 && !refused; i++) await turns(1);
     assert.equal(refused, true);
-    assert.ok(told < 100, `${told} values were taken`);
-    assert.equal(outcome.closedBy, 'local');
+    assert.ok(told < 200, `${told} values of 64 KiB were taken`);
+    link.unstall('client'); // the client reads what was sent, then the Close
+    const seen = await (connection as Connection).closed;
+    assert.deepEqual([seen.code, seen.reason], [1013, 'outgoing buffer full']);
+    const outcome = await stopped.promise;
+    assert.deepEqual([outcome.code, outcome.closedBy], [1013, 'local']);
+  });
+
+  it('a burst within bufferSize is sent whole', async () => {
+    const flow = text().transform(
+      actorFlow<string, string>(({ out }) => ({
+        onMessage(line) {
+          for (let i = 0; i < 256; i++) assert.equal(out.tell(`${line} ${i}`), true);
+        },
+      })),
+    );
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(flow);
+    wsClient.sendMessage('burst');
+    for (let i = 0; i < 256; i++) await wsClient.expectMessage(`burst ${i}`);
   });
 });
 
