@@ -169,7 +169,10 @@ class SocketActorCell<In, Out, Data>
     // The stop comes after every message that arrived before the close was handled: once closed,
     // wait for the end of the messages (told at once when they ended already). Listening to the
     // end only then keeps an idle actor to one close listener.
-    connection.onClosed((outcome) => connection.onEnd(() => this.#mailbox.finish(outcome)));
+    connection.onClosed((outcome) => {
+      this.#outbox.end(); // nothing more can be sent: `out.tell` returns false from now on
+      connection.onEnd(() => this.#mailbox.finish(outcome));
+    });
   }
 
   /** The flow the connection runs: the socket's messages into the mailbox, `out` to the writer. */

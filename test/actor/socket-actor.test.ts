@@ -210,7 +210,7 @@ describe('actorFlow: onStop is told how the connection ended', () => {
           seen.push(line);
         },
         onStop: (outcome) => {
-          seen.push('stopped');
+          seen.push(`stopped, out ${socket.out.tell('too late') ? 'open' : 'closed'}`);
           stopped.resolve(outcome);
         },
       };
@@ -230,7 +230,7 @@ describe('actorFlow: onStop is told how the connection ended', () => {
       { code: outcome.code, closedBy: outcome.closedBy, wasClean: outcome.wasClean },
       { code: 1000, closedBy: 'remote', wasClean: true },
     );
-    assert.deepEqual(seen, ['one', 'two', 'stopped']);
+    assert.deepEqual(seen, ['one', 'two', 'stopped, out closed']);
   });
 
   it('this side stopped: its code and reason, closed locally', async () => {
