@@ -128,6 +128,28 @@ describe('the example servers, in memory', () => {
     await carol.expectNoMessage(100);
   });
 
+  it('actor-chat: a member that does not read is closed with 1013; the others hear everything', async () => {
+    const routes = chatRoutes();
+    const slow = new WSProbe();
+    const joined = await WS('/chat/lobby?name=slow', slow.flow).run(routes);
+    const { link, connection: slowClient, serverConnection: slowServer } = joined;
+    await slow.expectMessage('slow joined lobby');
+    link.stall('client'); // slow stops reading
+    const bob = new WSProbe();
+    await WS('/chat/lobby?name=bob', bob.flow).run(routes);
+    await bob.expectMessage('bob joined lobby');
+    const line = 'x'.repeat(2000);
+    for (let i = 0; i < 600; i++) {
+      bob.sendMessage(`${i} ${line}`);
+      await bob.expectMessage(`bob: ${i} ${line}`); // in order, never held up by slow
+    }
+    assert.equal(slowServer?.state, 'CLOSING', 'its out overflowed: the server sent Close 1013');
+    link.unstall('client'); // the Close reaches slow after what was written before it
+    await bob.expectMessage('slow left');
+    const outcome = await slowClient?.closed;
+    assert.deepEqual([outcome?.code, outcome?.reason], [1013, 'outgoing buffer full']);
+  });
+
   it('ticker: a tick every period, whatever the client sends', async () => {
     const clock = new VirtualClock();
     const wsClient = new WSProbe();
