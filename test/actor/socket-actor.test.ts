@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { Router, accept, actorFlow, json, text } from '../../src/index.js';
-import type { CloseOutcome, Connection, Message, SocketActorContext } from '../../src/index.js';
+import type {
+  ActorRef,
+  CloseOutcome,
+  Connection,
+  Message,
+  SocketActor,
+  SocketActorContext,
+} from '../../src/index.js';
 import { WS, WSProbe } from '../../src/testkit/index.js';
 
 /** A promise and its resolve, made outside it. */
@@ -53,6 +60,27 @@ describe('actorFlow: out and the order of messages', () => {
     for (let i = 0; i < 40; i++) wsClient.sendMessage(String(i));
     for (let i = 0; i < 40; i++) await wsClient.expectMessage(`done ${i}`);
     assert.equal(most, 1);
+  });
+
+  it('an instance of a class with the hooks as methods is an actor too', async () => {
+    class Counter implements SocketActor<string> {
+      #count = 0;
+      constructor(private readonly out: ActorRef<string>) {}
+      onStart(): void {
+        this.out.tell(`count ${this.#count}`);
+      }
+      onMessage(): void {
+        this.out.tell(`count ${++this.#count}`);
+      }
+    }
+    const flow = text().transform(actorFlow<string, string>(({ out }) => new Counter(out)));
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(flow);
+    await wsClient.expectMessage('count 0');
+    wsClient.sendMessage('+');
+    wsClient.sendMessage('+');
+    await wsClient.expectMessage('count 1');
+    await wsClient.expectMessage('count 2');
   });
 
   it('self: told messages are handled in turn with the socket messages', async () => {
