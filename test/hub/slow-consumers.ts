@@ -17,9 +17,12 @@ export async function fillSocketBuffers(member: HubMember, chunkBytes = 2 * 1024
     void member.send(chunk).catch(() => undefined);
     await new Promise((resolve) => setImmediate(resolve));
     if (member.bufferedBytes > 0) {
-      // Once more after a short wait: the kernel may only have been busy.
+      // Twice more after a short wait, unchanged: the kernel may only have been busy.
+      const held = member.bufferedBytes;
       await new Promise((resolve) => setTimeout(resolve, 20));
-      if (member.bufferedBytes > 0) return sent;
+      if (member.bufferedBytes !== held) continue;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (member.bufferedBytes === held) return sent;
     }
   }
   throw new Error('the socket took 80 MB without pushing back');
