@@ -144,17 +144,13 @@ class SocketActorCell<In, Out, Data>
   readonly #mailbox: Mailbox<In, CloseOutcome>;
   readonly #outbox: Outbox<Out>;
   readonly #create: (context: SocketActorContext<In, Out, Data>) => SocketActor<In>;
-  /** A property, not a method: `({ out, stop }) => ...` takes it apart. */
-  readonly stop = (code: number = CloseCode.Normal, reason = ''): void => {
-    closePayloadLength(code, reason); // throws RangeError for what a Close cannot carry
-    if (this.#mailbox.stopping) return;
-    this.#mailbox.refuseMore();
-    this.#outbox.end(
-      code === CloseCode.Normal && reason === ''
-        ? undefined
-        : new ConnectionClosed({ code, reason, closedBy: 'local' }),
-    );
-  };
+  /** `stop` bound to this actor, made when first read (many actors never stop themselves). */
+  #stop: ((code?: number, reason?: string) => void) | undefined;
+
+  /** A bound function, not a method: `({ out, stop }) => ...` takes it apart. */
+  get stop(): (code?: number, reason?: string) => void {
+    return (this.#stop ??= (code = CloseCode.Normal, reason = '') => this.#stopWith(code, reason));
+  }
 
   constructor(
     connection: Connection,
@@ -192,6 +188,17 @@ class SocketActorCell<In, Out, Data>
 
   get route(): ConnectionRoute<Data> | undefined {
     return routeOf<Data>(this.connection);
+  }
+
+  #stopWith(code: number, reason: string): void {
+    closePayloadLength(code, reason); // throws RangeError for what a Close cannot carry
+    if (this.#mailbox.stopping) return;
+    this.#mailbox.refuseMore();
+    this.#outbox.end(
+      code === CloseCode.Normal && reason === ''
+        ? undefined
+        : new ConnectionClosed({ code, reason, closedBy: 'local' }),
+    );
   }
 
   onFailure(error: unknown): void {
