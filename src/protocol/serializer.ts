@@ -57,11 +57,14 @@ export class FrameWriter {
   /**
    * Where prepared frames are copied: the writer's own, since a hub writes one message to every
    * connection before the next (in the shared slab, one connection's frames would lie apart and
-   * leave as many buffers). Kept across takes (what was handed out is never written again) and
-   * replaced, four times larger up to 16 KiB, once full.
+   * leave as many buffers). Let go at each take, so an idle connection holds none; the next one
+   * is sized for what the last batch needed, and replaced, four times larger up to 16 KiB, when
+   * a batch outgrows it.
    */
   private framesBuffer: Buffer | null = null;
   private framesUsed = 0;
+  /** The bytes of prepared frames copied between the last two takes. */
+  private framesLastBatch = 0;
   private readonly nextMaskKey: (() => number) | null;
   private readonly masked: boolean;
 
@@ -81,6 +84,10 @@ export class FrameWriter {
    */
   take(): Uint8Array[] {
     this.closeRange();
+    if (this.framesBuffer !== null) {
+      this.framesLastBatch = this.framesUsed;
+      this.framesBuffer = null;
+    }
     const out = this.queue ?? [];
     this.queue = undefined;
     this.queuedBytes = 0;
@@ -252,7 +259,10 @@ export class FrameWriter {
     if (buffer === null || this.framesUsed + length > buffer.length) {
       const size =
         buffer === null
-          ? FRAMES_BUFFER_MIN_BYTES
+          ? Math.min(
+              Math.max(this.framesLastBatch, FRAMES_BUFFER_MIN_BYTES),
+              FRAMES_BUFFER_MAX_BYTES,
+            )
           : Math.min(4 * buffer.length, FRAMES_BUFFER_MAX_BYTES);
       buffer = this.framesBuffer = Buffer.allocUnsafe(Math.max(size, length));
       this.framesUsed = 0;
