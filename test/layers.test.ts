@@ -26,6 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['routing', 'hub'],
   ['actor'],
   ['index.ts', 'testkit'],
+  ['cli'],
 ];
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));

@@ -19,6 +19,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CONSUMERS = join(ROOT, 'test', 'package', 'consumers');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 /** The consumers' own dependencies, at the versions this repository's lock file has. */
 const DEPENDENCIES = ['express', 'fastify', '@types/express', '@types/node'];
@@ -147,7 +148,12 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
     for (const name of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
       assert.ok(files.includes(name), name);
     }
-    for (const name of ['dist/index.js', 'dist/index.d.ts', 'dist/protocol/index.d.ts']) {
+    for (const name of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/protocol/index.d.ts',
+      'dist/cli/main.js',
+    ]) {
       assert.ok(files.includes(name), name);
     }
     assert.deepEqual(
@@ -187,6 +193,14 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
       });
     }
   }
+
+  it('the wsflow bin runs through npx: --version, and a user mistake exits 2', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal((await sh(NPX, ['--no', '--', 'wsflow', '--version'], project)).trim(), version);
+    await assert.rejects(sh(NPX, ['--no', '--', 'wsflow', 'connect'], project), /missing URL/);
+  });
 
   it('library: its declarations name wsflow types through the package', () => {
     const declarations = readFileSync(join(project, 'library', 'out', 'flows.d.ts'), 'utf8');

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Command line: the `wsflow` bin. `wsflow connect URL` and `wsflow serve`, built on the library's
+// public API (the listener client, attachWebSocket, the Hub), as an example of using it.
+
+import { ExitCode } from './exit-codes.js';
+import { runCommand } from './run-command.js';
+
+const stop = new Promise<NodeJS.Signals>((resolve) => {
+  process.once('SIGINT', () => resolve('SIGINT'));
+  process.once('SIGTERM', () => resolve('SIGTERM'));
+});
+// A reader that went away (`| head -1`) ends the output, not the process with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
+});
+
+const code = await runCommand(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stop,
+});
+process.exit(code);
