@@ -5,9 +5,15 @@
 import { ExitCode } from './exit-codes.js';
 import { runCommand } from './run-command.js';
 
+// The first SIGINT or SIGTERM asks the command to finish (close its connections); a second one
+// ends the process at once, as a shell user expects of a second Ctrl-C.
 const stop = new Promise<NodeJS.Signals>((resolve) => {
-  process.once('SIGINT', () => resolve('SIGINT'));
-  process.once('SIGTERM', () => resolve('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+    resolve(signal);
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 });
 // A reader that went away (`| head -1`) ends the output, not the process with a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

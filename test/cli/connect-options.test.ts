@@ -82,6 +82,15 @@ describe('wsflow connect options', () => {
     assert.equal(await cli.exited, 0);
   });
 
+  it('SIGINT in pipe mode: lines still waiting are dropped, it closes with 1000 and exits 0', async () => {
+    const cli = startCli(['connect', '--show-control', server.url]);
+    cli.send('before');
+    assert.equal(await cli.stdout.next(), 'before');
+    cli.child.kill('SIGINT'); // stdin stays open
+    assert.equal(await cli.exited, 0);
+    assert.match(cli.stderr.all.join('\n'), /^close 1000/m);
+  });
+
   it('--reconnect: a lost connection is made again, and lines go on to the new one', async () => {
     let connections = 0;
     const flaky = await serve({

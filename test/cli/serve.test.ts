@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { ClientCloseEvent, openWebSocket } from '../../src/index.js';
 import { makeCertificate } from '../helpers/tls.js';
 import type { TlsMaterial } from '../helpers/tls.js';
-import { startServer } from './support.js';
+import { scriptFromDocs, startServer } from './support.js';
 
 let dir = '';
 before(() => {
@@ -20,9 +20,9 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes an executable shell script into the test's directory. */
-function script(name: string, body: string): string {
+function script(name: string, body: string, shebang = '#!/bin/sh\n'): string {
   const path = join(dir, name);
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  writeFileSync(path, `${shebang}${body}\n`);
   chmodSync(path, 0o755);
   return path;
 }
@@ -80,10 +80,7 @@ describe('wsflow serve', () => {
   });
 
   it('--exec a script that counts: the socket closes (1000) when it exits', async () => {
-    const count = script(
-      'count.sh',
-      'for i in 1 2 3; do\n  read -r line || exit 0\n  echo "$i: $line"\ndone',
-    );
+    const count = script('count.sh', scriptFromDocs('#!/bin/sh\n# count.sh'), ''); // docs/cli.md's
     const server = await startServer(['--exec', count, '--quiet']);
     const socket = await openWebSocket(server.url);
     for (const word of ['a', 'b', 'c']) await socket.send(word);

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +148,20 @@ export async function startServer(args: readonly string[] = []): Promise<Running
       return cli.exited;
     },
   };
+}
+
+/**
+ * A shell script shown on docs/cli.md, from its first lines, so the page's example is the one the
+ * tests run.
+ *
+ * @param firstLines - The lines it starts with, e.g. `#!/bin/sh\n# count.sh`.
+ * @returns The script, as the page shows it.
+ */
+export function scriptFromDocs(firstLines: string): string {
+  const page = fileURLToPath(new URL('../../../docs/cli.md', import.meta.url));
+  const text = readFileSync(page, 'utf8');
+  const start = text.indexOf(`\`\`\`sh\n${firstLines}`);
+  if (start === -1) throw new Error(`docs/cli.md shows no script starting with ${firstLines}`);
+  const body = text.slice(start + '```sh\n'.length);
+  return body.slice(0, body.indexOf('```'));
 }

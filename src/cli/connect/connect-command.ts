@@ -29,6 +29,8 @@ export interface CommandIo {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable;
   readonly env: NodeJS.ProcessEnv;
+  /** Resolves on SIGINT or SIGTERM: the input ends, waiting lines are dropped, and it closes. */
+  readonly stop?: Promise<unknown>;
 }
 
 /** How long a message may take to arrive whole before the connection is failed. */
@@ -45,7 +47,8 @@ const RECONNECT_CAP_MS = 10_000;
  * @returns The exit code.
  */
 export async function runConnect(settings: ConnectSettings, io: CommandIo): Promise<ExitCode> {
-  const interactive = io.stdin.isTTY === true && !settings.json;
+  // Interactive only when a person is at both ends: `wsflow connect URL > file` stays a pipe.
+  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true && !settings.json;
   const shown = { stdout: io.stdout, stderr: io.stderr, ...settings };
   let input: LineInput;
   let reporter: Reporter;
@@ -57,6 +60,7 @@ export async function runConnect(settings: ConnectSettings, io: CommandIo): Prom
     input = pipeInput(io.stdin);
     reporter = settings.json ? new JsonReporter(shown) : new PipeReporter(shown);
   }
+  void io.stop?.then(() => input.queue.abort());
   try {
     for (let attempt = 1; ; attempt++) {
       const end = await connectOnce(settings, reporter, input.queue);

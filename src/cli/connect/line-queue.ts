@@ -37,6 +37,12 @@ export class LineQueue {
     this.#wakeUp();
   }
 
+  /** The user asked to stop (Ctrl-C in pipe mode): lines still waiting are dropped. */
+  abort(): void {
+    this.#lines.length = 0;
+    this.end();
+  }
+
   /** True once the input ended and every line was taken. */
   get ended(): boolean {
     return this.#inputEnded && this.#lines.length === 0;
