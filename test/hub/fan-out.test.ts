@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hub, Router, accept, map } from '../../src/index.js';
-import type { HubMember, SubscriberLimits } from '../../src/index.js';
-import { fillSocketBuffers } from './slow-consumers.js';
+import type { HubMember } from '../../src/index.js';
+import { fillSocketBuffers, policiesBoundedAt } from './slow-consumers.js';
 import { Subscriber, texts, withRoutes } from './support.js';
 
 const SUBSCRIBERS = 1000;
@@ -15,12 +15,7 @@ const BOUND = 32 * 1024;
 const MESSAGES = 1000;
 const PAD = 'p'.repeat(100);
 
-const POLICIES: Record<string, SubscriberLimits> = {
-  'drop-message': { maxBufferedBytes: BOUND, onLimit: 'drop-message' },
-  'drop-oldest': { maxBufferedBytes: BOUND, onLimit: 'drop-oldest' },
-  'close-1008': { maxBufferedBytes: BOUND, onLimit: 'close', closeCode: 1008 },
-  'close-1013': { maxBufferedBytes: BOUND, onLimit: 'close', closeCode: 1013 },
-};
+const POLICIES = policiesBoundedAt(BOUND);
 
 describe('Hub: a thousand subscribers', () => {
   it(

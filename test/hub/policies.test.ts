@@ -5,20 +5,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hub, Router, accept, map } from '../../src/index.js';
-import type { HubMember, SubscriberLimits } from '../../src/index.js';
-import { fillSocketBuffers } from './slow-consumers.js';
+import type { HubMember } from '../../src/index.js';
+import { fillSocketBuffers, policiesBoundedAt } from './slow-consumers.js';
 import { Subscriber, texts, withRoutes } from './support.js';
 
 const BOUND = 64 * 1024;
 const MESSAGES = 300;
 const PAD = 'x'.repeat(1000);
 
-const POLICIES: Record<string, SubscriberLimits> = {
-  'drop-message': { maxBufferedBytes: BOUND, onLimit: 'drop-message' },
-  'drop-oldest': { maxBufferedBytes: BOUND, onLimit: 'drop-oldest' },
-  'close-1008': { maxBufferedBytes: BOUND, onLimit: 'close', closeCode: 1008 },
-  'close-1013': { maxBufferedBytes: BOUND, onLimit: 'close' },
-};
+const POLICIES = policiesBoundedAt(BOUND);
 
 describe('Hub: slow subscribers', () => {
   it('applies each policy to a subscriber that does not read; the others get everything', async () => {

@@ -1,7 +1,7 @@
 // Test support for slow subscribers: filling the kernel's buffers of a peer that does not read,
 // so that what the hub holds for it shows at once instead of after megabytes.
 
-import type { HubMember } from '../../src/index.js';
+import type { HubMember, SubscriberLimits } from '../../src/index.js';
 
 /**
  * Sends `member` alone binary filler until its socket stops taking bytes (the kernel's send and
@@ -26,4 +26,20 @@ export async function fillSocketBuffers(member: HubMember, chunkBytes = 2 * 1024
     }
   }
   throw new Error('the socket took 80 MB without pushing back');
+}
+
+/**
+ * Each slow-consumer policy, by name, with the same bound.
+ *
+ * @param maxBufferedBytes - The bound.
+ * @returns The limits of each policy: drop-message, drop-oldest, close-1008, close-1013 (the
+ *   default close code).
+ */
+export function policiesBoundedAt(maxBufferedBytes: number): Record<string, SubscriberLimits> {
+  return {
+    'drop-message': { maxBufferedBytes, onLimit: 'drop-message' },
+    'drop-oldest': { maxBufferedBytes, onLimit: 'drop-oldest' },
+    'close-1008': { maxBufferedBytes, onLimit: 'close', closeCode: 1008 },
+    'close-1013': { maxBufferedBytes, onLimit: 'close' },
+  };
 }

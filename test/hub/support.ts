@@ -1,12 +1,10 @@
 // Test support for the hub: a Router served on a free port, and subscribers on bare sockets that
 // read cheaply (frames parsed from a chunk list, no copy per chunk), or not at all until told.
 
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { serve } from '../../src/index.js';
 import type { Router, ServeOptions, WebSocketServer } from '../../src/index.js';
-import { upgradeRequest } from '../server/support.js';
+import { rawUpgrade } from '../server/support.js';
 
 /** Serves `router` on a free port for the length of `test`. */
 export async function withRoutes(
@@ -53,20 +51,8 @@ export class Subscriber {
     path: string,
     options: { paused?: boolean; headers?: Record<string, string> } = {},
   ): Promise<Subscriber> {
-    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
-    socket.write(upgradeRequest(options.headers ?? {}, `GET ${path} HTTP/1.1`));
-    let head = Buffer.alloc(0);
-    while (head.indexOf('\r\n\r\n') === -1) {
-      const [chunk] = (await once(socket, 'data')) as [Buffer];
-      head = Buffer.concat([head, chunk]);
-    }
-    const end = head.indexOf('\r\n\r\n') + 4;
-    const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-    if (!statusLine.startsWith('HTTP/1.1 101 ')) throw new Error(`not upgraded: ${statusLine}`);
-    socket.pause();
-    const subscriber = new Subscriber(socket, head.subarray(end));
+    const { socket, leftover } = await rawUpgrade(port, path, options.headers);
+    const subscriber = new Subscriber(socket, leftover);
     if (options.paused !== true) socket.resume();
     return subscriber;
   }

@@ -177,6 +177,36 @@ export interface Frame {
   payload: Buffer;
 }
 
+/**
+ * Opens a socket to 127.0.0.1:`port` and completes a WebSocket handshake for `path` by hand.
+ *
+ * @param port - The server's port.
+ * @param path - The request target.
+ * @param headers - Extra request headers.
+ * @returns The socket, paused, and the bytes that came after the 101's head.
+ * @throws When the server answers anything but 101.
+ */
+export async function rawUpgrade(
+  port: number,
+  path = '/',
+  headers: Record<string, string> = {},
+): Promise<{ socket: Socket; leftover: Buffer }> {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(upgradeRequest(headers, `GET ${path} HTTP/1.1`));
+  let head = Buffer.alloc(0);
+  while (head.indexOf('\r\n\r\n') === -1) {
+    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    head = Buffer.concat([head, chunk]);
+  }
+  const end = head.indexOf('\r\n\r\n') + 4;
+  const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+  if (!statusLine.startsWith('HTTP/1.1 101 ')) throw new Error(`not upgraded: ${statusLine}`);
+  socket.pause();
+  return { socket, leftover: head.subarray(end) };
+}
+
 /** A WebSocket client on a bare socket: writes masked frames, reads the server's frames. */
 export class RawClient {
   readonly socket: Socket;
@@ -206,20 +236,8 @@ export class RawClient {
    * @throws When the server answers anything but 101.
    */
   static async connect(port: number, path = '/'): Promise<RawClient> {
-    const socket = connect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
-    socket.write(upgradeRequest({}, `GET ${path} HTTP/1.1`));
-    let head = Buffer.alloc(0);
-    while (head.indexOf('\r\n\r\n') === -1) {
-      const [chunk] = (await once(socket, 'data')) as [Buffer];
-      head = Buffer.concat([head, chunk]);
-    }
-    const end = head.indexOf('\r\n\r\n') + 4;
-    const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-    if (!statusLine.startsWith('HTTP/1.1 101 ')) throw new Error(`not upgraded: ${statusLine}`);
-    socket.pause();
-    const client = new RawClient(socket, head.subarray(end));
+    const { socket, leftover } = await rawUpgrade(port, path);
+    const client = new RawClient(socket, leftover);
     socket.resume();
     return client;
   }
