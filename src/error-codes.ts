@@ -10,6 +10,22 @@
 // | WSFLOW_ERR_UNSUPPORTED_DATA, _INVALID_JSON, _JSON_TOO_DEEP, _INVALID_MESSAGE | message transformers: ProtocolError, 1003/1007 |
 // | WSFLOW_ERR_HANDSHAKE_*                 | the opening handshake, server and client: HandshakeError |
 // | WSFLOW_ERR_BUFFER_FULL                 | the client socket's bounded buffer (1008)            |
+// | WSFLOW_ERR_SEND_QUEUE_FULL, _SOCKET_CLOSED | the browser client (`wsflow/browser`), thrown to the caller |
+
+/**
+ * The codes the browser client (`wsflow/browser`) throws with, also in {@link ErrorCode}: a table
+ * of their own, spelled out twice, so that its bundle carries these two and not the whole table
+ * (a bundler keeps an object built from another one; test/error-codes.test.ts keeps both in step).
+ */
+export const BrowserErrorCode = {
+  /** A send while no connection is open, past the queue's bound, under the `'throw'` policy. */
+  SendQueueFull: 'WSFLOW_ERR_SEND_QUEUE_FULL',
+  /** A send after the socket was closed for good (by `close()`, or after its last retry). */
+  SocketClosed: 'WSFLOW_ERR_SOCKET_CLOSED',
+} as const;
+
+/** One of the {@link BrowserErrorCode} strings. */
+export type BrowserErrorCode = (typeof BrowserErrorCode)[keyof typeof BrowserErrorCode];
 
 /** Every stable error code string of wsflow (`WSFLOW_ERR_<WHAT>`); docs/errors.md explains each. */
 export const ErrorCode = {
@@ -52,6 +68,9 @@ export const ErrorCode = {
   BufferFull: 'WSFLOW_ERR_BUFFER_FULL',
   /** An actor's mailbox was full and its overflow strategy is `fail`: the actor stops. */
   MailboxFull: 'WSFLOW_ERR_MAILBOX_FULL',
+  // The browser client (wsflow/browser): BrowserErrorCode.
+  SendQueueFull: 'WSFLOW_ERR_SEND_QUEUE_FULL',
+  SocketClosed: 'WSFLOW_ERR_SOCKET_CLOSED',
   // The opening handshake (HandshakeError), server and client.
   HandshakeInvalidHeader: 'WSFLOW_ERR_HANDSHAKE_INVALID_HEADER',
   HandshakeMethod: 'WSFLOW_ERR_HANDSHAKE_METHOD',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { BrowserErrorCode } from '../src/browser/index.js';
 import { ErrorCode, HandshakeErrorCode } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -57,6 +58,12 @@ describe('error codes', () => {
 
   it('has HandshakeErrorCode as a part of the one table', () => {
     for (const code of Object.values(HandshakeErrorCode)) assert.ok(codes.includes(code), code);
+  });
+
+  it('has BrowserErrorCode as a part of the one table, under the same names', () => {
+    for (const [name, code] of Object.entries(BrowserErrorCode)) {
+      assert.equal((ErrorCode as Record<string, string>)[name], code, name);
+    }
   });
 
   it('are spelled out only in src/error-codes.ts', () => {

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as browserEntry from '../src/browser/index.js';
 import * as protocolEntry from '../src/protocol/index.js';
 import * as wsflowEntry from '../src/index.js';
 import * as testkitEntry from '../src/testkit/index.js';
@@ -292,6 +293,34 @@ const TESTKIT = [
   'settle: function',
 ];
 
+/** `wsflow/browser`: the reconnecting socket for pages, its options, events and errors. */
+const BROWSER = [
+  'BrowserErrorCode: const+type',
+  'CloseEventLike: interface',
+  'CloseInfo: interface',
+  'Listener: type',
+  'MessageData: type',
+  'MessageEventLike: interface',
+  'OverflowPolicy: type',
+  'QueueOptions: interface',
+  'ReconnectDefaults: const',
+  'ReconnectOptions: interface',
+  'ReconnectPolicy: type',
+  'ReconnectingSocket: class',
+  'ReconnectingSocketEvents: interface',
+  'ReconnectingSocketOptions: interface',
+  'SendData: type',
+  'SendQueueFullError: class',
+  'SocketClosedError: class',
+  'SocketState: type',
+  'Timers: interface',
+  'UrlSource: type',
+  'WebSocketConstructor: type',
+  'WebSocketLike: interface',
+  'backoffDelayMs: function',
+  'reconnectPolicy: function',
+];
+
 /** The names a module has at run time, by the pinned list: values not exported as types only. */
 function runtimeNames(pinned: readonly string[]): string[] {
   return pinned
@@ -301,7 +330,12 @@ function runtimeNames(pinned: readonly string[]): string[] {
 }
 
 describe('public exports', () => {
-  const surfaces = publicExports(['src/index.ts', 'src/protocol/index.ts', 'src/testkit/index.ts']);
+  const surfaces = publicExports([
+    'src/index.ts',
+    'src/protocol/index.ts',
+    'src/testkit/index.ts',
+    'src/browser/index.ts',
+  ]);
 
   it('wsflow exports exactly the pinned names, each of its kind', () => {
     assert.deepEqual(surfaces.get('src/index.ts'), WSFLOW);
@@ -315,9 +349,14 @@ describe('public exports', () => {
     assert.deepEqual(surfaces.get('src/testkit/index.ts'), TESTKIT);
   });
 
+  it('wsflow/browser exports exactly the pinned names, each of its kind', () => {
+    assert.deepEqual(surfaces.get('src/browser/index.ts'), BROWSER);
+  });
+
   it('has at run time exactly the pinned values of each entry point', () => {
     assert.deepEqual(Object.keys(wsflowEntry).sort(), runtimeNames(WSFLOW));
     assert.deepEqual(Object.keys(protocolEntry).sort(), runtimeNames(PROTOCOL));
     assert.deepEqual(Object.keys(testkitEntry).sort(), runtimeNames(TESTKIT));
+    assert.deepEqual(Object.keys(browserEntry).sort(), runtimeNames(BROWSER));
   });
 });

