@@ -133,3 +133,31 @@ export function stringsOf(value: ParsedCommandLine['values'][string]): string[] 
 export function stringOf(value: ParsedCommandLine['values'][string]): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * The keep-alive that `--ping-interval` and `--ping-timeout` ask for, as both commands read them:
+ * an object to spread into the client's or the server's options (empty without the options).
+ *
+ * @param values - The parsed options.
+ * @param command - The command, for the error line.
+ * @returns `{ keepAlive }`, or `{}`.
+ * @throws {UsageError} For `--ping-timeout` without `--ping-interval`, or a bad duration.
+ */
+export function keepAliveOf(
+  values: ParsedCommandLine['values'],
+  command: string,
+): { keepAlive?: { maxIdleMs: number; pongTimeoutMs?: number } } {
+  const interval = stringOf(values['ping-interval']);
+  const timeout = stringOf(values['ping-timeout']);
+  if (timeout !== undefined && interval === undefined) {
+    throw new UsageError('--ping-timeout needs --ping-interval', command);
+  }
+  if (interval === undefined) return {};
+  const maxIdleMs = parseDuration('ping-interval', interval);
+  return {
+    keepAlive:
+      timeout === undefined
+        ? { maxIdleMs }
+        : { maxIdleMs, pongTimeoutMs: parseDuration('ping-timeout', timeout) },
+  };
+}

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basicAuth } from '../../index.js';
 import type { ClientOptions, WebSocketRequest } from '../../index.js';
 import {
+  keepAliveOf,
   parseCommandLine,
   parseDuration,
   parseHeader,
@@ -178,23 +179,9 @@ function tlsOptions(values: Values): NonNullable<WebSocketRequest['tls']> {
 }
 
 function clientOptions(values: Values): ClientOptions {
-  const interval = stringOf(values['ping-interval']);
-  const timeout = stringOf(values['ping-timeout']);
   const maxSize = stringOf(values['max-message-size']);
-  if (timeout !== undefined && interval === undefined) {
-    throw new UsageError('--ping-timeout needs --ping-interval', 'connect');
-  }
   return {
-    ...(interval === undefined
-      ? {}
-      : {
-          keepAlive: {
-            maxIdleMs: parseDuration('ping-interval', interval),
-            ...(timeout === undefined
-              ? {}
-              : { pongTimeoutMs: parseDuration('ping-timeout', timeout) }),
-          },
-        }),
+    ...keepAliveOf(values, 'connect'),
     ...(maxSize === undefined ? {} : { maxMessageBytes: parseSize('max-message-size', maxSize) }),
   };
 }

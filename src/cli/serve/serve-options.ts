@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AttachOptions } from '../../index.js';
 import {
+  keepAliveOf,
   parseCommandLine,
   parseDuration,
   parseInteger,
@@ -132,25 +133,12 @@ function tls(values: Values): ServeSettings['tls'] {
 }
 
 function attachOptions(values: Values): AttachOptions {
-  const interval = stringOf(values['ping-interval']);
-  const timeout = stringOf(values['ping-timeout']);
   const idle = stringOf(values['idle-timeout']);
   const maxSize = stringOf(values['max-message-size']);
   const maxConnections = stringOf(values['max-connections']);
-  if (timeout !== undefined && interval === undefined)
-    throw new UsageError('--ping-timeout needs --ping-interval', 'serve');
   return {
     ...(values.compress === true ? { perMessageDeflate: true } : {}),
-    ...(interval === undefined
-      ? {}
-      : {
-          keepAlive: {
-            maxIdleMs: parseDuration('ping-interval', interval),
-            ...(timeout === undefined
-              ? {}
-              : { pongTimeoutMs: parseDuration('ping-timeout', timeout) }),
-          },
-        }),
+    ...keepAliveOf(values, 'serve'),
     ...(idle === undefined ? {} : { idleTimeoutMs: parseDuration('idle-timeout', idle) }),
     ...(maxSize === undefined ? {} : { maxMessageBytes: parseSize('max-message-size', maxSize) }),
     ...(maxConnections === undefined
