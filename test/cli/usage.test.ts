@@ -84,6 +84,12 @@ describe('wsflow usage', () => {
       [['serve', '--static', '/nonexistent'], /--static: not a directory/],
       [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
       [['serve', 'extra'], /unexpected argument 'extra'/],
+      [['serve', '--ping-timeout', '5s'], /--ping-timeout needs --ping-interval/],
+      [
+        ['connect', '--ping-timeout', '5s', 'ws://127.0.0.1:1'],
+        /--ping-timeout needs --ping-interval/,
+      ],
+      [['serve', '--ping-interval', 'often'], /--ping-interval: expected a duration/],
     ];
     for (const [args, pattern] of cases) {
       const result = await runCli(args);
