@@ -35,6 +35,14 @@ for (const name of PEERS) {
       assert.equal(await cli.stdout.next(), undefined);
     });
 
+    it('pipe mode with stdin already ended: every line is answered before the close', async () => {
+      // The lines and the end of input arrive together: the CLI makes sure the server read them
+      // (a ping's pong) before its Close, which a server may otherwise read in the same go.
+      const result = await runCli(['connect', peer.url('ws', '/echo')], 'one\ntwo\nthree\n');
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'one\ntwo\nthree\n');
+    });
+
     it('prints what the server sends first, and exits 0 after the server closes with 1000', async () => {
       const cli = startCli(['connect', peer.url('ws', '/feed/2')]);
       assert.equal(await cli.stdout.next(), 'item 0');

@@ -118,6 +118,33 @@ async function connectOnce(
   return { kind: 'closed', outcome, failure, inputEnded };
 }
 
+/** The longest wait for the pong of {@link readPastWhatWasSent}. */
+const PONG_WAIT_MS = 2000;
+
+/**
+ * Waits until the peer has read everything sent, by a Ping's Pong (it comes after what was sent
+ * before the Ping), or at most {@link PONG_WAIT_MS}. RFC 6455 lets a peer stop sending once it
+ * has a Close, so a server that gets the last lines and the Close in one read may never answer
+ * them; after the Pong, the lines were read and answered first.
+ */
+async function readPastWhatWasSent(connection: Connection, closed: Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopListening: (() => void) | undefined;
+  const ponged = new Promise<void>((resolve) => {
+    stopListening = connection.onPong(() => resolve());
+    timer = setTimeout(resolve, PONG_WAIT_MS);
+  });
+  try {
+    connection.ping();
+    await Promise.race([ponged, closed, connection.closed]);
+  } catch {
+    // Closed meanwhile: the close is reported as it is.
+  } finally {
+    clearTimeout(timer);
+    stopListening?.();
+  }
+}
+
 /**
  * Sends each line as a message, waiting for each send (backpressure), until the input ends (then
  * closes with 1000 and returns true) or the connection closes (returns false).
@@ -133,6 +160,7 @@ async function sendLines(
     await Promise.race([queue.ready(), closed, connection.closed]);
     if (connection.state !== ProtocolState.Open) return false;
     if (queue.ended) {
+      await readPastWhatWasSent(connection, closed);
       await connection.close(1000);
       return true;
     }
