@@ -64,6 +64,18 @@ async function withExample(
   }
 }
 
+/** Starts a stopwatch example, reads 0 and 1, resets it and reads on to its 0. */
+async function startThenReset(client: Awaited<ReturnType<typeof openClient>>): Promise<void> {
+  client.ws.send('start');
+  assert.equal((await client.next()).data.toString(), '0');
+  assert.equal((await client.next()).data.toString(), '1');
+  client.ws.send('reset');
+  // Counts already on their way may arrive; after the reset, 0 comes again.
+  for (let count = (await client.next()).data.toString(); count !== '0';) {
+    count = (await client.next()).data.toString();
+  }
+}
+
 describe('examples', () => {
   it('echo: text as text, binary as binary, and a page on GET /', async () => {
     await withExample('echo', async ({ url, port }) => {
@@ -150,14 +162,7 @@ describe('examples', () => {
   it('stopwatch: counts while started, keeps the count when stopped, restarts after reset', async () => {
     await withExample('stopwatch', async ({ url }) => {
       const client = await openClient(url);
-      client.ws.send('start');
-      assert.equal((await client.next()).data.toString(), '0');
-      assert.equal((await client.next()).data.toString(), '1');
-      client.ws.send('reset');
-      // Counts already on their way may arrive; after the reset, 0 comes again.
-      for (let count = (await client.next()).data.toString(); count !== '0';) {
-        count = (await client.next()).data.toString();
-      }
+      await startThenReset(client);
       client.ws.send('stop');
       client.ws.close(1000);
       assert.equal((await client.closed).code, 1000);
@@ -167,14 +172,7 @@ describe('examples', () => {
   it('actor-stopwatch: counts while started, restarts after reset', async () => {
     await withExample('actor-stopwatch', async ({ url }) => {
       const client = await openClient(url);
-      client.ws.send('start');
-      assert.equal((await client.next()).data.toString(), '0');
-      assert.equal((await client.next()).data.toString(), '1');
-      client.ws.send('reset');
-      // Counts already on their way may arrive; after the reset, 0 comes again.
-      for (let count = (await client.next()).data.toString(); count !== '0';) {
-        count = (await client.next()).data.toString();
-      }
+      await startThenReset(client);
       client.ws.close(1000);
       assert.equal((await client.closed).code, 1000);
     });

@@ -23,6 +23,25 @@ import { VirtualClock, WS, WSProbe } from '../../src/testkit/index.js';
 
 const TICK_MS = 1000; // the examples' default period (TICK_MS unset)
 
+/**
+ * Plays the stopwatch's script (silent until started, counts per tick, keeps the count while
+ * stopped, 0 after reset) against either stopwatch example.
+ */
+async function useStopwatch(wsClient: WSProbe, clock: VirtualClock): Promise<void> {
+  await wsClient.expectNoMessage(3 * TICK_MS);
+  wsClient.sendMessage('start');
+  await clock.advance(3 * TICK_MS);
+  for (const count of ['0', '1', '2']) await wsClient.expectMessage(count);
+  wsClient.sendMessage('stop');
+  await wsClient.expectNoMessage(5 * TICK_MS);
+  wsClient.sendMessage('start');
+  await clock.advance(TICK_MS);
+  await wsClient.expectMessage('3');
+  wsClient.sendMessage('reset');
+  await clock.advance(TICK_MS);
+  await wsClient.expectMessage('0');
+}
+
 describe('the example servers, in memory', () => {
   it('greeter: greets Strict and Streamed names, ignores binary', async () => {
     const wsClient = new WSProbe();
@@ -70,36 +89,14 @@ describe('the example servers, in memory', () => {
     await WS('/', wsClient.flow, { clock }).run((upgrade) => {
       upgrade.handleMessages(stopwatch(clock));
     });
-    await wsClient.expectNoMessage(3 * TICK_MS);
-    wsClient.sendMessage('start');
-    await clock.advance(3 * TICK_MS);
-    for (const count of ['0', '1', '2']) await wsClient.expectMessage(count);
-    wsClient.sendMessage('stop');
-    await wsClient.expectNoMessage(5 * TICK_MS);
-    wsClient.sendMessage('start');
-    await clock.advance(TICK_MS);
-    await wsClient.expectMessage('3');
-    wsClient.sendMessage('reset');
-    await clock.advance(TICK_MS);
-    await wsClient.expectMessage('0');
+    await useStopwatch(wsClient, clock);
   });
 
   it('actor-stopwatch: the same stopwatch as an actor that ticks itself', async () => {
     const clock = new VirtualClock();
     const wsClient = new WSProbe();
     const { serverConnection } = await WS('/', wsClient.flow, { clock }).run(actorStopwatch(clock));
-    await wsClient.expectNoMessage(3 * TICK_MS);
-    wsClient.sendMessage('start');
-    await clock.advance(3 * TICK_MS);
-    for (const count of ['0', '1', '2']) await wsClient.expectMessage(count);
-    wsClient.sendMessage('stop');
-    await wsClient.expectNoMessage(5 * TICK_MS);
-    wsClient.sendMessage('start');
-    await clock.advance(TICK_MS);
-    await wsClient.expectMessage('3');
-    wsClient.sendMessage('reset');
-    await clock.advance(TICK_MS);
-    await wsClient.expectMessage('0');
+    await useStopwatch(wsClient, clock);
     wsClient.sendCompletion();
     await wsClient.expectCompletion();
     await serverConnection?.closed;
