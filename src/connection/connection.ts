@@ -200,27 +200,14 @@ export class Connection {
     if (this.#running) throw new InvalidStateError('a handler already runs on this connection');
     this.#running = true;
     const core = this.#core;
-    if (flow instanceof ConnectionBoundFlow) {
-      try {
-        flow = (flow as ConnectionBoundFlow<Connection>).make(this);
-      } catch (error) {
-        this.#fail(error);
-        return;
-      }
-    }
-    if (flow instanceof ControlMessagesFlow) {
-      this.#deliverControlMessages(flow.autoPong);
-      flow = flow.flow as MessageFlow;
-    }
-    if (flow instanceof ConnectionBoundFlow) {
+    let made = this.#made(flow);
+    if (made instanceof ControlMessagesFlow) {
+      this.#deliverControlMessages(made.autoPong);
       // withControlMessages around a bound flow: made after the unwrapping.
-      try {
-        flow = (flow as ConnectionBoundFlow<Connection>).make(this);
-      } catch (error) {
-        this.#fail(error);
-        return;
-      }
+      made = this.#made(made.flow as MessageFlow);
     }
+    if (made === undefined) return;
+    flow = made;
     if (flow instanceof MapFlow) {
       new MapRunner(core, flow.fn).start();
     } else if (typeof flow === 'function') {
@@ -391,6 +378,20 @@ export class Connection {
   onPong(listener: (payload: Uint8Array) => void): () => void {
     const listeners = (this.#core.pongListeners = withListener(this.#core.pongListeners, listener));
     return () => removeListener(listeners, listener);
+  }
+
+  /**
+   * A connection-bound flow made for this connection, any other flow as it is; undefined when
+   * making it threw (the connection is failed then).
+   */
+  #made(flow: MessageFlow): MessageFlow | undefined {
+    if (!(flow instanceof ConnectionBoundFlow)) return flow;
+    try {
+      return (flow as ConnectionBoundFlow<Connection>).make(this);
+    } catch (error) {
+      this.#fail(error);
+      return undefined;
+    }
   }
 
   /** From now on, Pings and Pongs join the messages the handler receives (copies of them). */
