@@ -29,7 +29,7 @@ export interface TextMessageBase {
   asBinaryMessage(): never;
   /**
    * Collects a Streamed message into a Strict one (Akka's `toStrict`); a Strict one is returned
-   * as it is.
+   * as it is, once its size is checked against `maxBytes`.
    *
    * @param timeoutMs - how long to wait for the end of the message.
    * @param options - `maxBytes` bounds the UTF-8 size of the collected text.
@@ -90,7 +90,7 @@ export interface BinaryMessageBase {
   asBinaryMessage(): StrictBinaryMessage | StreamedBinaryMessage;
   /**
    * Collects a Streamed message into a Strict one (Akka's `toStrict`); a Strict one is returned
-   * as it is.
+   * as it is, once its size is checked against `maxBytes`.
    *
    * @param timeoutMs - how long to wait for the end of the message.
    * @param options - `maxBytes` bounds the collected size.

@@ -12,7 +12,13 @@ import type {
   TextMessageClass,
   ToStrictOptions,
 } from './message-types.js';
-import { collectStream, concatBytes, readableFrom, singleChunkStream } from './streams.js';
+import {
+  checkMaxBytes,
+  collectStream,
+  concatBytes,
+  readableFrom,
+  singleChunkStream,
+} from './streams.js';
 import type { StreamSource } from './streams.js';
 import type { ControlMessage } from './control.js';
 
@@ -124,6 +130,13 @@ class TextMessageImpl {
     return this.#text;
   }
 
+  /** The size of a Strict message's UTF-8 payload, without joining or encoding it twice. */
+  #utf8Size(): number {
+    if (this.#utf8Parts !== undefined) return this.#utf8Parts.bytes;
+    if (this.#utf8 !== undefined) return this.#utf8.byteLength;
+    return Buffer.byteLength(this.#text as string, 'utf8');
+  }
+
   /** The UTF-8 payload in one piece (joined once, when it arrived in parts). */
   #joinedUtf8(): Uint8Array | undefined {
     const parts = this.#utf8Parts;
@@ -153,7 +166,10 @@ class TextMessageImpl {
   }
 
   async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<StrictTextMessage> {
-    if (this.#stream === undefined) return strictText(this);
+    if (this.#stream === undefined) {
+      if (options.maxBytes !== undefined) checkMaxBytes(this.#utf8Size(), options.maxBytes);
+      return strictText(this);
+    }
     const sizeOf = (chunk: string): number => Buffer.byteLength(chunk, 'utf8');
     const { chunks } = await collectStream(this.#stream, timeoutMs, { ...options, sizeOf });
     return strictText(new TextMessageImpl(chunks.join('')));
@@ -253,7 +269,10 @@ class BinaryMessageImpl {
   }
 
   async toStrict(timeoutMs: number, options: ToStrictOptions = {}): Promise<StrictBinaryMessage> {
-    if (this.#stream === undefined) return strictBinary(this);
+    if (this.#stream === undefined) {
+      checkMaxBytes(this.#parts?.bytes ?? (this.#data as Uint8Array).byteLength, options.maxBytes);
+      return strictBinary(this);
+    }
     const sizeOf = (chunk: Uint8Array): number => chunk.byteLength;
     const { chunks, bytes } = await collectStream(this.#stream, timeoutMs, { ...options, sizeOf });
     const data = chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks, bytes);

@@ -110,6 +110,20 @@ export function concatBytes(parts: readonly Uint8Array[], totalBytes?: number): 
   return out;
 }
 
+/**
+ * Fails when a message holds more than `maxBytes` (a Strict message as much as a Streamed one, so
+ * a bound does not depend on how the peer fragmented the message).
+ *
+ * @param bytes - the message's size so far, in bytes.
+ * @param maxBytes - the bound; undefined for none.
+ * @throws WebSocketError (`WSFLOW_ERR_MESSAGE_TOO_BIG`) when `bytes` exceeds `maxBytes`.
+ */
+export function checkMaxBytes(bytes: number, maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && bytes > maxBytes) {
+    throw new WebSocketError(ErrorCode.MessageTooBig, `message over maxBytes (${maxBytes})`);
+  }
+}
+
 /** Options of {@link collectStream}. */
 export interface CollectOptions<T> {
   /** Fail once more than this many bytes were collected (measured with `sizeOf`). */
@@ -157,10 +171,7 @@ export async function collectStream<T>(
         : Promise.race([reader.read(), timeout]));
       if (step.done) return { chunks, bytes };
       bytes += options.sizeOf(step.value);
-      if (options.maxBytes !== undefined && bytes > options.maxBytes) {
-        const message = `message over maxBytes (${options.maxBytes})`;
-        throw new WebSocketError(ErrorCode.MessageTooBig, message);
-      }
+      checkMaxBytes(bytes, options.maxBytes);
       chunks.push(step.value);
     }
   } catch (error) {

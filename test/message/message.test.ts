@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidStateError, TimeoutError, WebSocketError } from '../../src/errors.js';
-import { BinaryMessage, TextMessage, toMessage } from '../../src/message/message.js';
+import {
+  BinaryMessage,
+  strictMessageOfParts,
+  TextMessage,
+  textMessageFromUtf8,
+  toMessage,
+} from '../../src/message/message.js';
 import type { Message } from '../../src/message/message.js';
 
 async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
@@ -74,6 +80,23 @@ describe('TextMessage', () => {
     const fits = await TextMessage.streamed(['€€', '€']).toStrict(1000, { maxBytes: 9 });
     assert.equal(fits.text, '€€€');
   });
+
+  it('toStrict applies maxBytes to a Strict message too, however it was made', async () => {
+    const utf8 = new TextEncoder().encode('€€€');
+    const made = [
+      TextMessage.strict('€€€'),
+      textMessageFromUtf8(utf8),
+      strictMessageOfParts('text', { parts: [utf8.subarray(0, 4), utf8.subarray(4)], bytes: 9 }),
+    ];
+    for (const message of made) {
+      await assert.rejects(message.toStrict(1000, { maxBytes: 8 }), (error: unknown) => {
+        assert.ok(error instanceof WebSocketError);
+        assert.equal(error.code, 'WSFLOW_ERR_MESSAGE_TOO_BIG');
+        return true;
+      });
+      assert.equal(await message.toStrict(1000, { maxBytes: 9 }), message);
+    }
+  });
 });
 
 describe('BinaryMessage', () => {
@@ -103,6 +126,17 @@ describe('BinaryMessage', () => {
   it('toStrict fails past maxBytes', async () => {
     const message = BinaryMessage.streamed([new Uint8Array(5), new Uint8Array(5)]);
     await assert.rejects(message.toStrict(1000, { maxBytes: 9 }), WebSocketError);
+  });
+
+  it('toStrict applies maxBytes to a Strict message too, however it was made', async () => {
+    const parts = { parts: [new Uint8Array(5), new Uint8Array(5)], bytes: 10 };
+    for (const message of [
+      BinaryMessage.strict(new Uint8Array(10)),
+      strictMessageOfParts('binary', parts),
+    ]) {
+      await assert.rejects(message.toStrict(1000, { maxBytes: 9 }), WebSocketError);
+      assert.equal(await message.toStrict(1000, { maxBytes: 10 }), message);
+    }
   });
 });
 
