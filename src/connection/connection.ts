@@ -382,12 +382,16 @@ export class Connection {
 
   /**
    * A connection-bound flow made for this connection, any other flow as it is; undefined when
-   * making it threw (the connection is failed then).
+   * making it threw (the connection is failed then). What it makes may be bound too (an actor's
+   * flow made inside a hub's join): that is made in turn, until a flow that runs.
    */
   #made(flow: MessageFlow): MessageFlow | undefined {
-    if (!(flow instanceof ConnectionBoundFlow)) return flow;
+    let made = flow;
     try {
-      return (flow as ConnectionBoundFlow<Connection>).make(this);
+      while (made instanceof ConnectionBoundFlow) {
+        made = (made as ConnectionBoundFlow<Connection>).make(this);
+      }
+      return made;
     } catch (error) {
       this.#fail(error);
       return undefined;

@@ -1,6 +1,6 @@
 // Tests for ConnectionBoundFlow: the connection makes the flow from itself when it starts it, once
-// per connection (inside withControlMessages too); transformers wrap what it makes; outside a
-// connection its sides throw.
+// per connection (inside withControlMessages too, and again when what it makes is bound too);
+// transformers wrap what it makes; outside a connection its sides throw.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -57,6 +57,24 @@ describe('ConnectionBoundFlow', () => {
     await WS('/', wsClient.flow).run(flow);
     wsClient.sendMessage(new PingMessage());
     await wsClient.expectMessage('a ping');
+  });
+
+  it('what it makes may be bound too (an actor inside a hub join): that is made in turn', async () => {
+    const made: string[] = [];
+    const flow = new ConnectionBoundFlow((outer: Connection) => {
+      made.push('outer');
+      return text().transform(
+        new ConnectionBoundFlow((inner: Connection) => {
+          made.push(inner === outer ? 'inner, on the same connection' : 'inner, elsewhere');
+          return map((line: string) => line.toUpperCase());
+        }),
+      );
+    }) as MessageFlow;
+    const wsClient = new WSProbe();
+    await WS('/', wsClient.flow).run(flow);
+    wsClient.sendMessage('nested');
+    await wsClient.expectMessage('NESTED');
+    assert.deepEqual(made, ['outer', 'inner, on the same connection']);
   });
 
   it('a make() that throws closes with 1011', async () => {
