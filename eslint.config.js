@@ -19,8 +19,21 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
+    ignores: ['examples/demo/public/'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
+    // The demo page's scripts run in the browser, as modules.
+    files: ['examples/demo/public/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        URLSearchParams: 'readonly',
+      },
     },
   },
 );

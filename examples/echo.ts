@@ -2,7 +2,7 @@
 // binary (Strict or Streamed, as it came). It is attached to a plain http.Server, which also
 // serves a small page on GET / to try it from a browser.
 //
-//   npm start                   then open http://127.0.0.1:8080/
+//   npm run example echo        then open http://127.0.0.1:8080/
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
