@@ -18,11 +18,17 @@ export type InboxEvent = Message | ClientPingEvent | ClientCloseEvent;
 /** Pings kept while nobody receives, without a bound set: older ones are dropped (RFC 6455 5.5.3). */
 const MAX_UNBOUNDED_PINGS = 16;
 
-interface Waiter {
-  resolve(event: InboxEvent): void;
-  reject(error: unknown): void;
-  /** Clears what watches a receive() with a time limit or a signal. */
-  cleanup?: (() => void) | undefined;
+/**
+ * A receive() waiting for the inbox: offered events in order (each offered one leaves the queue)
+ * until it takes one.
+ */
+export interface InboxWaiter {
+  /** Offered the next event: true when it took it and settled, false to skip it and wait on. */
+  offer(event: InboxEvent): boolean;
+  /** Settles with an error: the inbox failed, the waiter gave up, or the close was handed out. */
+  fail(error: unknown): void;
+  /** Set by the inbox: clears what watches a receive() with a time limit or a signal. */
+  cleanup: (() => void) | undefined;
 }
 
 /**
@@ -61,7 +67,7 @@ export class SocketInbox {
   /** Without a capacity: the messages held here when delivery is told to wait. */
   readonly #highWaterMark: number;
   readonly #queue: (Message | ClientPingEvent)[] = [];
-  readonly #waiters: Waiter[] = [];
+  readonly #waiters: InboxWaiter[] = [];
   /** Messages (not pings) in the queue. */
   #messages = 0;
   #pings = 0;
@@ -106,35 +112,29 @@ export class SocketInbox {
   }
 
   /**
-   * The next event: a queued one, the next message, or the close event (once; then an error).
+   * Lines a waiter up for the next events: queued ones, the next messages, or the close event
+   * (once; later waiters fail with ConnectionClosed).
    *
-   * @param watch - Called with `giveUp`: calling it takes the waiter out of the line (so it
-   *   takes nothing) and rejects with the error given. What `watch` returns is called once the
-   *   waiter is served or gave up (to clear its timer).
+   * @param waiter - Offered events until it takes one.
+   * @param watch - Called with `giveUp`: calling it takes the waiter out of the line (so it takes
+   *   nothing) and fails it with the error given. What `watch` returns is called once the waiter
+   *   is served or gave up (to clear its timer).
    */
-  next(
+  wait(
+    waiter: InboxWaiter,
     watch?: (giveUp: (error: unknown) => void) => (() => void) | undefined,
-  ): Promise<InboxEvent> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: (event) => {
-          waiter.cleanup?.();
-          resolve(event);
-        },
-        reject: (error) => {
-          waiter.cleanup?.();
-          reject(error);
-        },
-      };
-      this.#waiters.push(waiter);
-      waiter.cleanup = watch?.((error) => {
+  ): void {
+    this.#waiters.push(waiter);
+    if (watch !== undefined) {
+      waiter.cleanup = watch((error) => {
         const at = this.#waiters.indexOf(waiter);
         if (at === -1) return; // served first
         this.#waiters.splice(at, 1);
-        waiter.reject(error);
+        waiter.cleanup?.();
+        waiter.fail(error);
       });
-      this.#deliver();
-    });
+    }
+    this.#deliver();
   }
 
   /** Drops what waits, and every later message: the socket is closing on its own initiative. */
@@ -155,7 +155,7 @@ export class SocketInbox {
       return undefined;
     }
     if (this.#queue.length === 0 && this.#waiters.length > 0) {
-      (this.#waiters.shift() as Waiter).resolve(message);
+      this.#offer(message);
       return undefined;
     }
     this.#queue.push(message);
@@ -172,9 +172,7 @@ export class SocketInbox {
 
   #addPing(ping: ClientPingEvent): void {
     if (this.#stopped || this.#failure !== undefined || this.#close !== undefined) return;
-    if (this.#queue.length === 0 && this.#waiters.length > 0) {
-      return (this.#waiters.shift() as Waiter).resolve(ping);
-    }
+    if (this.#queue.length === 0 && this.#waiters.length > 0) return this.#offer(ping);
     this.#queue.push(ping);
     this.#pings++;
     const capacity = this.#capacity;
@@ -227,19 +225,32 @@ export class SocketInbox {
   /** Hands events to waiters, in order, as long as there are both. */
   #deliver(): void {
     while (this.#waiters.length > 0) {
-      const waiter = this.#waiters[0];
-      if (this.#failure !== undefined) waiter.reject(this.#failure);
+      if (this.#failure !== undefined) this.#fail(this.#failure);
       else if (this.#queue.length > 0) {
         const event = this.#queue.shift() as Message | ClientPingEvent;
         this.#taken(event);
-        waiter.resolve(event);
+        this.#offer(event);
       } else if (this.#close === undefined) return;
-      else if (this.#closeHandedOut) waiter.reject(new ConnectionClosed(this.#close));
+      else if (this.#closeHandedOut) this.#fail(new ConnectionClosed(this.#close));
       else {
         this.#closeHandedOut = true;
-        waiter.resolve(this.#close);
+        this.#offer(this.#close);
       }
-      this.#waiters.shift();
     }
+  }
+
+  /** Offers an event to the first waiter; it leaves the line once it took one. */
+  #offer(event: InboxEvent): void {
+    const waiter = this.#waiters[0];
+    if (!waiter.offer(event)) return;
+    this.#waiters.shift();
+    waiter.cleanup?.();
+  }
+
+  /** Fails the first waiter. */
+  #fail(error: unknown): void {
+    const waiter = this.#waiters.shift() as InboxWaiter;
+    waiter.cleanup?.();
+    waiter.fail(error);
   }
 }

@@ -10,12 +10,19 @@ import type { CloseOutcome } from '../protocol/events.js';
 import { ProtocolState } from '../protocol/protocol.js';
 import type { ClientOptions } from './connect.js';
 import { FragmentedMessage } from './fragments.js';
-import { collectStream } from '../message/streams.js';
 import { outOfSequence } from '../protocol/sender.js';
 import type { ResponseHeaders, ValidUpgrade } from './response.js';
 import { ClientCloseEvent, ClientPingEvent } from './client-events.js';
 import { SocketInbox } from './socket-inbox.js';
 import type { InboxEvent } from './socket-inbox.js';
+import {
+  BinaryReceive,
+  EventReceive,
+  TextReceive,
+  collectBinary,
+  collectText,
+} from './socket-receive.js';
+import type { ReceiveHost } from './socket-receive.js';
 
 /** Options of {@link openWebSocket}. */
 export interface SocketOptions extends ClientOptions {
@@ -53,8 +60,11 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   readonly #inbox: SocketInbox;
   #fragment: FragmentedMessage | undefined;
   #unread: Message | undefined;
-  /** receive() calls that waited for the inbox and have yet to settle. */
-  #settling = 0;
+  /** What a waiting receive() needs from this socket (one object, shared by all of them). */
+  readonly #host: ReceiveHost = {
+    answer: (ping) => this.#answer(ping),
+    track: (message) => (this.#unread = message),
+  };
 
   /**
    * Wraps an open client connection; {@link openWebSocket} makes it before any input is read.
@@ -117,7 +127,9 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   receive(options?: ReceiveOptions): Promise<Message | ClientCloseEvent | Extra> {
     const event = this.#poll();
     if (event !== undefined) return Promise.resolve(event as Message | Extra);
-    return this.#next(options) as Promise<Message | ClientCloseEvent | Extra>;
+    const waiting = new EventReceive(this.#host);
+    this.#wait(waiting, options);
+    return waiting.promise as Promise<Message | ClientCloseEvent | Extra>;
   }
 
   /**
@@ -130,8 +142,12 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
    */
   receiveText(options?: ReceiveOptions): Promise<string> {
     const message = this.#pollKind(true);
-    if (message?.isStrict === true) return Promise.resolve(message.text);
-    return this.#collectText(message, options);
+    if (message !== undefined) {
+      return message.isStrict ? Promise.resolve(message.text) : collectText(message.textStream);
+    }
+    const waiting = new TextReceive(this.#host);
+    this.#wait(waiting, options);
+    return waiting.promise;
   }
 
   /**
@@ -144,8 +160,12 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
    */
   receiveBinary(options?: ReceiveOptions): Promise<Uint8Array> {
     const message = this.#pollKind(false);
-    if (message?.isStrict === true) return Promise.resolve(message.data);
-    return this.#collectBinary(message, options);
+    if (message !== undefined) {
+      return message.isStrict ? Promise.resolve(message.data) : collectBinary(message.dataStream);
+    }
+    const waiting = new BinaryReceive(this.#host);
+    this.#wait(waiting, options);
+    return waiting.promise;
   }
 
   /**
@@ -240,30 +260,19 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
 
   /**
    * The next event at hand, without a promise (receive()'s fast path), or undefined: also while
-   * an earlier receive() has yet to settle, so that none overtakes another. A Streamed message
-   * handed out before and not being read is dropped first: its unread body would otherwise stall
-   * the connection for good.
+   * an earlier receive() waits, so that none overtakes another. A Streamed message handed out
+   * before and not being read is dropped first: its unread body would otherwise stall the
+   * connection for good.
    */
   #poll(): Message | ClientPingEvent | undefined {
-    if (this.#settling > 0) return undefined;
     this.#dropUnread();
     return this.#track(this.#inbox.poll());
   }
 
-  /** The next event, when none is at hand (or to wait behind earlier receive() calls). */
-  #next(options?: ReceiveOptions): Promise<InboxEvent> {
+  /** Lines a receive() up for the inbox, when nothing is at hand (or behind earlier ones). */
+  #wait(waiting: EventReceive | TextReceive | BinaryReceive, options?: ReceiveOptions): void {
     this.#dropUnread();
-    this.#settling++;
-    return this.#inbox.next(giveUpOn(options)).then(
-      (event) => {
-        this.#settling--;
-        return this.#track(event);
-      },
-      (error: unknown) => {
-        this.#settling--;
-        throw error;
-      },
-    );
+    this.#inbox.wait(waiting, giveUpOn(options));
   }
 
   #dropUnread(): void {
@@ -290,45 +299,8 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
     return undefined;
   }
 
-  /** The next message of a kind; others are skipped, pings answered (sttp's `pongOnPing`). */
-  async #receiveKind<T extends boolean>(
-    text: T,
-    options: ReceiveOptions | undefined,
-  ): Promise<MessageOfKind<T>> {
-    while (true) {
-      const event = await this.#next(options);
-      if (event instanceof ClientCloseEvent) throw new ConnectionClosed(event);
-      if (event instanceof ClientPingEvent) this.#answer(event);
-      else if (event.isText === text) return event as MessageOfKind<T>;
-      else discardMessage(event);
-    }
-  }
-
   #answer(ping: ClientPingEvent): void {
     if (this.isOpen) this.#connection.pong(ping.payload);
-  }
-
-  /** receiveText() once no Strict text was at hand: waits for one, or collects a Streamed one. */
-  async #collectText(
-    found: TextMessage | undefined,
-    options: ReceiveOptions | undefined,
-  ): Promise<string> {
-    const message = found ?? (await this.#receiveKind(true, options));
-    if (message.isStrict) return message.text;
-    // No time or size limit of its own: the connection's maxMessageBytes bounds the message.
-    const { chunks } = await collectStream(message.textStream, undefined, { sizeOf: textLength });
-    return chunks.join('');
-  }
-
-  /** receiveBinary() once no Strict binary was at hand: waits for one, or collects one. */
-  async #collectBinary(
-    found: BinaryMessage | undefined,
-    options: ReceiveOptions | undefined,
-  ): Promise<Uint8Array> {
-    const message = found ?? (await this.#receiveKind(false, options));
-    if (message.isStrict) return message.data;
-    const { chunks } = await collectStream(message.dataStream, undefined, { sizeOf: byteLength });
-    return Buffer.concat(chunks);
   }
 
   #continue(frame: MessageLike, fin: boolean): Promise<void> {
@@ -345,9 +317,6 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
     if (this.#fragment === fragment) this.#fragment = undefined;
   }
 }
-
-const textLength = (chunk: string): number => chunk.length;
-const byteLength = (chunk: Uint8Array): number => chunk.byteLength;
 
 /** A text message for `true`, a binary one for `false`. */
 type MessageOfKind<T extends boolean> = T extends true ? TextMessage : BinaryMessage;

@@ -321,6 +321,27 @@ describe('openWebSocket over an in-memory transport', () => {
     await socket.close();
   });
 
+  it('a waiting receiveBinary() skips text and answers pings up to its binary; one waiting at the close fails', async () => {
+    const { socket, server } = await inMemorySocket({ autoPong: false });
+    const pongs: string[] = [];
+    server.onPong((payload) => pongs.push(Buffer.from(payload).toString()));
+    const bytes = socket.receiveBinary(); // nothing has arrived: it waits
+    void server.send('skipped');
+    server.ping('p');
+    void server.send(Uint8Array.of(7, 8));
+    assert.deepEqual([...(await bytes)], [7, 8]);
+    await until(() => pongs.length === 1);
+    assert.deepEqual(pongs, ['p']);
+    const text = socket.receiveText();
+    void server.close(1000, 'bye');
+    await assert.rejects(text, (error: unknown) => {
+      assert.ok(error instanceof ConnectionClosed);
+      assert.equal(error.closeCode, 1000);
+      return true;
+    });
+    await assert.rejects(socket.receive(), ConnectionClosed);
+  });
+
   it('keeps pings in order with messages when auto-pong is off, and fills a bound with both', async () => {
     const { socket, server, ours } = await inMemorySocket({ autoPong: false, bufferCapacity: 4 });
     // Each in its own read: a Ping is seen while its read is parsed, a message after it.
