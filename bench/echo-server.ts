@@ -121,6 +121,13 @@ async function start(kind: ServerKind): Promise<number> {
       const server = await serve({ port: 0, host: '127.0.0.1', flow, perMessageDeflate });
       return server.address.port;
     }
+    case 'wsflow-keepalive': {
+      // Heartbeats on: what every read and write pays for them (a counter), timers sampling.
+      const flow = map((m: Message) => m);
+      const keepAlive = { maxIdleMs: 20_000, pongTimeoutMs: 10_000 };
+      const server = await serve({ port: 0, host: '127.0.0.1', flow, keepAlive });
+      return server.address.port;
+    }
     case 'wsflow-json': {
       // Play's JSON echo: each message parsed (depth-checked) and serialized again, on the map path.
       const server = await serve({ port: 0, host: '127.0.0.1', flow: json().transform(echo()) });

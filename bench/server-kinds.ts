@@ -2,7 +2,8 @@
 // three wsflow flow styles, ws, uWebSockets.js and plain TCP); the idle-memory comparison adds the
 // permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
 // behind a Router of 50 routes and an Origin guard; the JSON comparison (`--payload json`) adds a
-// json() transformer echo; `wsflow-actor` is a socket actor that echoes through `out`.
+// json() transformer echo; `wsflow-actor` is a socket actor that echoes through `out`;
+// `wsflow-keepalive` is the map echo with keep-alive and a pong deadline on (what heartbeats cost).
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
@@ -11,6 +12,7 @@ export const ALL_SERVER_KINDS = [
   'wsflow-json',
   'ws-json',
   'wsflow-actor',
+  'wsflow-keepalive',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;

@@ -105,6 +105,22 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /**
+   * The round-trip time of the latest Ping answered (sent by {@link WebSocketClient.ping} or by
+   * the `keepAlive` option), in milliseconds; undefined until one is answered. See
+   * `Connection.lastPingRttMs`.
+   *
+   * @example
+   * ```ts
+   * const socket = await openWebSocket('ws://127.0.0.1:8080', { keepAlive: { maxIdleMs: 20_000 } });
+   * // ... later:
+   * console.log(`ping ${socket.lastPingRttMs ?? '-'} ms`);
+   * ```
+   */
+  get lastPingRttMs(): number | undefined {
+    return this.#connection.lastPingRttMs;
+  }
+
+  /**
    * The next message, in order, or once the connection is closed, a {@link ClientCloseEvent} with
    * the code and reason. A message over `aggregateMessageBytes` (1 MiB by default) that did not
    * arrive whole in one read is Streamed: start reading its stream before the next receive(),
@@ -205,7 +221,8 @@ export class WebSocketClient<Extra = never> implements AsyncIterable<Message | E
   }
 
   /**
-   * Sends a Ping; the Pong comes back to the connection (auto-pong answers the server's pings).
+   * Sends a Ping; the Pong comes back to the connection (auto-pong answers the server's pings),
+   * which times it: {@link WebSocketClient.lastPingRttMs}.
    *
    * @param payload - At most 125 bytes.
    * @throws {RangeError} For a longer payload. @throws {InvalidStateError} After Close.

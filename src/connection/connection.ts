@@ -2,6 +2,7 @@
 // and outgoing message streams, runUntilClosed(flow) or runDetached(flow), send, ping, close — for servers and clients alike.
 
 import type { Duplex } from 'node:stream';
+import { EMPTY } from '../codec/bytes.js';
 import { CloseCode } from '../codec/close-code.js';
 import { ConnectionClosed, InvalidStateError } from '../errors.js';
 import { connectFlow, MapFlow, SinkAndSourceFlow } from '../flow/flow.js';
@@ -123,6 +124,25 @@ export class Connection {
   /** Settles with how the connection ended, once the transport is closed. Never rejects. */
   get closed(): Promise<CloseOutcome> {
     return this.#core.closed;
+  }
+
+  /**
+   * The round-trip time of the latest Ping answered, in milliseconds, on the connection's clock:
+   * from the Ping being sent (by keep-alive or {@link Connection.ping}) to the Pong that carries
+   * its payload being read. Measured for every Ping; undefined until the first one is answered.
+   * A Pong that waited behind a large message of the peer's counts that wait too: the time is
+   * the peer's responsiveness as this end sees it, not the network's alone.
+   *
+   * @example
+   * ```ts
+   * const server = await serve({ port: 8080, flow: echo(), keepAlive: { maxIdleMs: 20_000 } });
+   * setInterval(() => {
+   *   for (const connection of server.connections) console.log(connection.lastPingRttMs);
+   * }, 60_000);
+   * ```
+   */
+  get lastPingRttMs(): number | undefined {
+    return this.#core.lastPingRttMs;
   }
 
   /**
@@ -284,13 +304,14 @@ export class Connection {
   }
 
   /**
-   * Sends a Ping; the answer arrives through {@link Connection.onPong}.
+   * Sends a Ping; the answer arrives through {@link Connection.onPong}, and its round-trip time
+   * becomes {@link Connection.lastPingRttMs}.
    *
    * @param payload - at most 125 bytes.
    * @throws RangeError for a longer payload; InvalidStateError after Close.
    */
-  ping(payload?: Uint8Array | string): void {
-    this.#core.protocol.sendPing(payload);
+  ping(payload: Uint8Array | string = EMPTY): void {
+    this.#core.sendPing(payload);
     this.#core.writer.scheduleFlush();
   }
 

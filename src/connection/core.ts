@@ -32,6 +32,7 @@ import { createLiveness } from './liveness.js';
 import { ensureNativeMask } from './native-mask.js';
 import type { Liveness } from './liveness.js';
 import { OutgoingWriter } from './outgoing.js';
+import { PingRoundTrip } from './round-trip.js';
 import type { OutgoingOwner } from './outgoing.js';
 import { resolveConnectionOptions } from './options.js';
 import type { ConnectionOptions } from './options.js';
@@ -70,6 +71,8 @@ export class ConnectionCore
   /** Messages completed during the current input batch (made on the first one). */
   #batch: Message[] | undefined;
   readonly #liveness: Liveness | undefined;
+  /** Times Pings; made on the first one sent. */
+  #roundTrip: PingRoundTrip | undefined;
   /** permessage-deflate, when negotiated. */
   readonly #compression: ConnectionCompression | undefined;
   /** Its stage in front of the assembler, from the first compressed message on. */
@@ -147,6 +150,17 @@ export class ConnectionCore
     return this.#closed;
   }
 
+  /** The round-trip time of the latest Ping answered, in ms; undefined before the first answer. */
+  get lastPingRttMs(): number | undefined {
+    return this.#roundTrip?.lastMs;
+  }
+
+  /** Sends a Ping (flushed by the caller) and times it. */
+  sendPing(payload: Uint8Array | string): void {
+    this.protocol.sendPing(payload);
+    (this.#roundTrip ??= new PingRoundTrip(this.#clock)).pingSent(payload);
+  }
+
   /** True once the transport closed and the outcome is known. */
   get finished(): boolean {
     return this.#finished;
@@ -171,7 +185,7 @@ export class ConnectionCore
   /** Bytes from the transport: parse, deliver what is complete, flush what is due. */
   receive(chunk: Uint8Array): void {
     if (this.#finished) return;
-    this.#liveness?.onReceived();
+    this.#liveness?.onReceived(chunk.length);
     try {
       this.protocol.receiveData(chunk);
     } catch (error) {
@@ -376,8 +390,10 @@ export class ConnectionCore
     if (this.pingListeners !== undefined) this.#notify(this.pingListeners, payload);
   }
 
-  /** ProtocolHandler: a Pong; tells the listeners. */
+  /** ProtocolHandler: a Pong; times the Ping it answers, tells keep-alive and the listeners. */
   onPong(payload: Uint8Array): void {
+    this.#roundTrip?.onPong(payload);
+    this.#liveness?.onPong();
     if (this.pongListeners !== undefined) this.#notify(this.pongListeners, payload);
   }
 

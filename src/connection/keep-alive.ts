@@ -37,6 +37,8 @@ export interface LivenessHost {
   readonly protocol: Protocol;
   readonly writer: OutgoingWriter;
   readonly transport: Duplex;
+  /** Sends a Ping and times its round trip. */
+  sendPing(payload: Uint8Array | string): void;
   /** Sends a Close (when none was sent) and starts the close timeout. */
   close(code: number, reason: string): void;
   /** Ends the transport once the protocol asks for it; arms the close timeout. */
@@ -47,10 +49,15 @@ export interface LivenessHost {
   onApplicationError(error: unknown): void;
 }
 
-/** When traffic last went each way, on the connection's clock. */
-export interface Traffic {
-  receivedAt: number;
-  sentAt: number;
+/**
+ * How much traffic went each way so far. The owner only adds to these on the hot path (no clock
+ * read, no timer touched); timers compare them between their samples.
+ */
+export interface TrafficCounters {
+  /** Bytes received from the transport. */
+  readonly bytesReceived: number;
+  /** Writes made to the transport (each flush of frames is one). */
+  readonly writes: number;
 }
 
 /**
@@ -62,7 +69,7 @@ export interface Traffic {
  * @returns whether the application, not the peer, holds things up.
  * @example
  * ```ts
- * const lastActivity = () => (busyWithInput(transport) ? clock.now() : traffic.receivedAt);
+ * const activity = { count: () => traffic.bytesReceived, busy: () => busyWithInput(transport) };
  * ```
  */
 export function busyWithInput(transport: Duplex): boolean {
@@ -70,8 +77,9 @@ export function busyWithInput(transport: Duplex): boolean {
 }
 
 /**
- * Sends keep-alive frames on one connection while it is open. Reading paused by backpressure
- * counts as traffic (see {@link busyWithInput}).
+ * Sends keep-alive frames on one connection while it is open. Any byte received is a sign of
+ * life (a Pong stuck behind a large message of the peer's is still on its way), and so is
+ * reading paused by backpressure (see {@link busyWithInput}).
  *
  * @example
  * ```ts
@@ -83,26 +91,33 @@ export class KeepAlive {
   readonly #host: LivenessHost;
   readonly #clock: Clock;
   readonly #options: KeepAliveOptions;
+  readonly #traffic: TrafficCounters;
   readonly #idle: IdleTimer;
-  #lastSentAt = -Infinity;
+  /** The pong deadline, while a Ping waits for a sign of life. */
   #deadline: TimerHandle | undefined;
+  /** The bytes received when the Ping the deadline runs for went out. */
+  #receivedAtPing = 0;
 
   /**
    * @param host - the connection engine.
-   * @param traffic - when traffic last went each way (kept up to date by the owner).
+   * @param traffic - the traffic counters (kept up to date by the owner).
    * @param options - validated options.
    * @param clock - the timers.
    */
-  constructor(host: LivenessHost, traffic: Traffic, options: KeepAliveOptions, clock: Clock) {
+  constructor(
+    host: LivenessHost,
+    traffic: TrafficCounters,
+    options: KeepAliveOptions,
+    clock: Clock,
+  ) {
     this.#host = host;
     this.#clock = clock;
     this.#options = options;
-    const ping = options.mode !== 'pong';
-    const lastActivity = (): number => {
-      if (busyWithInput(host.transport)) return clock.now();
-      return Math.max(ping ? traffic.receivedAt : traffic.sentAt, this.#lastSentAt);
-    };
-    this.#idle = new IdleTimer(clock, options.maxIdleMs, lastActivity, () => this.#send());
+    this.#traffic = traffic;
+    // Ping mode waits for silence from the peer; pong mode for silence of our own.
+    const count = options.mode === 'pong' ? () => traffic.writes : () => traffic.bytesReceived;
+    const activity = { count, busy: () => busyWithInput(host.transport) };
+    this.#idle = new IdleTimer(clock, options.maxIdleMs, activity, () => this.#send());
   }
 
   /** Starts counting idle time. */
@@ -110,9 +125,9 @@ export class KeepAlive {
     this.#idle.start();
   }
 
-  /** Something was received: the peer is alive, a pending pong deadline is lifted. */
-  onReceived(): void {
-    if (this.#deadline !== undefined) this.#clearDeadline();
+  /** A Pong arrived: in ping mode, traffic from the peer at a known time (no sample needed). */
+  onPong(): void {
+    if (this.#options.mode !== 'pong' && this.#idle.running) this.#idle.start();
   }
 
   /** Stops every timer (the connection is closing or closed). */
@@ -127,25 +142,34 @@ export class KeepAlive {
     const ping = this.#options.mode !== 'pong';
     try {
       const payload = this.#options.payload?.() ?? EMPTY;
-      if (ping) protocol.sendPing(payload);
+      if (ping) this.#host.sendPing(payload);
       else protocol.sendPong(payload);
     } catch (error) {
       this.#host.onApplicationError(error);
       return;
     }
-    // The deadline first: over an in-memory transport the answer may arrive inside flush().
-    this.#lastSentAt = this.#clock.now();
-    const timeoutMs = this.#options.pongTimeoutMs;
-    if (ping && timeoutMs !== undefined && this.#deadline === undefined) {
-      this.#armDeadline(timeoutMs);
-    }
+    // Before the flush: over an in-memory transport the answer may arrive inside flush().
+    if (ping && this.#options.pongTimeoutMs !== undefined) this.#startDeadline();
     writer.flush();
+    // After the flush, so that our own write does not count as activity (pong mode).
     if (protocol.state === ProtocolState.Open) this.#idle.start(); // flush() may have ended it
   }
 
-  #armDeadline(timeoutMs: number): void {
-    const handle = this.#clock.setTimeout(() => this.#onDeadline(timeoutMs), timeoutMs);
-    this.#deadline = unrefTimer(handle);
+  /**
+   * A Ping went out: the peer has `pongTimeoutMs` to send anything. The deadline runs from the
+   * first Ping that nothing has followed yet; a later Ping does not push it back.
+   */
+  #startDeadline(): void {
+    const received = this.#traffic.bytesReceived;
+    if (this.#deadline !== undefined && received === this.#receivedAtPing) return;
+    this.#clearDeadline();
+    this.#receivedAtPing = received;
+    this.#armDeadline();
+  }
+
+  #armDeadline(): void {
+    const timeoutMs = this.#options.pongTimeoutMs as number;
+    this.#deadline = unrefTimer(this.#clock.setTimeout(() => this.#onDeadline(), timeoutMs));
   }
 
   #clearDeadline(): void {
@@ -154,10 +178,13 @@ export class KeepAlive {
     this.#deadline = undefined;
   }
 
-  #onDeadline(timeoutMs: number): void {
+  #onDeadline(): void {
     this.#deadline = undefined;
+    // Anything at all received since the Ping, the Pong or any byte of anything else (a Pong
+    // waits behind the rest of a large message): the peer is alive.
+    if (this.#traffic.bytesReceived !== this.#receivedAtPing) return;
     // We paused reading ourselves: the answer may be waiting in our own buffers.
-    if (busyWithInput(this.#host.transport)) this.#armDeadline(timeoutMs);
+    if (busyWithInput(this.#host.transport)) this.#armDeadline();
     else failDeadPeer(this.#host);
   }
 }

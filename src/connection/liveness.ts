@@ -6,7 +6,8 @@ import { ProtocolState } from '../protocol/protocol.js';
 import type { Clock } from '../time/clock.js';
 import { IdleTimer } from './idle-timer.js';
 import { KeepAlive, busyWithInput, checkDuration, validateKeepAlive } from './keep-alive.js';
-import type { KeepAliveOptions, LivenessHost, Traffic } from './keep-alive.js';
+import type { KeepAliveOptions, LivenessHost, TrafficCounters } from './keep-alive.js';
+import type { OutgoingWriter } from './outgoing.js';
 
 /** The liveness options of a connection (part of `ConnectionOptions`). */
 export interface LivenessOptions {
@@ -18,20 +19,23 @@ export interface LivenessOptions {
 export const IDLE_TIMEOUT_REASON = 'idle timeout';
 
 /**
- * Keep-alive and idle timeout of one connection. The owner reports received chunks
- * ({@link Liveness.onReceived}); sent traffic is seen through the writer's `onWrite` hook.
+ * Keep-alive and idle timeout of one connection. The owner reports the bytes it reads
+ * ({@link Liveness.onReceived}, a counter increment) and the Pongs ({@link Liveness.onPong});
+ * writes are counted by the writer. The timers sample these counters, so a connection in full
+ * flow pays nothing per message.
  *
  * @example
  * ```ts
  * const liveness = createLiveness(core, { idleTimeoutMs: 60_000 }, clock);
- * transport.on('data', () => liveness?.onReceived());
+ * transport.on('data', (chunk) => liveness?.onReceived(chunk.length));
  * ```
  */
-export class Liveness {
-  readonly #clock: Clock;
-  readonly #traffic: Traffic;
+export class Liveness implements TrafficCounters {
+  readonly #writer: OutgoingWriter;
   readonly #keepAlive: KeepAlive | undefined;
   readonly #idleTimeout: IdleTimer | undefined;
+  /** {@inheritDoc TrafficCounters.bytesReceived} */
+  bytesReceived = 0;
 
   /**
    * @param host - the connection engine.
@@ -39,23 +43,19 @@ export class Liveness {
    * @param clock - the timers.
    */
   constructor(host: LivenessHost, options: LivenessOptions, clock: Clock) {
-    this.#clock = clock;
-    const now = clock.now();
-    const traffic: Traffic = { receivedAt: now, sentAt: now };
-    this.#traffic = traffic;
-    host.writer.onWrite = () => {
-      traffic.sentAt = clock.now();
-    };
+    this.#writer = host.writer;
     if (options.keepAlive !== undefined) {
-      this.#keepAlive = new KeepAlive(host, traffic, options.keepAlive, clock);
+      this.#keepAlive = new KeepAlive(host, this, options.keepAlive, clock);
       this.#keepAlive.start();
     }
     if (options.idleTimeoutMs !== undefined) {
       // Traffic either way counts, keep-alive frames included; so does an application busy with
-      // what the peer sent.
-      const lastActivity = (): number =>
-        busyWithInput(host.transport) ? clock.now() : Math.max(traffic.receivedAt, traffic.sentAt);
-      this.#idleTimeout = new IdleTimer(clock, options.idleTimeoutMs, lastActivity, () => {
+      // what the peer sent. Both counters only grow: their sum moves when either does.
+      const activity = {
+        count: () => this.bytesReceived + this.writes,
+        busy: () => busyWithInput(host.transport),
+      };
+      this.#idleTimeout = new IdleTimer(clock, options.idleTimeoutMs, activity, () => {
         if (host.protocol.state === ProtocolState.Open) {
           host.close(CloseCode.GoingAway, IDLE_TIMEOUT_REASON);
         }
@@ -64,10 +64,19 @@ export class Liveness {
     }
   }
 
-  /** A chunk arrived from the transport. */
-  onReceived(): void {
-    this.#traffic.receivedAt = this.#clock.now();
-    this.#keepAlive?.onReceived();
+  /** {@inheritDoc TrafficCounters.writes} */
+  get writes(): number {
+    return this.#writer.writes;
+  }
+
+  /** A chunk of `bytes` arrived from the transport: counted, nothing more. */
+  onReceived(bytes: number): void {
+    this.bytesReceived += bytes;
+  }
+
+  /** A Pong arrived (after its chunk was counted). */
+  onPong(): void {
+    this.#keepAlive?.onPong();
   }
 
   /** Stops every timer: the connection is closing (its close timeout takes over) or closed. */

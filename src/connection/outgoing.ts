@@ -61,12 +61,10 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   /** Makes the error of sends after the close (made once, when the first one needs it). */
   #closedBy: (() => unknown) | undefined;
   #closedError: unknown;
-  /** Transport writes made (one per flush), for tests and metrics. */
+  /** Transport writes made (one per flush): keep-alive and the idle timeout sample it. */
   writes = 0;
   /** Told after a flush that left the transport over 8 times its high-water mark. */
   drainWatcher: { onNeedDrain(): void } | undefined;
-  /** Called after each transport write (keep-alive and the idle timeout watch sent traffic). */
-  onWrite: (() => void) | undefined;
   /** permessage-deflate, once negotiated: renders the messages it wants compressed. */
   compressor: MessageCompressor | undefined;
   /** {@inheritDoc FrameOutput.pendingFrames} */
@@ -259,7 +257,6 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     const transport = this.#transport;
     if (transport.writableEnded || transport.destroyed) return;
     this.writes++;
-    this.onWrite?.();
     if (chunks.length === 1) {
       transport.write(chunks[0]);
     } else {

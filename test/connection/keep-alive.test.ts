@@ -61,14 +61,14 @@ describe('keep-alive: ping mode', () => {
     });
   }
 
-  it('anything received postpones the next Ping', async () => {
+  it('anything received postpones the next Ping, dated by the sample that saw it', async () => {
     const clock = new ManualClock();
     const { connection, peer } = connectionWithPeer({ clock, keepAlive: { maxIdleMs: 1000 } });
     await advance(clock, 600);
     peer.text('still here');
-    await advance(clock, 600);
+    await advance(clock, 1000); // maxIdleMs after the message
     assert.deepEqual(taken(peer, 'ping'), []);
-    await advance(clock, 400);
+    await advance(clock, 150); // maxIdleMs after the sample at 750 that saw it
     assert.deepEqual(taken(peer, 'ping'), ['']);
     await connection.close();
   });
@@ -168,12 +168,12 @@ describe('keep-alive: pong mode', () => {
     await advance(clock, 600);
     await connection.send('data counts as traffic');
     await settle(); // the write goes out at the end of the tick
-    await advance(clock, 999);
+    await advance(clock, 1000);
     assert.deepEqual(
       handler.events.slice(5).map((event) => event.type),
       ['start', 'data'],
     );
-    await advance(clock, 1);
+    await advance(clock, 150); // maxIdleMs after the sample at 5750 that saw the write
     assert.deepEqual(handler.events.at(-1), { type: 'pong', hex: '06' });
     connection.terminate();
     await connection.closed;
@@ -194,7 +194,7 @@ describe('keep-alive: backpressure', () => {
     assert.deepEqual(taken(peer, 'ping'), []);
     const reader = connection.incoming.getReader();
     for (let i = 0; i < 4; i++) assert.equal((await reader.read()).value?.isText, true);
-    await advance(clock, 1000);
+    await advance(clock, 1250); // the rest of the input is read now, and dated by the next sample
     assert.deepEqual(taken(peer, 'ping'), ['']);
     assert.equal(connection.state, 'OPEN');
     reader.releaseLock();
@@ -212,7 +212,7 @@ describe('keep-alive: backpressure', () => {
     for (const bytes of protocol.takeOutgoing()) theirs.write(bytes);
     await settle(); // the echoes back up: theirs never reads, so we stop reading too
     assert.deepEqual([ours.writableNeedDrain, ours.isPaused()], [true, true]);
-    await advance(clock, 1500); // a Ping at 1000, nothing back by 1500
+    await advance(clock, 1750); // the input dated 250 by a sample; a Ping at 1250, nothing back by 1750
     assert.equal(connection.state, 'CLOSING');
     await advance(clock, 3000); // the Close cannot even be flushed: the close timeout ends it
     assert.equal((await connection.closed).code, 1006);
