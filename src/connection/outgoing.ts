@@ -1,10 +1,12 @@
 // Connection layer: the outgoing side — messages rendered in order into the protocol, its bytes
 // written with coalescing (one write or cork/uncork per batch or tick), and the transport's drain.
 
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MessageCompressor } from './deflate-renderer.js';
 import type { FrameOutput, PendingFrames } from './frame-output.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
+import { recycleFrameBuffer } from '../protocol/serializer.js';
 import type { RenderTarget } from '../message/renderer.js';
 import { toMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
@@ -53,6 +55,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   /** The bytes of the prepared frames in the queue. */
   #queuedFrameBytes = 0;
   readonly #batchMessages: number;
+  /** A plain TCP socket: a write that completed at once was copied into the kernel. */
+  readonly #copiesOnWrite: boolean;
   /** Frames handed to the protocol since the last flush. */
   #unflushedFrames = 0;
   #pumping = false;
@@ -86,6 +90,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     this.#transport = transport;
     this.#owner = owner;
     this.#batchMessages = batchMessages;
+    this.#copiesOnWrite =
+      transport instanceof Socket && (transport as { encrypted?: boolean }).encrypted !== true;
   }
 
   /** True when nothing is queued or being rendered. */
@@ -257,11 +263,17 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     const transport = this.#transport;
     if (transport.writableEnded || transport.destroyed) return;
     this.writes++;
+    // A client's masked copy of a large frame: once the socket has written it (the kernel has
+    // the bytes), its buffer carries a later one, instead of fresh memory.
+    const lent = protocol.takeLentBuffer();
+    const done = lent !== undefined && this.#copiesOnWrite ? recycleWhenWritten(lent) : undefined;
     if (chunks.length === 1) {
-      transport.write(chunks[0]);
+      transport.write(chunks[0], done);
     } else {
       transport.cork();
-      for (const chunk of chunks) transport.write(chunk);
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) transport.write(chunks[i]);
+      transport.write(chunks[last], done);
       transport.uncork();
     }
     // Pausing reading at the transport's own high-water mark (16 KiB for a socket) would pause
@@ -362,6 +374,13 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       throw error;
     }
   }
+}
+
+/** A write callback: the buffer goes back for reuse once its write succeeded. */
+function recycleWhenWritten(buffer: Buffer): (error?: Error | null) => void {
+  return (error) => {
+    if (error == null) recycleFrameBuffer(buffer);
+  };
 }
 
 function flushWriter(writer: OutgoingWriter): void {

@@ -288,6 +288,15 @@ export class Protocol implements ControlFrameSink {
   }
 
   /**
+   * @internal For the connection layer: the buffer a client made for a masked copy of a large
+   * frame among the bytes of the last {@link Protocol.takeOutgoing}, once; it gives it back
+   * (`recycleFrameBuffer`) when the transport is done with it, so a later copy is masked into it.
+   */
+  takeLentBuffer(): Buffer | undefined {
+    return this.writer.takeLent();
+  }
+
+  /**
    * True when the owner should end the transport now: after a failure, or on the server once
    * both Close frames went. 7.1.1: "The underlying TCP connection, in most normal cases, SHOULD
    * be closed first by the server". A client otherwise waits for the server to close, with a

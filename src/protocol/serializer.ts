@@ -24,6 +24,15 @@ const FRAMES_BUFFER_MAX_BYTES = 16 * 1024;
 let slab: Buffer = Buffer.alloc(0); // allocated on first use
 let slabUsed = 0;
 
+/** The largest frame buffer kept for the next masked copy (see {@link recycleFrameBuffer}). */
+const SPARE_MAX_BYTES = 2 * 1024 * 1024;
+
+// One spare buffer for the masked copies of large frames, shared by every client writer of the
+// process: a frame buffer the transport is known to be done with comes back here, and the next
+// large frame is masked into memory that is mapped and warm instead of a fresh allocation (whose
+// pages fault in as the mask writes them).
+let spare: Buffer | undefined;
+
 /** Reserves `n` bytes of the slab (n ≤ SLAB_BYTES) and returns their offset. */
 function reserve(n: number): number {
   if (slabUsed + n > slab.length) {
@@ -33,6 +42,24 @@ function reserve(n: number): number {
   const at = slabUsed;
   slabUsed += n;
   return at;
+}
+
+/**
+ * Gives back a buffer from {@link FrameWriter.takeLent} once the transport is done with it (it
+ * copied its bytes, as a TCP socket does by the time its write calls back): a later masked copy
+ * of a large frame, on any client writer, is made into it instead of into fresh memory (whose
+ * pages fault in as the mask writes them). One spare buffer is kept, of at most 2 MiB. Never give
+ * back a buffer the transport may still read: it would be overwritten.
+ *
+ * @param buffer - A buffer {@link FrameWriter.takeLent} returned.
+ * @example
+ * const lent = writer.takeLent();
+ * if (lent !== undefined) socket.write(lastChunk, (error) => error ?? recycleFrameBuffer(lent));
+ */
+export function recycleFrameBuffer(buffer: Buffer): void {
+  if (buffer.length <= SPARE_MAX_BYTES && (spare === undefined || spare.length < buffer.length)) {
+    spare = buffer;
+  }
 }
 
 /**
@@ -67,6 +94,9 @@ export class FrameWriter {
   private framesLastBatch = 0;
   private readonly nextMaskKey: (() => number) | null;
   private readonly masked: boolean;
+  /** The last buffer made for a masked copy since the last take, and the one before that take. */
+  private lent: Buffer | undefined;
+  private lentTaken: Buffer | undefined;
 
   constructor(nextMaskKey: (() => number) | null) {
     this.nextMaskKey = nextMaskKey;
@@ -91,7 +121,28 @@ export class FrameWriter {
     const out = this.queue ?? [];
     this.queue = undefined;
     this.queuedBytes = 0;
+    this.lentTaken = this.lent;
+    this.lent = undefined;
     return out;
+  }
+
+  /**
+   * The buffer made for the last masked copy among the bytes of the last {@link take}, once:
+   * hand it to {@link recycleFrameBuffer} when the transport is done with it.
+   */
+  takeLent(): Buffer | undefined {
+    const buffer = this.lentTaken;
+    this.lentTaken = undefined;
+    return buffer;
+  }
+
+  /** A buffer of `size` bytes for a masked copy: the spare one when it is large enough. */
+  private frameBuffer(size: number): Buffer {
+    let buffer = spare;
+    if (buffer !== undefined && buffer.length >= size) spare = undefined;
+    else buffer = Buffer.allocUnsafe(size);
+    this.lent = buffer;
+    return buffer.length === size ? buffer : buffer.subarray(0, size);
   }
 
   /**
@@ -119,7 +170,7 @@ export class FrameWriter {
     if (this.masked && key !== 0 && !mayMutate) {
       // The caller's bytes must stay as they are: mask a copy, made with its header in front, so
       // the frame is one buffer (one write) and the bytes are read once.
-      const frame = Buffer.allocUnsafe(headerLength + length);
+      const frame = this.frameBuffer(headerLength + length);
       encodeFrameHeader(frame, 0, fin, rsv1, opcode, length, true, key);
       maskCopy(payload, frame, headerLength, key);
       this.closeRange();
@@ -161,7 +212,7 @@ export class FrameWriter {
       return;
     }
     if (masked && key !== 0) {
-      const frame = Buffer.allocUnsafe(headerLength + bytes);
+      const frame = this.frameBuffer(headerLength + bytes);
       encodeFrameHeader(frame, 0, true, false, opcode, bytes, true, key);
       let offset = headerLength;
       for (const part of parts) {
