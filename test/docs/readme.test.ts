@@ -1,5 +1,6 @@
 // README.md: its snippets run as written (test/docs/snippets.test.ts checks that they are the
-// page's), and its Layout names every folder and top-level file of src/.
+// page's; the page client's runs in Chromium, test/browser/readme.test.ts), and its Layout names
+// every folder and top-level file of src/.
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -15,12 +16,12 @@ import {
   concat,
   constantTimeEqual,
   discardMessage,
-  echo,
   map,
   openWebSocket,
   serve,
 } from '../../src/index.js';
 import type { Message } from '../../src/index.js';
+import { startReadmeChat } from './readme-chat.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -61,32 +62,61 @@ describe('README.md', () => {
 
     const server = await serve({ port: 0, handler: router });
     // #endregion
+    const ORIGIN = server.url;
+    const log: unknown[] = [];
+    const console = { log: (value: unknown) => log.push(value) };
+    // #region README.md
     const socket = await openWebSocket({
-      url: `${server.url}/rooms/lobby`,
+      url: `${ORIGIN}/rooms/lobby`,
       extraHeaders: { Authorization: basicAuth('ada', 'let-me-in') },
     });
     await socket.send('hi');
-    assert.equal(await socket.receiveText(), 'welcome to lobby, ada');
+    console.log(await socket.receiveText()); // "welcome to lobby, ada"
+    // #endregion
+    assert.deepEqual(log, ['welcome to lobby, ada']);
     await socket.close();
     await assert.rejects(openWebSocket(`${server.url}/rooms/lobby`), { status: 401 });
     await assert.rejects(openWebSocket(`${server.url}/elsewhere`), { status: 404 });
     await server.close();
   });
 
-  it('a first client: against an echo server', { timeout: 10_000 }, async () => {
-    const echoServer = await serve({ port: 0, flow: echo() });
-    const ORIGIN = echoServer.url;
+  it('flows: a client of the greeter', { timeout: 10_000 }, async () => {
+    const greeter = await serve({
+      port: 0,
+      flow: map((m: Message) => (m.isText && m.isStrict ? `Hello ${m.text}!` : undefined)),
+    });
+    const ORIGIN = greeter.url;
     const log: unknown[] = [];
     const console = { log: (value: unknown) => log.push(value) };
     // #region README.md
     const socket = await openWebSocket(`${ORIGIN}/`);
-    await socket.send('hello');
-    console.log(await socket.receiveText()); // "hello"
+    await socket.send('Ada');
+    console.log(await socket.receiveText()); // "Hello Ada!"
     await socket.close(1000, 'done');
     // #endregion
-    assert.deepEqual(log, ['hello']);
-    await echoServer.close();
+    assert.deepEqual(log, ['Hello Ada!']);
+    await greeter.close();
   });
+
+  it(
+    'typed values and rooms: a client of the chat room, and the schema closing it',
+    { timeout: 10_000 },
+    async () => {
+      const server = await startReadmeChat();
+      const ORIGIN = server.url;
+      const log: unknown[] = [];
+      const console = { log: (value: unknown) => log.push(value) };
+      // #region README.md
+      const socket = await openWebSocket(`${ORIGIN}/chat/lobby?name=ada`);
+      await socket.send(JSON.stringify({ text: 'hello' }));
+      console.log(await socket.receiveText()); // {"from":"ada","text":"hello"}
+      await socket.send('not JSON');
+      console.log((await socket.closed).code); // 1007: the schema's answer
+      // #endregion
+      assert.deepEqual(log, ['{"from":"ada","text":"hello"}', 1007]);
+      await server.close();
+    },
+  );
 
   it('its Layout names every folder and top-level file of src/', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');

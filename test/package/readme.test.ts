@@ -30,10 +30,15 @@ describe('README.md on the npm page', () => {
     assert.deepEqual(relative, []);
   });
 
-  it('links into the repository only to files that exist', () => {
-    const missing = linkTargets(readme)
-      .filter((target) => target.startsWith(`${HOME}/blob/main/`))
-      .map((target) => target.slice(`${HOME}/blob/main/`.length).split('#')[0])
+  it('links into the repository only to files that exist (pages, and images as /raw/)', () => {
+    const inRepository = /^https:\/\/github\.com\/wsflow\/wsflow\/(?:blob|raw)\/main\/([^#]+)/;
+    const targets = linkTargets(readme).filter((target) => inRepository.test(target));
+    assert.ok(
+      targets.some((target) => target.includes('/raw/main/')),
+      'the demo screenshot',
+    );
+    const missing = targets
+      .map((target) => inRepository.exec(target)![1])
       .filter((path) => !existsSync(join(ROOT, path)));
     assert.deepEqual(missing, []);
   });
