@@ -1,4 +1,4 @@
-// Connection layer: liveness of one connection — when traffic last went each way, the automatic
+// Connection layer: liveness of one connection — how much traffic went each way, the automatic
 // keep-alive, and the idle timeout that closes a connection nobody uses (1001 "idle timeout").
 
 import { CloseCode } from '../codec/close-code.js';
