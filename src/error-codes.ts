@@ -50,6 +50,8 @@ export const ErrorCode = {
   Internal: 'WSFLOW_ERR_INTERNAL',
   /** The peer did not answer a keep-alive Ping in time (1011 "keepalive ping timeout"). */
   KeepAliveTimeout: 'WSFLOW_ERR_KEEPALIVE_TIMEOUT',
+  /** The server's memory budget was full and this connection held the most (1013). */
+  MemoryBudget: 'WSFLOW_ERR_MEMORY_BUDGET',
   // A message the handler's transformer cannot take (ProtocolError, 1003 or 1007).
   /** A binary message to a text handler, or text to a bytes handler (1003). */
   UnsupportedData: 'WSFLOW_ERR_UNSUPPORTED_DATA',

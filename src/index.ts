@@ -52,6 +52,8 @@ export type {
 } from './transform/standard-schema.js';
 export { Connection } from './connection/connection.js';
 export { ConnectionDefaults } from './connection/options.js';
+export { MemoryBudget } from './connection/memory-budget.js';
+export type { MemoryBudgetOptions } from './connection/memory-budget.js';
 export type { ConnectionOptions, ConnectionSettings } from './connection/options.js';
 export { ProtocolState } from './protocol/protocol.js';
 export { WebSocketUpgrade, isWebSocketRequest } from './server/upgrade.js';

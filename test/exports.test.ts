@@ -78,6 +78,8 @@ const WSFLOW = [
   'MapFunction: type',
   'MaterializedFlow: interface',
   'MaybeSource: interface',
+  'MemoryBudget: class',
+  'MemoryBudgetOptions: interface',
   'Message: type',
   'MessageFlow: type',
   'MessageFlowTransformer: interface',

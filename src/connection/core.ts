@@ -31,6 +31,8 @@ import type { CompressionOwner } from './compression.js';
 import { createLiveness } from './liveness.js';
 import { ensureNativeMask } from './native-mask.js';
 import type { Liveness } from './liveness.js';
+import { joinMemoryBudget } from './memory-budget.js';
+import type { BudgetAccount, BudgetHolder } from './memory-budget.js';
 import { OutgoingWriter } from './outgoing.js';
 import { PingRoundTrip } from './round-trip.js';
 import type { OutgoingOwner } from './outgoing.js';
@@ -47,7 +49,13 @@ type BoundTransport = Duplex & { [kCore]?: ConnectionCore };
  * `receiveData` and delivered after it returns, so application code never runs inside the parser.
  */
 export class ConnectionCore
-  implements ProtocolHandler, AssemblerOwner, IncomingOwner, OutgoingOwner, CompressionOwner
+  implements
+    ProtocolHandler,
+    AssemblerOwner,
+    IncomingOwner,
+    OutgoingOwner,
+    CompressionOwner,
+    BudgetHolder
 {
   readonly transport: Duplex;
   readonly protocol: Protocol;
@@ -88,6 +96,8 @@ export class ConnectionCore
   #discardingInput = false;
   #finished = false;
   #failure: unknown;
+  /** This connection's account in the server's memory budget, if it has one. */
+  readonly #budget: BudgetAccount | undefined;
 
   constructor(transport: Duplex, connectionOptions: ConnectionOptions) {
     const options = resolveConnectionOptions(connectionOptions);
@@ -123,6 +133,9 @@ export class ConnectionCore
       this.#compression = compression;
     }
     this.#liveness = createLiveness(this, options, this.#clock);
+    if (options.memoryBudget !== undefined) {
+      this.#budget = this.writer.budget = joinMemoryBudget(options.memoryBudget, this);
+    }
     (transport as BoundTransport)[kCore] = this;
     (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
     process.nextTick(startReading, this, options.head);
@@ -200,6 +213,46 @@ export class ConnectionCore
     if (this.#pendingFailure !== undefined) this.#failOnceAnswered();
     this.writer.flush();
     this.checkClosing();
+    this.#budget?.report();
+  }
+
+  /**
+   * BudgetHolder: what it buffers now, sending (see {@link OutgoingWriter.heldBytes}) and
+   * receiving (the socket's unread input, a message being collected, a Streamed body's queued
+   * parts, messages waiting for the handler); nothing once the transport is destroyed.
+   */
+  measureHeldBytes(): number {
+    const transport = this.transport;
+    if (transport.destroyed) return 0;
+    return (
+      this.writer.heldBytes +
+      transport.readableLength +
+      this.incoming.queuedBytes +
+      (this.#assembler?.heldBytes ?? 0) +
+      (this.#inflation?.heldBytes ?? 0)
+    );
+  }
+
+  /**
+   * BudgetHolder: the memory budget is full and this connection holds the most. Messages waiting
+   * for the handler and hub messages not yet written are dropped, the Close (1013 "memory budget
+   * exceeded") is sent, and the transport is destroyed when the Close waits behind bytes the peer
+   * has not read.
+   */
+  shedForBudget(): void {
+    if (!this.#finished && this.protocol.state === ProtocolState.Open) {
+      this.writer.pendingFrames = undefined; // a hub's held-back messages are not released
+      this.writer.dropQueuedFrames();
+      this.incoming.discard();
+      this.fail(
+        new ProtocolError(
+          ErrorCode.MemoryBudget,
+          'memory budget exceeded',
+          CloseCode.TryAgainLater,
+        ),
+      );
+    }
+    if (this.transport.writableLength > 0) this.transport.destroy();
   }
 
   /**
@@ -340,6 +393,7 @@ export class ConnectionCore
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#budget?.leave();
     this.#liveness?.stop();
     if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
     if (this.#pendingFailureTimer !== undefined) {

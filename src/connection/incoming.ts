@@ -2,7 +2,7 @@
 // queue and one end signal, in front of one consumer: a listener (which may hold the next message
 // with a promise), an async iterator, or the `incoming` ReadableStream, made only when asked for.
 
-import { discardMessage } from '../message/message.js';
+import { discardMessage, heldPayloadBytes } from '../message/message.js';
 import { isPromiseLike } from '../util/thenable.js';
 import type { Message } from '../message/message.js';
 
@@ -53,6 +53,8 @@ export class IncomingQueue {
   #queue: Message[] | undefined;
   /** Where the next message goes from in the queue (an index: a backlog drains in linear time). */
   #head = 0;
+  /** The payload bytes of the messages waiting (a memory budget counts them). */
+  #queuedBytes = 0;
   #listener: MessageListener | undefined;
   /** A listener's promise holds delivery. */
   #holding = false;
@@ -91,6 +93,11 @@ export class IncomingQueue {
       },
       { highWaterMark: 0 },
     ));
+  }
+
+  /** The payload bytes of the Strict messages waiting for the consumer. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
   /** True once a consumer was chosen: a listener, an iterator, or a locked stream. */
@@ -160,6 +167,7 @@ export class IncomingQueue {
       this.#handOver(message);
     } else {
       (this.#queue ??= []).push(message);
+      this.#queuedBytes += heldPayloadBytes(message);
       this.#updatePaused();
     }
   }
@@ -188,6 +196,7 @@ export class IncomingQueue {
       const waiting = queue.splice(this.#head);
       queue.length = 0;
       this.#head = 0;
+      this.#queuedBytes = 0;
       for (const message of waiting) discardMessage(message);
     }
     this.#updatePaused();
@@ -242,6 +251,7 @@ export class IncomingQueue {
     while (queue !== undefined && !this.#holding && this.#head < queue.length) {
       const message = queue[this.#head];
       queue[this.#head++] = undefined as unknown as Message;
+      this.#queuedBytes -= heldPayloadBytes(message);
       if (this.#discarding) discardMessage(message);
       else this.#deliver(listener, message);
     }
@@ -274,6 +284,7 @@ export class IncomingQueue {
     if (queue === undefined || this.#head >= queue.length) return undefined;
     const message = queue[this.#head];
     queue[this.#head++] = undefined as unknown as Message;
+    this.#queuedBytes -= heldPayloadBytes(message);
     this.#compact();
     this.#updatePaused();
     return message;
@@ -356,6 +367,7 @@ export class IncomingQueue {
     if (this.#head === queue.length) {
       queue.length = 0;
       this.#head = 0;
+      this.#queuedBytes = 0; // exact again, whatever a payload's size became once read
     } else if (this.#head >= 1024) {
       queue.splice(0, this.#head);
       this.#head = 0;

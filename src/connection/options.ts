@@ -9,6 +9,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/parser.js';
 import { systemClock } from '../time/clock.js';
 import type { Clock } from '../time/clock.js';
 import type { KeepAliveOptions } from './keep-alive.js';
+import type { MemoryBudget } from './memory-budget.js';
 
 /** What users set on any connection: limits, timeouts, keep-alive (servers and clients take them too). */
 export interface ConnectionSettings {
@@ -90,6 +91,8 @@ export interface EngineExtras {
   head?: Uint8Array;
   /** This connection's `onError`, in place of the options' (settings a server shares). */
   onError?: (error: unknown) => void;
+  /** The server's memory budget: the connection reports what it buffers, and may be shed. */
+  memoryBudget?: MemoryBudget;
 }
 
 /** The key under which {@link withEngineExtras} hides them; not exported from `wsflow`. */
@@ -135,6 +138,7 @@ export interface ResolvedConnectionOptions {
   readonly deflate: NegotiatedDeflate | undefined;
   readonly maskGenerator: MaskGenerator | undefined;
   readonly onError: ((error: unknown) => void) | undefined;
+  readonly memoryBudget: MemoryBudget | undefined;
 }
 
 /**
@@ -173,5 +177,6 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     deflate: extras?.deflate,
     maskGenerator: extras?.maskGenerator,
     onError: extras?.onError ?? options.onError,
+    memoryBudget: extras?.memoryBudget,
   };
 }

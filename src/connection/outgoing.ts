@@ -5,10 +5,11 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MessageCompressor } from './deflate-renderer.js';
 import type { FrameOutput, PendingFrames } from './frame-output.js';
+import type { BudgetAccount } from './memory-budget.js';
 import { renderStreamed, renderStrict } from '../message/renderer.js';
 import { recycleFrameBuffer } from '../protocol/serializer.js';
 import type { RenderTarget } from '../message/renderer.js';
-import { toMessage } from '../message/message.js';
+import { heldPayloadBytes, toMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
 import type { Protocol } from '../protocol/protocol.js';
 
@@ -54,6 +55,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   #queue: (Pending | QueuedFrames)[] | undefined;
   /** The bytes of the prepared frames in the queue. */
   #queuedFrameBytes = 0;
+  /** The payload bytes of the Strict messages in the queue, waiting their turn. */
+  #queuedSendBytes = 0;
   readonly #batchMessages: number;
   /** A plain TCP socket: a write that completed at once was copied into the kernel. */
   readonly #copiesOnWrite: boolean;
@@ -73,6 +76,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   compressor: MessageCompressor | undefined;
   /** {@inheritDoc FrameOutput.pendingFrames} */
   pendingFrames: PendingFrames | undefined;
+  /** The memory budget's account of this connection, told when what it buffers grows. */
+  budget: BudgetAccount | undefined;
 
   /**
    * @param protocol - renders frames.
@@ -112,6 +117,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     if (this.idle && !this.compressor?.wants(value) && renderStrict(this, value)) return undefined;
     return new Promise<void>((resolve, reject) => {
       (this.#queue ??= []).push({ value, resolve, reject });
+      this.#queuedSendBytes += sizeOf(value);
+      this.budget?.report();
       if (!this.#pumping) void this.#pump();
     });
   }
@@ -119,6 +126,11 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   /** {@inheritDoc FrameOutput.bufferedBytes} */
   get bufferedBytes(): number {
     return this.#transport.writableLength + this.#protocol.outgoingBytes + this.#queuedFrameBytes;
+  }
+
+  /** What a memory budget counts: {@link OutgoingWriter.bufferedBytes} and the queued sends. */
+  get heldBytes(): number {
+    return this.bufferedBytes + this.#queuedSendBytes;
   }
 
   /**
@@ -146,6 +158,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     }
     (this.#queue ??= []).push(new QueuedFrames(frames, messages));
     this.#queuedFrameBytes += frames.length;
+    this.budget?.report();
     if (!this.#pumping) void this.#pump();
     return true;
   }
@@ -160,6 +173,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       if (i === 0) queue.shift();
       else queue.splice(i, 1);
       this.#queuedFrameBytes -= entry.frames.length;
+      this.budget?.report();
       return entry.messages;
     }
     return 0;
@@ -178,6 +192,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     }
     queue.length = kept;
     this.#queuedFrameBytes = 0;
+    this.budget?.report();
     return dropped;
   }
 
@@ -286,6 +301,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     ) {
       this.drainWatcher.onNeedDrain();
     }
+    this.budget?.report();
   }
 
   /** Flushes at the end of this tick (once, however many sends come before). */
@@ -306,6 +322,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     this.#closedBy ??= makeError;
     const queued = this.#queue?.splice(0);
     this.#queuedFrameBytes = 0;
+    this.#queuedSendBytes = 0;
     if (queued !== undefined && queued.length > 0) {
       const error = this.#errorAfterClose();
       for (const pending of queued) if (!(pending instanceof QueuedFrames)) pending.reject(error);
@@ -318,8 +335,14 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
 
   #sent(): void {
     const full = ++this.#unflushedFrames >= this.#batchMessages;
-    if (full || this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) this.flush();
-    else this.scheduleFlush();
+    if (full || this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) {
+      this.flush();
+    } else {
+      this.scheduleFlush();
+      // What waits for the end of the tick counts too: a broadcast renders a frame for every
+      // connection before any of them writes.
+      this.budget?.report();
+    }
   }
 
   async #pump(): Promise<void> {
@@ -343,7 +366,10 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       } catch (error) {
         pending.reject(error);
       }
-      if (queue[0] === pending) queue.shift();
+      if (queue[0] === pending) {
+        queue.shift();
+        this.#queuedSendBytes -= sizeOf(pending.value);
+      }
     }
     this.#pumping = false;
   }
@@ -381,6 +407,13 @@ function recycleWhenWritten(buffer: Buffer): (error?: Error | null) => void {
   return (error) => {
     if (error == null) recycleFrameBuffer(buffer);
   };
+}
+
+/** The bytes a value waiting to be sent holds (a string: its UTF-16 length). */
+function sizeOf(value: MessageLike): number {
+  if (typeof value === 'string') return value.length;
+  if (value instanceof Uint8Array) return value.byteLength;
+  return heldPayloadBytes(value);
 }
 
 function flushWriter(writer: OutgoingWriter): void {

@@ -72,6 +72,8 @@ export class InflateStage {
   readonly #utf8 = new Utf8Validator();
   #passing = false;
   #waitingBytes = 0;
+  /** Inflated bytes gathered for a message delivered whole, not yet handed on. */
+  #gatheredBytes = 0;
   #paused = false;
   #failed = false;
   #onDrained: (() => void) | undefined;
@@ -81,6 +83,11 @@ export class InflateStage {
     this.#sink = sink;
     this.#inflater = inflater;
     this.#owner = owner;
+  }
+
+  /** Compressed bytes waiting to be inflated, and inflated ones gathered for a whole message. */
+  get heldBytes(): number {
+    return this.#waitingBytes + this.#gatheredBytes;
   }
 
   /** A data message begins (ProtocolHandler.onMessageStart). */
@@ -151,6 +158,7 @@ export class InflateStage {
     if (tail === undefined || tail.ended) return;
     this.#queue.pop();
     this.#waitingBytes -= tail.partBytes;
+    if (this.#queue.length === 0) this.#gatheredBytes = 0; // it was the one inflating
     // What waited behind the dropped message still keeps its place behind the ones before it.
     for (const callback of tail.after ?? []) this.afterHeld(callback);
     this.#updatePaused();
@@ -224,6 +232,7 @@ export class InflateStage {
     this.#sink.onMessageStart(held.kind, false);
     const output = held.output;
     held.output = [];
+    this.#gatheredBytes = 0;
     for (const chunk of output) this.#sink.onMessageData(chunk, false);
   }
 
@@ -256,11 +265,15 @@ export class InflateStage {
 
   #emit(head: Held, output: Buffer[], last: boolean): void {
     if (!head.streamed) {
-      for (const chunk of output) head.output.push(chunk);
+      for (const chunk of output) {
+        head.output.push(chunk);
+        this.#gatheredBytes += chunk.length;
+      }
       if (!last) return;
       this.#sink.onMessageStart(head.kind, false);
       const whole = head.output.length === 1 ? head.output[0] : Buffer.concat(head.output);
       head.output = [];
+      this.#gatheredBytes = 0;
       this.#sink.onMessageData(whole, true);
       return;
     }
@@ -288,6 +301,7 @@ export class InflateStage {
     this.#failed = true;
     this.#queue.length = 0;
     this.#waitingBytes = 0;
+    this.#gatheredBytes = 0;
     this.#passing = false;
     this.#updatePaused();
     this.#owner.fail(error);

@@ -116,6 +116,15 @@ export class MessageAssembler {
   }
 
   /**
+   * The bytes it holds between input batches: a message being collected (its buffer, or the
+   * parts kept as views) and a Streamed body's queued parts not yet read (UTF-16 units for text).
+   */
+  get heldBytes(): number {
+    const collecting = this.#whole?.length ?? (this.#views === undefined ? 0 : this.#wholeFill);
+    return collecting + (this.#collected?.length ?? 0) + (this.#body?.queuedSize ?? 0);
+  }
+
+  /**
    * A data message begins (ProtocolHandler.onMessageStart).
    *
    * @param kind - text or binary.
@@ -309,12 +318,14 @@ class StreamedBody {
   readonly #assembler: MessageAssembler;
   readonly #decoder: InstanceType<typeof TextDecoder> | undefined;
   #controller!: ReadableStreamDefaultController<string | Uint8Array>;
+  readonly #highWaterMark: number;
   #stalled = false;
   #closeWhenDrained = false;
   #discarding = false;
 
   constructor(assembler: MessageAssembler, text: boolean, highWaterMark: number) {
     this.#assembler = assembler;
+    this.#highWaterMark = highWaterMark;
     const source: UnderlyingSource<string | Uint8Array> = {
       start: (controller) => {
         this.#controller = controller;
@@ -337,6 +348,11 @@ class StreamedBody {
       );
       this.message = BinaryMessage.streamed(stream);
     }
+  }
+
+  /** What its queue holds for the reader (bytes, or UTF-16 units for text). */
+  get queuedSize(): number {
+    return this.#discarding ? 0 : this.#highWaterMark - (this.#controller.desiredSize ?? 0);
   }
 
   /** Queues a part; stalls reading while the queue is full. */

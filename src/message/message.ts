@@ -44,6 +44,8 @@ let makeBinaryOfParts: (parts: PayloadParts) => StrictBinaryMessage;
 let readText: (message: TextMessageImpl) => string | Uint8Array | undefined;
 let readData: (message: BinaryMessageImpl) => Uint8Array | undefined;
 let readTextParts: (message: TextMessageImpl) => PayloadParts | undefined;
+let textBytes: (message: TextMessageImpl) => number;
+let dataBytes: (message: BinaryMessageImpl) => number;
 let readDataParts: (message: BinaryMessageImpl) => PayloadParts | undefined;
 
 /**
@@ -81,6 +83,8 @@ class TextMessageImpl {
     };
     readText = (message) => message.#text ?? message.#joinedUtf8();
     readTextParts = (message) => message.#utf8Parts;
+    textBytes = (message) =>
+      message.#utf8?.length ?? message.#utf8Parts?.bytes ?? message.#text?.length ?? 0;
   }
 
   private constructor(text?: string, utf8?: Uint8Array, stream?: ReadableStream<string>) {
@@ -191,6 +195,7 @@ class BinaryMessageImpl {
     };
     readData = (message) => message.#joined();
     readDataParts = (message) => message.#parts;
+    dataBytes = (message) => message.#data?.length ?? message.#parts?.bytes ?? 0;
   }
 
   private constructor(data?: Uint8Array, stream?: ReadableStream<Uint8Array>) {
@@ -406,6 +411,21 @@ export function strictPayload(message: Message): string | Uint8Array | undefined
   return message instanceof TextMessageImpl
     ? readText(message)
     : readData(message as unknown as BinaryMessageImpl);
+}
+
+/**
+ * The payload a received Strict message holds, in bytes (a text decoded already: its UTF-16
+ * length); 0 for a Streamed message (its body counts where it is queued) or a Ping or Pong.
+ *
+ * @param message - A message waiting for the application.
+ * @returns Its payload's size.
+ * @example
+ * heldPayloadBytes(BinaryMessage.strict(new Uint8Array(10))); // 10
+ */
+export function heldPayloadBytes(message: Message | ControlMessage): number {
+  if (message instanceof TextMessageImpl) return textBytes(message);
+  if (message instanceof BinaryMessageImpl) return dataBytes(message);
+  return 0;
 }
 
 /**

@@ -6,6 +6,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { failConnection } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
+import { memoryBudgetOf } from '../connection/memory-budget.js';
+import type { MemoryBudget } from '../connection/memory-budget.js';
 import { systemClock } from '../time/clock.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import { answersUnclaimed, registerClaim } from './attachments.js';
@@ -55,6 +57,11 @@ export interface AttachOptions extends ServerConnectionOptions, ServerLimits {
 export interface WebSocketAttachment {
   /** The open connections started through this attachment; each leaves the set when it ends. */
   readonly connections: ReadonlySet<Connection>;
+  /**
+   * The budget its connections count against (`memoryBudget`), to read what they buffer
+   * (`bufferedBytes`) and how many were shed; undefined without one.
+   */
+  readonly memoryBudget: MemoryBudget | undefined;
   /**
    * Stops handling upgrades (later ones are answered 503 until it resolves, then left to Node),
    * closes every connection with 1001 and resolves once all have ended: at most their close
@@ -114,8 +121,14 @@ export function createUpgradeListener(
   handlerOrRoutes: UpgradeHandler | WebSocketRoutes,
   options: AttachOptions,
 ): { attachment: WebSocketAttachment; listener: UpgradeListener } {
-  const { path, maxConnections, handshakeTimeoutMs, maxHeaderCount, ...connectionOptions } =
-    options;
+  const {
+    path,
+    maxConnections,
+    handshakeTimeoutMs,
+    maxHeaderCount,
+    memoryBudget: budgetOption,
+    ...connectionOptions
+  } = options;
   const routes = typeof handlerOrRoutes === 'function' ? undefined : handlerOrRoutes;
   const handler: UpgradeHandler =
     routes === undefined
@@ -126,6 +139,7 @@ export function createUpgradeListener(
     (routes === undefined || routes.claims(request));
   const limits = resolveServerLimits({ maxConnections, handshakeTimeoutMs, maxHeaderCount });
   resolveDeflateOptions(connectionOptions.perMessageDeflate); // throws now for a bad option
+  const memoryBudget = memoryBudgetOf(budgetOption);
   const clock = connectionOptions.clock ?? systemClock;
   const connections = new Set<Connection>();
   const unanswered = new PendingUpgrades(clock, limits.handshakeTimeoutMs);
@@ -137,7 +151,11 @@ export function createUpgradeListener(
     connection.onClosed(() => connections.delete(connection));
   };
   // One options object for every upgrade of this attachment: nothing is copied per request.
-  const upgradeOptions: UpgradeOptions = { ...connectionOptions, onConnection: track };
+  const upgradeOptions: UpgradeOptions = {
+    ...connectionOptions,
+    memoryBudget,
+    onConnection: track,
+  };
   const onError = connectionOptions.onError ?? logHandlerError;
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (!claims(request)) {
@@ -169,6 +187,7 @@ export function createUpgradeListener(
   const unregister = registerClaim(server, claim);
   const attachment: WebSocketAttachment = {
     connections,
+    memoryBudget,
     close(closeOptions: CloseOptions = {}): Promise<void> {
       validateCloseOptions(closeOptions);
       // Handlers still deciding (an async check) are answered 503 now; accepting later throws.

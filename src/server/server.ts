@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import type { MemoryBudget } from '../connection/memory-budget.js';
 import { isReusableFlow } from '../flow/reusable.js';
 import type { MessageFlow } from '../flow/flow.js';
 import { createUpgradeListener } from './attach.js';
@@ -60,6 +61,11 @@ export interface WebSocketServer {
   readonly url: string;
   /** The open connections; each leaves the set when it ends. */
   readonly connections: ReadonlySet<Connection>;
+  /**
+   * The budget its connections count against (`memoryBudget`), to read what they buffer
+   * (`bufferedBytes`) and how many were shed; undefined without one.
+   */
+  readonly memoryBudget: MemoryBudget | undefined;
   /**
    * Stops accepting connections, closes every open one with 1001 ('server shutting down') and
    * resolves once all of them and the listening socket are closed; after `timeoutMs` the
@@ -146,6 +152,7 @@ export async function serve(options: ServeOptions): Promise<WebSocketServer> {
     address,
     url: `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     connections: attachment.connections,
+    memoryBudget: attachment.memoryBudget,
     close(closeOptions?: CloseOptions): Promise<void> {
       const connectionsClosed = attachment.close(closeOptions);
       closing ??= shutDown(httpServer, connectionsClosed, intake);

@@ -4,6 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Connection } from '../connection/connection.js';
+import { memoryBudgetOf } from '../connection/memory-budget.js';
+import type { MemoryBudget, MemoryBudgetOptions } from '../connection/memory-budget.js';
 import { withEngineExtras } from '../connection/options.js';
 import { guardTransport, unguardTransport } from '../connection/transport-guard.js';
 import type { ConnectionOptions, ConnectionSettings } from '../connection/options.js';
@@ -39,6 +41,17 @@ export type ServerConnectionOptions = Omit<ConnectionSettings, 'onError'> & {
    * or options (docs/compression.md). Default false: offers are ignored.
    */
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /**
+   * One bound on the bytes all these connections buffer together, sending and receiving: past
+   * it, those that hold the most are closed with 1013 (docs/operations.md). A
+   * {@link MemoryBudget} to share one between servers, or `{ bytes }`. Default: none.
+   *
+   * @example
+   * ```ts
+   * await serve({ port: 8080, flow, memoryBudget: { bytes: 64 * 1024 * 1024 } });
+   * ```
+   */
+  memoryBudget?: MemoryBudget | MemoryBudgetOptions;
 };
 
 /** Options of {@link WebSocketUpgrade.from}. */
@@ -311,11 +324,13 @@ export class WebSocketUpgrade {
     clearSocketTimeout(socket);
     let connection: Connection;
     try {
-      const options = withEngineExtras(connectionSettingsOf(upgradeOptions), {
+      const { settings, memoryBudget } = connectionSettingsOf(upgradeOptions);
+      const options = withEngineExtras(settings, {
         deflate,
         head: this.#head,
         onError: (error: unknown) =>
           reportHandlerError(onError, error, connection, { method, url }),
+        memoryBudget,
       });
       connection = new Connection(socket, options);
     } catch (error) {
@@ -348,17 +363,23 @@ export function beforeAnswer(upgrade: WebSocketUpgrade, hook: () => void): void 
   answerHooks.set(upgrade, hook);
 }
 
-/** The Connection settings of an upgrade's options, made once per options object (a server's). */
-const settingsOfOptions = new WeakMap<UpgradeOptions, ConnectionOptions>();
+/** What the connections of one upgrade options object (a server's) share. */
+interface SharedSettings {
+  readonly settings: ConnectionOptions;
+  readonly memoryBudget: MemoryBudget | undefined;
+}
 
-function connectionSettingsOf(options: UpgradeOptions): ConnectionOptions {
-  let settings = settingsOfOptions.get(options);
-  if (settings === undefined) {
-    const { onConnection: _c, onError: _e, perMessageDeflate: _d, ...rest } = options;
-    settings = { ...rest, side: 'server' };
-    settingsOfOptions.set(options, settings);
+/** The Connection settings of an upgrade's options, made once per options object (a server's). */
+const settingsOfOptions = new WeakMap<UpgradeOptions, SharedSettings>();
+
+function connectionSettingsOf(options: UpgradeOptions): SharedSettings {
+  let shared = settingsOfOptions.get(options);
+  if (shared === undefined) {
+    const { onConnection: _c, onError: _e, perMessageDeflate: _d, memoryBudget, ...rest } = options;
+    shared = { settings: { ...rest, side: 'server' }, memoryBudget: memoryBudgetOf(memoryBudget) };
+    settingsOfOptions.set(options, shared);
   }
-  return settings;
+  return shared;
 }
 
 /**
