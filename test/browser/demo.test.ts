@@ -1,9 +1,10 @@
 // The demo that `npm start` serves, in real Chromium: its server is a child process, run as
 // `npm start` runs it. Two pages chat in one room (each sees the other's lines and who is
-// there), the echo pane tells Strict from Streamed, the stopwatch counts; then the server is
-// stopped and started again on the same port, and both pages show that they reconnect and chat
-// on. Screenshots, wide (1280×800) and narrow (375×740), are written to build/screenshots/;
-// with UPDATE_SCREENSHOTS=1 also to docs/screenshots/, which the README shows.
+// there), the echo pane tells Strict from Streamed, the stopwatch counts; the page fits a wide
+// screen and a phone and works from the keyboard; then the server is stopped and started again
+// on the same port, and both pages show that they reconnect and chat on. Screenshots, wide
+// (1280×800) and narrow (375×740), are written to build/screenshots/; with
+// UPDATE_SCREENSHOTS=1 also to docs/screenshots/, which the README shows.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ interface PageDocument {
     querySelector(selector: string): { textContent: string | null } | null;
     querySelectorAll(selector: string): Iterable<{ textContent: string | null }>;
     documentElement: { scrollWidth: number };
+    activeElement: { id: string } | null;
   };
 }
 
@@ -185,15 +187,35 @@ describe('the demo in Chromium', needs(chromiumMissing()), () => {
       await ada.getAttribute('.stopwatch button[data-command="start"]', 'aria-pressed'),
       'false',
     );
-    // Nothing is wider than a phone's screen: no sideways scrolling.
-    assert.equal(
-      await grace.evaluate(
+  });
+
+  it('fits 1280×800 and a 375 px phone, with no sideways scrolling (screenshots of both)', async () => {
+    const width = (page: Page) =>
+      page.evaluate(
         () => (globalThis as unknown as PageDocument).document.documentElement.scrollWidth,
-      ),
-      375,
-    );
+      );
+    assert.equal(await width(ada), 1280);
+    assert.equal(await width(grace), 375);
     await screenshot(ada, 'demo-wide.png');
     await screenshot(grace, 'demo-narrow.png');
+  });
+
+  it('works from the keyboard: every field has a label, Tab reaches the message box, Enter sends', async () => {
+    for (const label of ['Room', 'Message', 'Your name', 'Message to echo']) {
+      assert.equal(await grace.getByLabel(label, { exact: true }).count(), 1, label);
+    }
+    await grace.locator('body').focus();
+    const focused = () =>
+      grace.evaluate(
+        () => (globalThis as unknown as PageDocument).document.activeElement?.id ?? '',
+      );
+    for (let tabs = 0; tabs < 10 && (await focused()) !== 'chat-text'; tabs++) {
+      await grace.keyboard.press('Tab');
+    }
+    assert.equal(await focused(), 'chat-text');
+    await grace.keyboard.type('Typed, then Enter.');
+    await grace.keyboard.press('Enter');
+    await logShows(ada, 'Typed, then Enter.');
   });
 
   it('a server restart: both pages show it, reconnect, and chat on', async () => {
@@ -210,5 +232,22 @@ describe('the demo in Chromium', needs(chromiumMissing()), () => {
     await logShows(grace, 'Welcome back.');
     await stateIs(ada, 'echo', 'open');
     await stateIs(ada, 'stopwatch', 'open');
+  });
+
+  it('a rename: the others see the new name; a name the schema would refuse is not sent', async () => {
+    await grace.fill('#name', 'Grace H');
+    await grace.press('#name', 'Enter');
+    await peopleAre(ada, ['Ada', 'Grace H']);
+    await grace.fill('#name', '<Grace>');
+    await grace.press('#name', 'Enter');
+    const valid = await grace.$eval(
+      '#name',
+      (input) => (input as unknown as { validity: { valid: boolean } }).validity.valid,
+    );
+    assert.equal(valid, false);
+    await say(grace, 'Still here, as Grace H.');
+    await logShows(ada, 'Still here, as Grace H.');
+    await stateIs(grace, 'chat', 'open');
+    await peopleAre(ada, ['Ada', 'Grace H']);
   });
 });

@@ -7,12 +7,20 @@ import { openSocket, socketUrl } from './sockets.js';
 
 const NAME_KEY = 'wsflow-demo-name';
 
+/**
+ * The names the server's schema allows (chat-protocol.ts): checked here first, since the server
+ * refuses a socket with any other (400), and closes one that renames itself so (1007).
+ */
+const NAME = /^[\p{L}\p{N} ._-]{1,24}$/u;
+
 /** The name to join with: ?name=..., else the one kept from last time, else a guest's. */
 function initialName() {
-  const fromUrl = new URLSearchParams(location.search).get('name');
-  if (fromUrl !== null && fromUrl.trim() !== '') return fromUrl.trim().slice(0, 24);
-  const kept = localStorage.getItem(NAME_KEY);
-  if (kept !== null) return kept;
+  for (const name of [
+    new URLSearchParams(location.search).get('name'),
+    localStorage.getItem(NAME_KEY),
+  ]) {
+    if (name !== null && NAME.test(name.trim())) return name.trim();
+  }
   return `guest-${Math.floor(1000 + Math.random() * 9000)}`;
 }
 
@@ -115,10 +123,12 @@ export function startChat() {
     text.value = '';
   });
 
+  nameInput.addEventListener('input', () => nameInput.setCustomValidity(''));
   document.getElementById('name-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const next = nameInput.value.trim();
-    if (next === '' || next === name) return;
+    nameInput.setCustomValidity(NAME.test(next) ? '' : 'Letters, digits, spaces, . _ or -');
+    if (!nameInput.reportValidity() || next === name) return;
     name = next;
     localStorage.setItem(NAME_KEY, name);
     socket.sendJson({ type: 'rename', name });
