@@ -42,11 +42,6 @@ export class Rooms {
     return actor;
   }
 
-  /** The names of the rooms that have someone in them. */
-  names(): string[] {
-    return [...this.#rooms.keys()].sort();
-  }
-
   #spawn(room: string): Actor<RoomMessage> {
     const hub = this.#hub;
     const rooms = this.#rooms;
@@ -68,7 +63,10 @@ export class Rooms {
           if (message.kind === 'join') {
             const you = { id: message.member.id, name: message.name };
             // The newcomer first: who it is and what was said before it came, then everyone.
-            void message.member.send({ type: 'welcome', room, you, history: [...history] });
+            // A member gone by now is told nothing (its leave is on the way): not an error.
+            message.member
+              .send({ type: 'welcome', room, you, history: [...history] })
+              .catch(() => undefined);
             people.set(you.id, you);
             log({ type: 'joined', at, who: you });
             return presence();
