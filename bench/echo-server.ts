@@ -128,6 +128,13 @@ async function start(kind: ServerKind): Promise<number> {
       const server = await serve({ port: 0, host: '127.0.0.1', flow, keepAlive });
       return server.address.port;
     }
+    case 'wsflow-budget': {
+      // A memory budget on: every read, write and queued send reports what the connection holds.
+      const flow = map((m: Message) => m);
+      const memoryBudget = { bytes: 64 * 1024 * 1024 };
+      const server = await serve({ port: 0, host: '127.0.0.1', flow, memoryBudget });
+      return server.address.port;
+    }
     case 'wsflow-json': {
       // Play's JSON echo: each message parsed (depth-checked) and serialized again, on the map path.
       const server = await serve({ port: 0, host: '127.0.0.1', flow: json().transform(echo()) });

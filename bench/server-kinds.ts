@@ -3,7 +3,8 @@
 // permessage-deflate variants; the handshake comparison adds wsflow on attachWebSocket and wsflow
 // behind a Router of 50 routes and an Origin guard; the JSON comparison (`--payload json`) adds a
 // json() transformer echo; `wsflow-actor` is a socket actor that echoes through `out`;
-// `wsflow-keepalive` is the map echo with keep-alive and a pong deadline on (what heartbeats cost).
+// `wsflow-keepalive` is the map echo with keep-alive and a pong deadline on (what heartbeats cost);
+// `wsflow-budget` is the map echo under a 64 MiB memory budget (what counting buffers costs).
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
@@ -13,6 +14,7 @@ export const ALL_SERVER_KINDS = [
   'ws-json',
   'wsflow-actor',
   'wsflow-keepalive',
+  'wsflow-budget',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;

@@ -42,6 +42,14 @@ export class BudgetAccount {
     reportHeld(this.budget, this, this.holder.measureHeldBytes());
   }
 
+  /**
+   * Its holder buffered `bytes` more, and nothing else changed (a frame rendered, to be written
+   * at the end of the tick): counted without measuring it again.
+   */
+  grow(bytes: number): void {
+    reportHeld(this.budget, this, this.held + bytes);
+  }
+
   /** Its connection is gone: what it held is no longer counted. */
   leave(): void {
     leaveBudget(this.budget, this);

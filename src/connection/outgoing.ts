@@ -15,6 +15,11 @@ import type { Protocol } from '../protocol/protocol.js';
 
 /** Unflushed bytes past which a send flushes at once instead of at the end of the tick. */
 const FLUSH_NOW_BYTES = 64 * 1024;
+/**
+ * Unflushed bytes a memory budget is told of together (the rest at the flush, at the end of the
+ * tick): what a connection may hold uncounted for a moment.
+ */
+const BUDGET_STEP_BYTES = 1024;
 /** A map flow stops reading once this many transport high-water marks of output are buffered. */
 const PAUSE_READING_HIGH_WATER_MARKS = 8;
 
@@ -57,6 +62,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   #queuedFrameBytes = 0;
   /** The payload bytes of the Strict messages in the queue, waiting their turn. */
   #queuedSendBytes = 0;
+  /** The protocol's unflushed bytes the budget was last told of by {@link OutgoingWriter.#sent}. */
+  #budgetedOutgoing = 0;
   readonly #batchMessages: number;
   /** A plain TCP socket: a write that completed at once was copied into the kernel. */
   readonly #copiesOnWrite: boolean;
@@ -272,6 +279,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   flush(): void {
     this.#flushScheduled = false;
     this.#unflushedFrames = 0;
+    this.#budgetedOutgoing = 0;
     const protocol = this.#protocol;
     if (!protocol.hasOutgoing) return;
     const chunks = protocol.takeOutgoing();
@@ -335,13 +343,19 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
 
   #sent(): void {
     const full = ++this.#unflushedFrames >= this.#batchMessages;
-    if (full || this.#protocol.outgoingBytes >= FLUSH_NOW_BYTES) {
+    const outgoing = this.#protocol.outgoingBytes;
+    if (full || outgoing >= FLUSH_NOW_BYTES) {
       this.flush();
-    } else {
-      this.scheduleFlush();
-      // What waits for the end of the tick counts too: a broadcast renders a frame for every
-      // connection before any of them writes.
-      this.budget?.report();
+      return;
+    }
+    this.scheduleFlush();
+    // What waits for the end of the tick counts too (a broadcast renders a frame for every
+    // connection before any of them writes): told by the KiB, without measuring it all, so that
+    // a stream of small frames costs nothing per frame.
+    const budget = this.budget;
+    if (budget !== undefined && outgoing - this.#budgetedOutgoing >= BUDGET_STEP_BYTES) {
+      budget.grow(outgoing - this.#budgetedOutgoing);
+      this.#budgetedOutgoing = outgoing;
     }
   }
 
