@@ -116,7 +116,10 @@ export class Connection {
     return this.#core.protocol.side;
   }
 
-  /** 'OPEN', 'CLOSING' once a Close was sent or received, 'CLOSED' once the transport is gone. */
+  /**
+   * 'OPEN'; 'CLOSING' once a Close was sent (ours, or the answer to the peer's, which waits until
+   * the messages that came before it are answered); 'CLOSED' once the transport is gone.
+   */
   get state(): ProtocolState {
     return this.#core.protocol.state;
   }

@@ -89,9 +89,14 @@ export class ConnectionCore
   readonly #aggregateMessageBytes: number;
   #paused = 0;
   #closeTimer: TimerHandle | undefined;
-  /** A parse error whose Close waits until the messages before it are answered. */
-  #pendingFailure: ProtocolError | undefined;
-  #pendingFailureTimer: TimerHandle | undefined;
+  /**
+   * A Close that waits until the messages read before it are answered: a parse error's, or the
+   * answer to the peer's Close.
+   */
+  #pendingClose: ProtocolError | typeof ANSWER_CLOSE | undefined;
+  #pendingCloseTimer: TimerHandle | undefined;
+  /** The peer ended its side while the answer to its Close waited: taken up once it is sent. */
+  #endAfterAnswer = false;
   #transportEnded = false;
   #discardingInput = false;
   #finished = false;
@@ -114,8 +119,10 @@ export class ConnectionCore
       // RFC 7692: RSV1 marks a compressed message, so it is allowed only once deflate is agreed.
       rsv1Allowed: options.deflate !== undefined,
       maskGenerator: options.maskGenerator,
-      // Messages before a bad frame are delivered and answered before the Close (failPending).
+      // Messages before a bad frame, or before the peer's Close, are delivered and answered
+      // before our Close (sendPendingClose).
       deferParseFailures: true,
+      deferCloseEcho: true,
     });
     this.onHandlerError = options.onError;
     this.#aggregateMessageBytes = options.aggregateMessageBytes;
@@ -185,8 +192,8 @@ export class ConnectionCore
    */
   onApplicationError(error: unknown): void {
     // The peer's protocol error comes first (often it is what failed the application: a Streamed
-    // body cut short by it).
-    if (this.#pendingFailure !== undefined) this.failPending();
+    // body cut short by it); after the peer's Close, the answer is its echo.
+    if (this.#pendingClose !== undefined) this.sendPendingClose();
     if (this.#finished || this.protocol.state !== ProtocolState.Open) return;
     const request = closeRequest(error);
     const first = request === undefined && this.handlerError === undefined;
@@ -210,7 +217,7 @@ export class ConnectionCore
     }
     this.#inflation?.endBatch();
     this.deliverBatch();
-    if (this.#pendingFailure !== undefined) this.#failOnceAnswered();
+    if (this.#pendingClose !== undefined) this.#closeOnceAnswered();
     this.writer.flush();
     this.checkClosing();
     this.#budget?.report();
@@ -256,32 +263,40 @@ export class ConnectionCore
   }
 
   /**
-   * The input held valid messages, then a bad frame: fail once the application took them and
-   * asked for more, and the promise callbacks that follow ran (a disconnected source answers in
-   * them), or after the close timeout. Autobahn cases 3.2-3.4, 4.1.3-4.1.5, 4.2.3-4.2.5 and 5.15
-   * expect the replies first.
+   * The input held messages, then a bad frame or the peer's Close: send our Close once the
+   * application took them and asked for more, the promise callbacks that follow ran (a
+   * disconnected source answers in them) and the writer wrote what they sent, or after the close
+   * timeout. Autobahn cases 3.2-3.4, 4.1.3-4.1.5, 4.2.3-4.2.5 and 5.15 expect the replies before
+   * a failure's Close; a peer that sends its last messages with its Close expects their replies.
    */
-  #failOnceAnswered(): void {
-    if (this.#pendingFailureTimer !== undefined) return;
-    this.#pendingFailureTimer = this.#clock.setTimeout(
-      () => this.failPending(),
+  #closeOnceAnswered(): void {
+    if (this.#pendingCloseTimer !== undefined) return;
+    this.#pendingCloseTimer = this.#clock.setTimeout(
+      () => this.sendPendingClose(),
       this.#closeTimeoutMs,
     );
     const whenConsumed = (): void =>
-      this.incoming.whenConsumed(() => setImmediate(failPending, this));
+      this.incoming.whenConsumed(() => setImmediate(sendOnceWritten, this));
     // Complete messages may still be inflating: they are delivered (and answered) first.
     if (this.#inflation === undefined) whenConsumed();
     else this.#inflation.whenDrained(whenConsumed);
   }
 
-  /** Sends the pending failure's Close, now (from a timer or once the application answered). */
-  failPending(): void {
-    const error = this.#pendingFailure;
-    if (error === undefined) return;
-    this.#pendingFailure = undefined;
-    if (this.#pendingFailureTimer !== undefined)
-      this.#clock.clearTimeout(this.#pendingFailureTimer);
-    this.fail(error);
+  /** Sends the pending Close, now (from a timer or once the application answered). */
+  sendPendingClose(): void {
+    const pending = this.#pendingClose;
+    if (pending === undefined) return;
+    this.#clearPendingClose();
+    // The peer's Close is answered by close(), whatever code it is given (5.5.1: its echo).
+    if (pending === ANSWER_CLOSE) this.close(CloseCode.Normal, '');
+    else this.fail(pending);
+  }
+
+  #clearPendingClose(): void {
+    this.#pendingClose = undefined;
+    if (this.#pendingCloseTimer === undefined) return;
+    this.#clock.clearTimeout(this.#pendingCloseTimer);
+    this.#pendingCloseTimer = undefined;
   }
 
   /**
@@ -348,14 +363,24 @@ export class ConnectionCore
       this.transport.resume();
   }
 
-  /** Sends a Close (when none was sent yet) and starts the close timeout. */
+  /**
+   * Sends a Close (when none was sent yet) and starts the close timeout. After the peer's Close,
+   * the Close sent is the answer to it, with its code (5.5.1), not `code`.
+   */
   close(code: number, reason: string): void {
-    if (this.protocol.state === ProtocolState.Open) {
+    const protocol = this.protocol;
+    if (protocol.state === ProtocolState.Open) {
       this.writer.releasePending(); // a hub's messages published before the Close go first
-      this.protocol.sendClose(code, reason);
+      if (protocol.closeReceived) protocol.answerClose();
+      else protocol.sendClose(code, reason);
       this.writer.flush();
     }
+    if (this.#pendingClose === ANSWER_CLOSE) this.#clearPendingClose();
     this.checkClosing();
+    if (this.#endAfterAnswer) {
+      this.#endAfterAnswer = false;
+      this.onTransportEnd();
+    }
   }
 
   /** Once closing: arm the timeout, and end the transport when the protocol says so. */
@@ -375,6 +400,11 @@ export class ConnectionCore
 
   /** The peer ended its side: EOF for the protocol, and end ours. */
   onTransportEnd(): void {
+    // The peer sent its Close and ended its side, and still reads: answer what came first.
+    if (this.#pendingClose === ANSWER_CLOSE && canStillWrite(this.transport)) {
+      this.#endAfterAnswer = true;
+      return;
+    }
     this.protocol.receiveEof();
     this.writer.flush();
     if (!this.#transportEnded) {
@@ -396,9 +426,7 @@ export class ConnectionCore
     this.#budget?.leave();
     this.#liveness?.stop();
     if (this.#closeTimer !== undefined) this.#clock.clearTimeout(this.#closeTimer);
-    if (this.#pendingFailureTimer !== undefined) {
-      this.#clock.clearTimeout(this.#pendingFailureTimer);
-    }
+    this.#clearPendingClose();
     this.protocol.receiveEof();
     const closeOutcome = this.protocol.closeOutcome ?? NO_CLOSE;
     const handlerError = this.handlerError;
@@ -451,9 +479,16 @@ export class ConnectionCore
     if (this.pongListeners !== undefined) this.#notify(this.pongListeners, payload);
   }
 
-  /** ProtocolHandler: the peer's Close; a message still open is truncated, input is discarded. */
+  /**
+   * ProtocolHandler: the peer's Close; a message still open is truncated, input is discarded. It
+   * is answered once the messages before it are (#closeOnceAnswered); nothing keeps it alive.
+   */
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
+    if (!this.protocol.closeSent) {
+      this.#pendingClose ??= ANSWER_CLOSE;
+      this.#liveness?.stop();
+    }
     this.#inflation?.abortOpen();
     this.#assembler?.abort(() => truncated({ code, reason, closedBy: 'remote' }));
   }
@@ -461,7 +496,7 @@ export class ConnectionCore
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
   onProtocolError(error: ProtocolError): void {
     // A parse error leaves the protocol open: the Close waits for the replies (#failOnceAnswered).
-    if (this.protocol.state === ProtocolState.Open) this.#pendingFailure ??= error;
+    if (this.protocol.state === ProtocolState.Open) this.#pendingClose ??= error;
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
@@ -499,6 +534,9 @@ function notifyClosed(listener: (outcome: CloseOutcome) => void, outcome: CloseO
   }
 }
 
+/** The pending Close that answers the peer's. */
+const ANSWER_CLOSE = Symbol("answer the peer's Close");
+
 const NO_CLOSE: CloseOutcome = {
   code: CloseCode.AbnormalClosure,
   reason: '',
@@ -525,8 +563,14 @@ function startReading(core: ConnectionCore, head: Uint8Array | undefined): void 
   else core.setPaused(0, false); // a transport handed over paused starts flowing (unless we paused it)
 }
 
-function failPending(core: ConnectionCore): void {
-  core.failPending();
+/** The application answered what came before the pending Close: send it once that is written. */
+function sendOnceWritten(core: ConnectionCore): void {
+  core.writer.whenIdle(() => core.sendPendingClose());
+}
+
+/** True while the transport takes writes after the peer ended its side (it allows half-open). */
+function canStillWrite(transport: Duplex): boolean {
+  return transport.allowHalfOpen && !transport.writableEnded && !transport.destroyed;
 }
 
 function owner(transport: Duplex): ConnectionCore {

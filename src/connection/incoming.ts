@@ -206,6 +206,7 @@ export class IncomingQueue {
   /**
    * Calls `callback` once every message delivered so far was taken and the consumer asks for
    * the next (a listener's hold settled, or a reader waits): its replies to them are sent by then.
+   * At once while no consumer was chosen (nothing would ever answer the messages).
    *
    * @param callback - called once, possibly at once.
    */
@@ -355,8 +356,12 @@ export class IncomingQueue {
 
   #checkConsumed(): void {
     const callback = this.#onConsumed;
-    if (callback === undefined || this.#waitingCount() > 0 || this.#holding) return;
-    if (!this.#discarding && this.#listener === undefined && this.#waiter === undefined) return;
+    if (callback === undefined) return;
+    // With no consumer chosen at all, no answer to what waits can come: nothing to wait for.
+    if (this.consumed) {
+      if (this.#waitingCount() > 0 || this.#holding) return;
+      if (!this.#discarding && this.#listener === undefined && this.#waiter === undefined) return;
+    }
     this.#onConsumed = undefined;
     callback();
   }

@@ -72,6 +72,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   #pumping = false;
   #flushScheduled = false;
   #drain: Promise<void> | undefined;
+  /** Called once the queue is empty and nothing is being rendered (see whenIdle). */
+  #onIdle: (() => void) | undefined;
   /** Makes the error of sends after the close (made once, when the first one needs it). */
   #closedBy: (() => unknown) | undefined;
   #closedError: unknown;
@@ -109,6 +111,17 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   /** True when nothing is queued or being rendered. */
   get idle(): boolean {
     return !this.#pumping && (this.#queue === undefined || this.#queue.length === 0);
+  }
+
+  /**
+   * Calls `callback` once nothing is queued or being rendered: at once when idle, else when the
+   * queue has drained (or was dropped by {@link OutgoingWriter.close}). One callback at a time.
+   *
+   * @param callback - called once.
+   */
+  whenIdle(callback: () => void): void {
+    if (this.idle) callback();
+    else this.#onIdle = callback;
   }
 
   /**
@@ -386,6 +399,11 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       }
     }
     this.#pumping = false;
+    const onIdle = this.#onIdle;
+    if (onIdle !== undefined && this.idle) {
+      this.#onIdle = undefined;
+      onIdle();
+    }
   }
 
   /** Writes the prepared frames at the head of the queue while the transport takes more. */

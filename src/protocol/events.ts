@@ -32,7 +32,8 @@ export interface ProtocolHandler {
   onPong(payload: Uint8Array): void;
   /**
    * The peer's Close frame arrived. `code` is 1005 when the frame had no body. The protocol has
-   * already queued the answering Close when it had not sent one.
+   * already queued the answering Close when it had not sent one (with `deferCloseEcho`, that is
+   * left to the owner's `answerClose()`).
    */
   onPeerClose(code: number, reason: string): void;
   /**

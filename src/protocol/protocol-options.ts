@@ -33,4 +33,11 @@ export interface ProtocolOptions {
    * came before the bad frame and send their replies first (as a connection does).
    */
   deferParseFailures?: boolean;
+  /**
+   * Default false: the peer's Close is answered at once, while parsing, with its code (5.5.1).
+   * When true, the answer waits: the state stays OPEN (messages can still be sent), the input is
+   * discarded, the handler's `onPeerClose` is told, and the owner calls `answerClose()` once the
+   * messages read before the Close were answered (as a connection does).
+   */
+  deferCloseEcho?: boolean;
 }

@@ -55,12 +55,14 @@ export class Protocol implements ControlFrameSink {
   private autoPong: boolean;
   private readonly sender: MessageSender;
   private readonly deferParseFailures: boolean;
+  private readonly deferCloseEcho: boolean;
 
   constructor(options: ProtocolOptions) {
     this.side = options.side;
     this.handler = options.handler;
     this.autoPong = options.autoPong ?? true;
     this.deferParseFailures = options.deferParseFailures ?? false;
+    this.deferCloseEcho = options.deferCloseEcho ?? false;
     this.maxMessageBytes = options.maxMessageBytes;
     this.maxFrameBytes = options.maxFrameBytes;
     this.rsv1Allowed = options.rsv1Allowed;
@@ -79,6 +81,16 @@ export class Protocol implements ControlFrameSink {
   /** How the connection ended; undefined until the state is CLOSED. */
   get closeOutcome(): CloseOutcome | undefined {
     return this.outcome;
+  }
+
+  /** True once the peer's Close arrived (answered or not: see {@link Protocol.closeSent}). */
+  get closeReceived(): boolean {
+    return this.close.closeReceived;
+  }
+
+  /** True once a Close was sent: ours, or the answer to the peer's. Nothing can be sent after it. */
+  get closeSent(): boolean {
+    return this.close.closeSent;
   }
 
   /** True when bytes wait in {@link Protocol.takeOutgoing}. */
@@ -241,6 +253,28 @@ export class Protocol implements ControlFrameSink {
   }
 
   /**
+   * Answers the peer's Close with a Close carrying its code (5.5.1: "When sending a Close frame in
+   * response, the endpoint typically echos the status code it received"), an empty body for an
+   * empty one; state CLOSING. Called by the protocol itself unless `deferCloseEcho` is set.
+   *
+   * @throws {InvalidStateError} before the peer's Close, or when a Close was already sent
+   * @example
+   * protocol.answerClose(); // after onPeerClose, once the replies before it were sent
+   */
+  answerClose(): void {
+    if (!this.close.closeReceived) throw new InvalidStateError('no Close was received');
+    this.checkCanSend();
+    const code = this.close.receivedCode;
+    // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
+    // endpoint MUST send a Close frame in response."
+    const echo = code === CloseCode.NoStatusReceived ? undefined : code;
+    this.writer.writeClose(echo, '');
+    this.close.recordSent(echo, '');
+    this.sender.abort();
+    this.currentState = ProtocolState.Closing;
+  }
+
+  /**
    * Fails the connection (7.1.7): sends a Close with `code` unless one was sent (or `code` is
    * 1006, which sends none), stops reading, and asks for the transport to be closed
    * ({@link Protocol.closeTransportExpected}). A no-op once CLOSED.
@@ -346,16 +380,8 @@ export class Protocol implements ControlFrameSink {
     const { code, reason } = parseClosePayload(payload);
     this.discardInput();
     this.close.recordReceived(code, reason);
-    // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
-    // endpoint MUST send a Close frame in response. (When sending a Close frame in response, the
-    // endpoint typically echos the status code it received.)"
-    if (!this.close.closeSent) {
-      const echo = code === CloseCode.NoStatusReceived ? undefined : code;
-      this.writer.writeClose(echo, '');
-      this.close.recordSent(echo, '');
-    }
-    this.sender.abort();
-    this.currentState = ProtocolState.Closing;
+    // With deferCloseEcho the owner answers once the messages before the Close are answered.
+    if (!this.close.closeSent && !this.deferCloseEcho) this.answerClose();
     this.parser.inCallback = true;
     this.handler.onPeerClose(code, reason);
     this.parser.inCallback = false;

@@ -37,7 +37,8 @@ for (const name of PEERS) {
 
     it('pipe mode with stdin already ended: every line is answered before the close', async () => {
       // The lines and the end of input arrive together: the CLI makes sure the server read them
-      // (a ping's pong) before its Close, which a server may otherwise read in the same go.
+      // (a ping's pong) before its Close, which a server may otherwise read in the same go (a
+      // wsflow server answers such lines first; python-websockets drops them).
       const result = await runCli(['connect', peer.url('ws', '/echo')], 'one\ntwo\nthree\n');
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, 'one\ntwo\nthree\n');

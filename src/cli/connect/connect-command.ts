@@ -125,7 +125,8 @@ const PONG_WAIT_MS = 2000;
  * Waits until the peer has read everything sent, by a Ping's Pong (it comes after what was sent
  * before the Ping), or at most {@link PONG_WAIT_MS}. RFC 6455 lets a peer stop sending once it
  * has a Close, so a server that gets the last lines and the Close in one read may never answer
- * them; after the Pong, the lines were read and answered first.
+ * them (python-websockets answers the Close at once; a wsflow server answers the lines first);
+ * after the Pong, the lines were read and answered first.
  */
 async function readPastWhatWasSent(connection: Connection, closed: Promise<unknown>) {
   let timer: NodeJS.Timeout | undefined;
