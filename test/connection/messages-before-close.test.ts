@@ -6,68 +6,16 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actorFlow } from '../../src/actor/socket-actor.js';
-import { fromSinkAndSource, map } from '../../src/flow/flow.js';
-import type { MessageFlow } from '../../src/flow/flow.js';
+import { fromSinkAndSource } from '../../src/flow/flow.js';
 import { TextMessage } from '../../src/message/message.js';
-import type { Message, MessageLike } from '../../src/message/message.js';
 import type { Side } from '../../src/protocol/events.js';
 import { VirtualClock } from '../../src/testkit/virtual-clock.js';
 import { connectionWithPeer, settle } from '../helpers/connection-setup.js';
 import type { RawPeer } from '../helpers/raw-peer.js';
 import { peerFrame } from '../helpers/peer-frames.js';
+import { HANDLER_STYLES, pushSource, reply } from '../helpers/handler-styles.js';
 
 const COUNT = 5;
-const reply = (message: Message): string =>
-  `got ${message.isText && message.isStrict ? message.text : '?'}`;
-
-/** An unbounded push queue read as an async iterable (the sink-and-source echo's source). */
-function pushSource(): { push(value: MessageLike): void; source: AsyncIterable<MessageLike> } {
-  const queue: MessageLike[] = [];
-  let wake: (() => void) | undefined;
-  return {
-    push(value) {
-      queue.push(value);
-      wake?.();
-    },
-    source: (async function* () {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift() as MessageLike;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    })(),
-  };
-}
-
-const STYLES: [string, () => MessageFlow][] = [
-  ['map', () => map(reply)],
-  ['an async map', () => map(async (m: Message) => reply(m))],
-  [
-    'an async generator',
-    () =>
-      async function* (incoming) {
-        for await (const message of incoming) yield reply(message);
-      },
-  ],
-  [
-    'fromSinkAndSource with a function sink',
-    () => {
-      const { push, source } = pushSource();
-      return fromSinkAndSource((m: Message) => push(reply(m)), source);
-    },
-  ],
-  [
-    'a socket actor',
-    () => actorFlow<Message, string>(({ out }) => ({ onMessage: (m) => void out.tell(reply(m)) })),
-  ],
-  [
-    'a TransformStream pair',
-    () =>
-      new TransformStream<Message, MessageLike>({
-        transform: (message, controller) => controller.enqueue(reply(message)),
-      }),
-  ],
-];
 
 /** `COUNT` texts and a Close 4000 "bye", in one write, as the peer of `side` sends them. */
 function textsThenClose(side: Side): Buffer {
@@ -90,7 +38,7 @@ const REPLIES = [...Array.from({ length: COUNT }, (_, i) => `got m${i}`), 'close
 
 for (const side of ['server', 'client'] as const) {
   describe(`${side}: messages read together with the peer's Close`, () => {
-    for (const [style, makeFlow] of STYLES) {
+    for (const [style, makeFlow] of HANDLER_STYLES) {
       it(`are answered before the Close, which echoes the peer's code, with ${style}`, async () => {
         const { connection, peer } = connectionWithPeer({ side });
         connection.runDetached(makeFlow());

@@ -4,61 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromSinkAndSource, map } from '../../src/flow/flow.js';
-import type { MessageFlow } from '../../src/flow/flow.js';
-import type { Message, MessageLike } from '../../src/message/message.js';
+import { map } from '../../src/flow/flow.js';
 import { connectionWithPeer } from '../helpers/connection-setup.js';
 import { peerFrame } from '../helpers/peer-frames.js';
-
-const reply = (message: Message): string =>
-  `got ${message.isText && message.isStrict ? message.text : '?'}`;
-
-/** An unbounded push queue read as an async iterable (the sink-and-source echo's source). */
-function pushSource(): { push(value: MessageLike): void; source: AsyncIterable<MessageLike> } {
-  const queue: MessageLike[] = [];
-  let wake: (() => void) | undefined;
-  return {
-    push(value) {
-      queue.push(value);
-      wake?.();
-    },
-    source: (async function* () {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift() as MessageLike;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    })(),
-  };
-}
-
-const STYLES: [string, () => MessageFlow][] = [
-  ['map', () => map(reply)],
-  ['an async map', () => map(async (m: Message) => reply(m))],
-  [
-    'an async generator',
-    () =>
-      async function* (incoming) {
-        for await (const message of incoming) yield reply(message);
-      },
-  ],
-  [
-    'fromSinkAndSource with a function sink',
-    () => {
-      const { push, source } = pushSource();
-      return fromSinkAndSource((m: Message) => push(reply(m)), source);
-    },
-  ],
-  [
-    'a TransformStream pair',
-    () =>
-      new TransformStream<Message, MessageLike>({
-        transform: (message, controller) => controller.enqueue(reply(message)),
-      }),
-  ],
-];
+import { HANDLER_STYLES, reply } from '../helpers/handler-styles.js';
 
 describe('messages before a protocol error', () => {
-  for (const [style, makeFlow] of STYLES) {
+  for (const [style, makeFlow] of HANDLER_STYLES) {
     it(`are answered before the Close, with ${style}`, async () => {
       const { connection, peer } = connectionWithPeer();
       connection.runDetached(makeFlow());
