@@ -31,7 +31,7 @@ describe('README.md: in a page', needs(chromiumMissing()), () => {
   let browser: BrowserPage | undefined;
 
   before(async () => {
-    chat = await startReadmeChat();
+    ({ server: chat } = await startReadmeChat());
     const bundle = readFileSync(BUNDLE);
     pages = createServer((request, response) => {
       const script = request.url === '/wsflow-browser.js';

@@ -1,6 +1,6 @@
-// The snippets of docs/broadcast.md (and the README's chat room), run as written
-// (test/docs/snippets.test.ts checks that they are the page's), each followed by clients that
-// check what the page says.
+// The snippets of docs/broadcast.md, run as written (test/docs/snippets.test.ts checks that they
+// are the page's), and the README's chat room (test/docs/readme-chat.ts), each followed by
+// clients that check what the page says.
 
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { Hub, Router, accept, inProcessBackend, json, map, serve } from '../../src/index.js';
 import type { HubBackend, PresenceEvent } from '../../src/index.js';
 import { Subscriber, texts } from '../hub/support.js';
+import { startReadmeChat } from './readme-chat.js';
 
 const TIMEOUT = { timeout: 20_000 };
 
@@ -30,27 +31,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('README.md: a chat room', () => {
   it('members of a room hear each other; the sender gets its own line back', TIMEOUT, async () => {
-    // #region README.md
-    const Line = z.object({ text: z.string().max(500) });
-    const chat = json<{ from: string; text: string }>().validate(Line); // 1007 on anything else
-    const hub = new Hub();
-
-    const router = new Router().route('/chat/:room', (request) => {
-      const { room } = request.params;
-      const from = request.query.get('name') ?? 'anonymous';
-      return accept(
-        hub.join(chat, (member) => {
-          member.subscribe(room);
-          return map(({ text }) => {
-            member.publish(room, { from, text }); // to every other member of the room
-            return { from, text }; // and back to the sender
-          });
-        }),
-      );
-    });
-
-    const server = await serve({ port: 0, handler: router });
-    // #endregion
+    const { server, hub } = await startReadmeChat();
     try {
       const port = server.address.port;
       const ada = await Subscriber.open(port, '/chat/lobby?name=ada');

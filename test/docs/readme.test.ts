@@ -102,7 +102,7 @@ describe('README.md', () => {
     'typed values and rooms: a client of the chat room, and the schema closing it',
     { timeout: 10_000 },
     async () => {
-      const server = await startReadmeChat();
+      const { server } = await startReadmeChat();
       const ORIGIN = server.url;
       const log: unknown[] = [];
       const console = { log: (value: unknown) => log.push(value) };
