@@ -17,6 +17,71 @@ import { ErrorCode } from './error-codes.js';
 
 export { ErrorCode } from './error-codes.js';
 
+/**
+ * What ended a connection, as a stable string (docs/operations.md, "Close causes"):
+ * - `local`: this side's application closed it (`close()`, a flow that completed, an actor's stop);
+ * - `peer`: the peer's Close came first;
+ * - `handler`: this side's application code failed (1011, or the code its error carries);
+ * - `protocol`: the peer broke RFC 6455, or sent what the handler does not take (1002, 1003, 1007);
+ * - `limit`: a limit was exceeded (a message too big, 1009; a full buffer, 1008 or 1013);
+ * - `timeout`: a timer ran out (the idle timeout, 1001; the close timeout, after our Close);
+ * - `keep-alive`: the peer did not answer a keep-alive Ping in time (1011);
+ * - `shutdown`: the server shut down (1001), or ended the connections left at its deadline;
+ * - `transport`: the transport ended or failed without a closing handshake (EOF, ECONNRESET);
+ * - `budget`: a process-wide memory budget shed the connection (1013).
+ */
+export type CloseCauseKind =
+  | 'local'
+  | 'peer'
+  | 'handler'
+  | 'protocol'
+  | 'limit'
+  | 'timeout'
+  | 'keep-alive'
+  | 'shutdown'
+  | 'transport'
+  | 'budget';
+
+/** Where the connection was when its close cause happened: open, or closing (a Close was sent). */
+export type ClosePhase = 'open' | 'closing';
+
+/** A Close frame as it went on the wire: its code (1005 for an empty one) and reason. */
+export interface CloseFrameInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/**
+ * Why a connection ended: made once per close, it reaches every API that reports the end
+ * (`Connection.closed`, `onClosed`, the client's close event, an actor's `onStop`, the CLI's
+ * `--json` close event). Never a bare 1006: `kind` says what happened.
+ *
+ * @example
+ * ```ts
+ * const { cause } = await connection.closed;
+ * if (cause.kind === 'limit') console.log(`${cause.limit?.name} is ${cause.limit?.value}`);
+ * ```
+ */
+export interface CloseCause {
+  /** What ended it. */
+  readonly kind: CloseCauseKind;
+  /** Where the connection was when it happened. */
+  readonly phase: ClosePhase;
+  /** The Close this side sent, if it sent one. */
+  readonly sent?: CloseFrameInfo;
+  /** The Close the peer sent, if one arrived. */
+  readonly received?: CloseFrameInfo;
+  /**
+   * The underlying error: the application's (`handler`), the ProtocolError with its stable `code`
+   * (`protocol`, `limit`, `keep-alive`), the transport's with its `code` such as `ECONNRESET`.
+   */
+  readonly error?: unknown;
+  /** The limit that was exceeded (`limit`): its option's name and value. */
+  readonly limit?: { readonly name: string; readonly value: number };
+  /** The timer that ran out (`timeout`, `keep-alive`): its option's name and duration. */
+  readonly timer?: { readonly name: string; readonly ms: number };
+}
+
 /** How a connection ended, as a value (python-websockets' `close_exc`, Akka's close outcome). */
 export interface CloseOutcome {
   /** The close code: the peer's, or 1005 (empty Close), or 1006 (no Close at all). */
@@ -28,10 +93,10 @@ export interface CloseOutcome {
   /** Which side sent the first Close frame, or 'none' when no Close was exchanged. */
   readonly closedBy: 'local' | 'remote' | 'none';
   /**
-   * Why this end closed with 1011, when its application code failed (a handler, a flow, a
-   * streamed source): the error it threw. Absent otherwise. Never sent to the peer.
+   * What ended the connection, and its details: the application's error when its code failed
+   * (`kind: 'handler'`, `error`), a limit and its value, a timer, the transport's error.
    */
-  readonly cause?: unknown;
+  readonly cause: CloseCause;
 }
 
 /** Base of every error wsflow throws or reports. */
@@ -173,8 +238,8 @@ export class ConnectionClosed extends WebSocketError {
   readonly wasClean: boolean;
 
   /**
-   * @param outcome - How it ended; `reason` defaults to '', `wasClean` to false and `closedBy`
-   *   to 'none'.
+   * @param outcome - How it ended; `reason` defaults to '', `wasClean` to false, `closedBy`
+   *   to 'none' and `cause` to what `closedBy` says (`local`, `peer` or `transport`).
    * @param message - The error message; by default "connection closed: <code> <reason>".
    * @param options - The error's cause.
    */
@@ -195,9 +260,15 @@ export class ConnectionClosed extends WebSocketError {
       reason,
       wasClean: this.wasClean,
       closedBy: outcome.closedBy ?? 'none',
-      ...(outcome.cause === undefined ? {} : { cause: outcome.cause }),
+      cause: outcome.cause ?? causeOfClosedBy(outcome.closedBy ?? 'none'),
     };
   }
+}
+
+/** The cause of an outcome made without one: who sent the first Close, as far as that goes. */
+function causeOfClosedBy(closedBy: CloseOutcome['closedBy']): CloseCause {
+  const kind = closedBy === 'local' ? 'local' : closedBy === 'remote' ? 'peer' : 'transport';
+  return { kind, phase: 'open' };
 }
 
 /**

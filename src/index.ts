@@ -114,7 +114,15 @@ export type { KeepAliveOptions } from './connection/keep-alive.js';
 export type { Clock, TimerHandle } from './time/clock.js';
 export * from './errors.js';
 export { CloseCode, isSendableCloseCode, isOkCloseCode } from './codec/close-code.js';
-export type { CloseOutcome, Side } from './protocol/events.js';
+export type {
+  CloseCause,
+  CloseCauseKind,
+  CloseFrameInfo,
+  CloseOutcome,
+  ClosePhase,
+  Side,
+} from './protocol/events.js';
+export { CloseCauseKinds } from './connection/close-cause.js';
 export type {
   PerMessageDeflateOptions,
   NegotiatedDeflate,

@@ -42,6 +42,11 @@ export class Outbox<Out> implements ActorRef<Out> {
     this.#overflow = overflow;
   }
 
+  /** The values that may wait (the actor's `bufferSize`). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   /**
    * Sends a value to the socket, after those told before it.
    *

@@ -5,7 +5,7 @@
 
 import { closePayloadLength } from '../codec/close-payload.js';
 import { CloseCode } from '../codec/close-code.js';
-import { failConnection } from '../connection/connection.js';
+import { closeForCause, failConnection } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
 import { ConnectionClosed } from '../errors.js';
 import type { CloseOutcome } from '../errors.js';
@@ -219,7 +219,11 @@ class SocketActorCell<In, Out, Data>
   onOverflow(): void {
     this.#mailbox.refuseMore();
     this.#outbox.end();
-    void this.connection.close(CloseCode.TryAgainLater, 'outgoing buffer full');
+    const limit = { name: 'bufferSize', value: this.#outbox.capacity };
+    closeForCause(this.connection, CloseCode.TryAgainLater, 'outgoing buffer full', {
+      kind: 'limit',
+      limit,
+    });
   }
 
   #start(): void {

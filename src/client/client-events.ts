@@ -1,7 +1,7 @@
 // Client layer: the events the high-level socket hands out from receive() besides messages — the
 // close (always last) and, when auto-pong is off, the server's Pings.
 
-import type { CloseOutcome } from '../protocol/events.js';
+import type { CloseCause, CloseOutcome } from '../protocol/events.js';
 
 /**
  * The connection closed (sttp's `WebSocketEvent.Close`): what `WebSocketClient.receive()`
@@ -18,7 +18,7 @@ export class ClientCloseEvent implements CloseOutcome {
   readonly reason: string;
   readonly wasClean: boolean;
   readonly closedBy: CloseOutcome['closedBy'];
-  readonly cause?: unknown;
+  readonly cause: CloseCause;
 
   /** @param outcome - How the connection ended. */
   constructor(outcome: CloseOutcome) {
@@ -26,7 +26,7 @@ export class ClientCloseEvent implements CloseOutcome {
     this.reason = outcome.reason;
     this.wasClean = outcome.wasClean;
     this.closedBy = outcome.closedBy;
-    if (outcome.cause !== undefined) this.cause = outcome.cause;
+    this.cause = outcome.cause;
   }
 }
 

@@ -12,6 +12,8 @@ import { ControlMessagesFlow } from '../flow/control-flow.js';
 import { PingMessage, PongMessage } from '../message/control.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
+import { LOCAL_CLOSE } from './close-cause.js';
+import type { CauseNote } from './close-cause.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
 import type { ProtocolState } from '../protocol/protocol.js';
 import { ConnectionCore } from './core.js';
@@ -34,6 +36,25 @@ const RESOLVED = Promise.resolve();
  * failConnection(connection, new Error('the handler failed after accepting'));
  */
 export let failConnection: (connection: Connection, error: unknown) => void;
+
+/**
+ * Closes a connection for a reason of wsflow's own, so that its close cause says so: a server's
+ * shutdown, a hub's or an actor's limit, a memory budget (kind `budget`). Not public: an
+ * application's own close is `local` (`Connection.close`).
+ *
+ * @param connection - The connection.
+ * @param code - A sendable close code.
+ * @param reason - The close reason.
+ * @param note - The cause's kind and details.
+ * @example
+ * closeForCause(connection, 1013, 'memory budget', { kind: 'budget', limit: { name: 'maxBytes', value } });
+ */
+export let closeForCause: (
+  connection: Connection,
+  code: number,
+  reason: string,
+  note: CauseNote,
+) => void;
 
 /**
  * The prepared-frame writer of a connection (frames serialized once for many connections), for
@@ -101,6 +122,7 @@ export class Connection {
 
   static {
     failConnection = (connection, error) => connection.#fail(error);
+    closeForCause = (connection, code, reason, note) => connection.#core.close(code, reason, note);
     frameOutputOf = (connection) => connection.#core.writer;
     negotiatedDeflateOf = (connection) => connection.#core.deflate;
     connectionContext = {
@@ -360,6 +382,7 @@ export class Connection {
    * ```
    */
   terminate(): void {
+    this.#core.noteCause(LOCAL_CLOSE);
     this.#core.transport.destroy();
   }
 

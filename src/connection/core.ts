@@ -26,6 +26,8 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
 import { closeRequest } from './close-request.js';
+import { LOCAL_CLOSE, PEER_CLOSE, makeCloseCause, noteOfError } from './close-cause.js';
+import type { CauseNote, NotedCause } from './close-cause.js';
 import { ConnectionCompression } from './compression.js';
 import type { CompressionOwner } from './compression.js';
 import { createLiveness } from './liveness.js';
@@ -97,6 +99,8 @@ export class ConnectionCore
   #pendingCloseTimer: TimerHandle | undefined;
   /** The peer ended its side while the answer to its Close waited: taken up once it is sent. */
   #endAfterAnswer = false;
+  /** What began the close, noted when it happened (the first note wins). */
+  #note: NotedCause | undefined;
   #transportEnded = false;
   #discardingInput = false;
   #finished = false;
@@ -198,6 +202,7 @@ export class ConnectionCore
     const request = closeRequest(error);
     const first = request === undefined && this.handlerError === undefined;
     if (first) this.handlerError = error;
+    this.noteCause(noteOfError(error));
     this.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
     if (first) this.onHandlerError?.(error);
   }
@@ -251,12 +256,16 @@ export class ConnectionCore
       this.writer.pendingFrames = undefined; // a hub's held-back messages are not released
       this.writer.dropQueuedFrames();
       this.incoming.discard();
+      const error = new ProtocolError(
+        ErrorCode.MemoryBudget,
+        'memory budget exceeded',
+        CloseCode.TryAgainLater,
+      );
+      const bytes = this.#budget?.budget.bytes;
+      const limit = bytes === undefined ? undefined : { name: 'memoryBudget.bytes', value: bytes };
       this.fail(
-        new ProtocolError(
-          ErrorCode.MemoryBudget,
-          'memory budget exceeded',
-          CloseCode.TryAgainLater,
-        ),
+        error,
+        limit === undefined ? { kind: 'budget', error } : { kind: 'budget', error, limit },
       );
     }
     if (this.transport.writableLength > 0) this.transport.destroy();
@@ -304,7 +313,8 @@ export class ConnectionCore
    * the Close and tells {@link ConnectionCore.onProtocolError}; the Close is flushed and the
    * transport ended when due.
    */
-  fail(error: ProtocolError): void {
+  fail(error: ProtocolError, note?: CauseNote): void {
+    this.noteCause(note ?? noteOfError(error, this.protocol));
     this.protocol.failWith(error);
     this.writer.flush();
     this.checkClosing();
@@ -367,8 +377,9 @@ export class ConnectionCore
    * Sends a Close (when none was sent yet) and starts the close timeout. After the peer's Close,
    * the Close sent is the answer to it, with its code (5.5.1), not `code`.
    */
-  close(code: number, reason: string): void {
+  close(code: number, reason: string, note: CauseNote = LOCAL_CLOSE): void {
     const protocol = this.protocol;
+    this.noteCause(note);
     if (protocol.state === ProtocolState.Open) {
       this.writer.releasePending(); // a hub's messages published before the Close go first
       if (protocol.closeReceived) protocol.answerClose();
@@ -416,6 +427,7 @@ export class ConnectionCore
   /** The transport failed: remember why; 'close' follows. */
   onTransportError(error: unknown): void {
     this.#failure ??= error;
+    this.noteCause({ kind: 'transport', error });
     this.transport.destroy();
   }
 
@@ -429,9 +441,8 @@ export class ConnectionCore
     this.#clearPendingClose();
     this.protocol.receiveEof();
     const closeOutcome = this.protocol.closeOutcome ?? NO_CLOSE;
-    const handlerError = this.handlerError;
-    const outcome: CloseOutcome =
-      handlerError === undefined ? closeOutcome : { ...closeOutcome, cause: handlerError };
+    const cause = makeCloseCause(this.#note, closeOutcome.cause, this.#failure);
+    const outcome: CloseOutcome = { ...closeOutcome, cause };
     const ok = outcome.wasClean && isOkCloseCode(outcome.code);
     // Errors capture a stack: make them only where they are needed.
     const failure = this.#failure;
@@ -453,6 +464,16 @@ export class ConnectionCore
     const listeners = this.closeListeners;
     if (listeners !== undefined)
       for (const listener of listeners.slice()) notifyClosed(listener, outcome);
+  }
+
+  /**
+   * Notes what begins the close, unless something did already (the first note wins): its kind
+   * and details, and whether the connection was still open. Nothing is noted once it is over.
+   */
+  noteCause(note: CauseNote): void {
+    if (this.#note !== undefined || this.#finished) return;
+    const phase = this.protocol.closeSent ? 'closing' : 'open';
+    this.#note = { ...note, phase };
   }
 
   /** ProtocolHandler: a message begins (to the assembler). */
@@ -485,6 +506,7 @@ export class ConnectionCore
    */
   onPeerClose(code: number, reason: string): void {
     this.#discardingInput = true;
+    this.noteCause(PEER_CLOSE);
     if (!this.protocol.closeSent) {
       this.#pendingClose ??= ANSWER_CLOSE;
       this.#liveness?.stop();
@@ -497,6 +519,7 @@ export class ConnectionCore
   onProtocolError(error: ProtocolError): void {
     // A parse error leaves the protocol open: the Close waits for the replies (#failOnceAnswered).
     if (this.protocol.state === ProtocolState.Open) this.#pendingClose ??= error;
+    this.noteCause(noteOfError(error, this.protocol));
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
@@ -519,6 +542,12 @@ export class ConnectionCore
 
   #onCloseTimeout(): void {
     this.#closeTimer = undefined;
+    // The timeout is the news after an ordinary close; after any other, the close's own cause is.
+    const kind = this.#note?.kind;
+    if (!this.#finished && (kind === undefined || kind === 'local' || kind === 'peer')) {
+      const timer = { name: 'closeTimeoutMs', ms: this.#closeTimeoutMs };
+      this.#note = { kind: 'timeout', phase: 'closing', timer };
+    }
     if (!this.#finished) this.transport.destroy();
   }
 }
@@ -542,6 +571,7 @@ const NO_CLOSE: CloseOutcome = {
   reason: '',
   wasClean: false,
   closedBy: 'none',
+  cause: { kind: 'transport', phase: 'open' },
 };
 
 function truncated(

@@ -11,6 +11,7 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { IdleTimer } from './idle-timer.js';
 import { unrefTimer } from '../time/clock.js';
 import type { OutgoingWriter } from './outgoing.js';
+import type { CauseNote } from './close-cause.js';
 
 /** Options of the automatic keep-alive (`ConnectionOptions.keepAlive`). Off unless given. */
 export interface KeepAliveOptions {
@@ -39,12 +40,12 @@ export interface LivenessHost {
   readonly transport: Duplex;
   /** Sends a Ping and times its round trip. */
   sendPing(payload: Uint8Array | string): void;
-  /** Sends a Close (when none was sent) and starts the close timeout. */
-  close(code: number, reason: string): void;
+  /** Sends a Close (when none was sent) and starts the close timeout; `note` is its cause. */
+  close(code: number, reason: string, note?: CauseNote): void;
   /** Ends the transport once the protocol asks for it; arms the close timeout. */
   checkClosing(): void;
   /** Fails the connection with the error's close code (the engine's one failure path). */
-  fail(error: ProtocolError): void;
+  fail(error: ProtocolError, note?: CauseNote): void;
   /** Errors of application code (here: the payload function). */
   onApplicationError(error: unknown): void;
 }
@@ -185,7 +186,7 @@ export class KeepAlive {
     if (this.#traffic.bytesReceived !== this.#receivedAtPing) return;
     // We paused reading ourselves: the answer may be waiting in our own buffers.
     if (busyWithInput(this.#host.transport)) this.#armDeadline();
-    else failDeadPeer(this.#host);
+    else failDeadPeer(this.#host, this.#options.pongTimeoutMs as number);
   }
 }
 
@@ -193,16 +194,16 @@ export class KeepAlive {
  * The peer is taken for dead: fail with 1011 "keepalive ping timeout" (python-websockets' reason),
  * end the transport and destroy it once the Close is flushed, without waiting for an answer.
  */
-function failDeadPeer(host: LivenessHost): void {
+function failDeadPeer(host: LivenessHost, pongTimeoutMs: number): void {
   const { transport } = host;
   // 5.5.2: the peer MUST answer a Ping with a Pong; it did not, in time.
-  host.fail(
-    new ProtocolError(
-      ErrorCode.KeepAliveTimeout,
-      'keepalive ping timeout',
-      CloseCode.InternalError,
-    ),
+  const error = new ProtocolError(
+    ErrorCode.KeepAliveTimeout,
+    'keepalive ping timeout',
+    CloseCode.InternalError,
   );
+  const timer = { name: 'keepAlive.pongTimeoutMs', ms: pongTimeoutMs };
+  host.fail(error, { kind: 'keep-alive', error, timer });
   if (transport.writableFinished || transport.destroyed) transport.destroy();
   else transport.once('finish', () => transport.destroy());
 }

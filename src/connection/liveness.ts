@@ -55,9 +55,11 @@ export class Liveness implements TrafficCounters {
         count: () => this.bytesReceived + this.writes,
         busy: () => busyWithInput(host.transport),
       };
-      this.#idleTimeout = new IdleTimer(clock, options.idleTimeoutMs, activity, () => {
+      const ms = options.idleTimeoutMs;
+      this.#idleTimeout = new IdleTimer(clock, ms, activity, () => {
         if (host.protocol.state === ProtocolState.Open) {
-          host.close(CloseCode.GoingAway, IDLE_TIMEOUT_REASON);
+          const timer = { name: 'idleTimeoutMs', ms };
+          host.close(CloseCode.GoingAway, IDLE_TIMEOUT_REASON, { kind: 'timeout', timer });
         }
       });
       this.#idleTimeout.start();

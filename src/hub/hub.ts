@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { ConnectionBoundFlow } from '../flow/bound-flow.js';
-import { frameOutputOf, negotiatedDeflateOf } from '../connection/connection.js';
+import { closeForCause, frameOutputOf, negotiatedDeflateOf } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
 import { InvalidStateError } from '../errors.js';
 import type { Flow, MessageFlow } from '../flow/flow.js';
@@ -520,7 +520,11 @@ export class Hub implements HubSink {
     if (member.output.pendingFrames === member) member.output.pendingFrames = undefined;
     for (const topic of [...member.slots.keys()]) this.#unsubscribe(member, topic);
     member.dropQueued();
-    void member.connection.close(member.limits.closeCode, 'subscriber too slow');
+    const limit = { name: 'maxBufferedBytes', value: member.limits.maxBufferedBytes };
+    closeForCause(member.connection, member.limits.closeCode, 'subscriber too slow', {
+      kind: 'limit',
+      limit,
+    });
   }
 
   #tell(event: PresenceEvent): void {

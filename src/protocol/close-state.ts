@@ -7,7 +7,7 @@
 //   CLOSING ── transport ends ──▶ CLOSED   (no Close received before the end: code 1006)
 
 import { CloseCode } from '../codec/close-code.js';
-import type { CloseOutcome } from './events.js';
+import type { CloseCause, CloseOutcome } from './events.js';
 
 /**
  * Close bookkeeping of one connection; a Protocol owns one.
@@ -16,7 +16,7 @@ import type { CloseOutcome } from './events.js';
  * const close = new CloseState();
  * close.recordSent(1000, '');
  * close.recordReceived(1000, '');
- * close.outcome(); // { code: 1000, reason: '', wasClean: true, closedBy: 'local' }
+ * close.outcome(); // { code: 1000, reason: '', wasClean: true, closedBy: 'local', cause: { kind: 'local', ... } }
  */
 export class CloseState {
   /** Code and reason of the Close we sent (code 1005 for an empty body), if any. */
@@ -67,6 +67,28 @@ export class CloseState {
       reason: received === undefined ? '' : this.receivedReason,
       wasClean: this.handshakeComplete,
       closedBy,
+      cause: this.cause(),
     };
+  }
+
+  /**
+   * What the protocol alone can tell of the cause: a failure (`protocol`), the side whose Close
+   * came first (`local`, `peer`), or neither (`transport`); and the Close frames on the wire. A
+   * connection refines it with what it knows (a timer, a limit, the application's error).
+   */
+  cause(): CloseCause {
+    const kind = this.failed
+      ? 'protocol'
+      : this.sentFirst
+        ? 'local'
+        : this.receivedCode !== undefined
+          ? 'peer'
+          : 'transport';
+    const cause: { -readonly [K in keyof CloseCause]: CloseCause[K] } = { kind, phase: 'open' };
+    if (this.sentCode !== undefined) cause.sent = { code: this.sentCode, reason: this.sentReason };
+    if (this.receivedCode !== undefined) {
+      cause.received = { code: this.receivedCode, reason: this.receivedReason };
+    }
+    return cause;
   }
 }

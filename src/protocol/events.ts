@@ -3,7 +3,13 @@
 
 import type { ProtocolError } from '../errors.js';
 
-export type { CloseOutcome } from '../errors.js';
+export type {
+  CloseCause,
+  CloseCauseKind,
+  CloseFrameInfo,
+  CloseOutcome,
+  ClosePhase,
+} from '../errors.js';
 
 /** Which end of the connection a protocol instance plays. */
 export type Side = 'client' | 'server';

@@ -44,9 +44,10 @@ export class Protocol implements ControlFrameSink {
   private outcome: CloseOutcome | undefined = undefined;
   private readonly close = new CloseState();
   private readonly handler: ProtocolHandler;
-  /** What the parser is built with on the first bytes (the caller's options object is not kept). */
-  private readonly maxMessageBytes: number | undefined;
-  private readonly maxFrameBytes: number | undefined;
+  /** The per-message limit it was given (what a close cause names when it is exceeded). */
+  readonly maxMessageBytes: number | undefined;
+  /** The per-frame limit it was given. */
+  readonly maxFrameBytes: number | undefined;
   private readonly rsv1Allowed: boolean | undefined;
   /** Made on the first bytes: a connection that never receives anything needs none. */
   private parserMade: FrameParser | undefined;

@@ -3,7 +3,9 @@
 
 import { CloseCode } from '../codec/close-code.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
+import { closeForCause } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
+import { SHUTDOWN } from '../connection/close-cause.js';
 import { unrefTimer } from '../time/clock.js';
 
 /** Options of a server's `close()`. */
@@ -91,7 +93,7 @@ export function validateCloseOptions(options: CloseOptions): void {
 async function closeAll(connections: ReadonlySet<Connection>): Promise<void> {
   const ending = [...connections].map((connection) => {
     try {
-      connection.close(CloseCode.GoingAway, SHUTDOWN_REASON);
+      closeForCause(connection, CloseCode.GoingAway, SHUTDOWN_REASON, SHUTDOWN);
     } catch {
       // Already closing: its `closed` settles on its own.
     }

@@ -163,7 +163,8 @@ describe('actorFlow: stopping and failing', () => {
       assert.deepEqual(reported, [boom]);
       const outcome = await stopped.promise;
       assert.equal(outcome.code, 1011);
-      assert.equal(outcome.cause, boom);
+      assert.equal(outcome.cause.kind, 'handler');
+      assert.equal(outcome.cause.error, boom);
       assert.deepEqual(handled, ['one'], 'nothing is handled after the failure');
     });
   }

@@ -116,6 +116,12 @@ for (const name of PEERS) {
         reason: '',
         wasClean: true,
         closedBy: 'local',
+        cause: {
+          kind: 'local',
+          phase: 'open',
+          sent: { code: 1000, reason: '' },
+          received: { code: 1000, reason: '' },
+        },
       });
       assert.equal(await cli.exited, 0);
     });

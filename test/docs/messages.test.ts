@@ -254,7 +254,7 @@ suite('docs/messages.md', () => {
       await client.send('anything');
       const seen = await client.closed;
       assert.deepEqual([seen.code, seen.reason], [1011, 'internal error']);
-      assert.equal((await connection?.closed)?.cause, failure);
+      assert.equal((await connection?.closed)?.cause.error, failure);
       assert.deepEqual(errors, [failure]);
       await other.close();
     },

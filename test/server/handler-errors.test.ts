@@ -244,10 +244,11 @@ describe('onError', () => {
     });
     const closed = await outcome;
     assert.equal(closed?.code, 1011);
-    assert.equal((closed?.cause as Error).message, 'boom');
+    assert.equal(closed?.cause.kind, 'handler');
+    assert.equal((closed?.cause.error as Error).message, 'boom');
   });
 
-  it('records no cause on a connection that closed normally', async () => {
+  it('records no error in the cause of a connection that closed normally', async () => {
     let outcome: Promise<CloseOutcome> | undefined;
     const handler = (upgrade: WebSocketUpgrade): void => {
       outcome = upgrade.handleMessages(failing).closed;
@@ -257,7 +258,9 @@ describe('onError', () => {
       client.ws.close();
       await client.closed;
     });
-    assert.equal((await outcome)?.cause, undefined);
+    const { cause } = (await outcome) as CloseOutcome;
+    assert.equal(cause.kind, 'peer');
+    assert.equal(cause.error, undefined);
   });
 
   it('reports a handler that fails after accepting, on that connection', async () => {
@@ -282,7 +285,7 @@ describe('onError', () => {
       assert.equal(reports.length, 1);
       assert.equal((reports[0].error as Error).message, 'after accept');
       const closed = await reports[0].connection?.closed;
-      assert.equal((closed?.cause as Error).message, 'after accept');
+      assert.equal((closed?.cause.error as Error).message, 'after accept');
     } finally {
       await attachment.close();
       server.close();

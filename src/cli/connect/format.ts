@@ -1,7 +1,13 @@
 // Command line, `wsflow connect`: how messages, control frames and closes are written out, as
 // lines for people, lines for pipes, or JSON objects for scripts.
 
-import type { CloseOutcome, HandshakeError, StrictMessage, ValidUpgrade } from '../../index.js';
+import type {
+  CloseCause,
+  CloseOutcome,
+  HandshakeError,
+  StrictMessage,
+  ValidUpgrade,
+} from '../../index.js';
 import type { BinaryOutput } from './connect-options.js';
 
 /**
@@ -85,10 +91,19 @@ export function messageEvent(message: StrictMessage, binary: BinaryOutput): obje
     : { event: 'message', type: 'binary', base64: toBase64(message.data) };
 }
 
-/** The JSON event of a close. */
+/** The JSON event of a close, with its cause (docs/operations.md, "Close causes"). */
 export function closeEvent(outcome: CloseOutcome): object {
   const { code, reason, wasClean, closedBy } = outcome;
-  return { event: 'close', code, reason, wasClean, closedBy };
+  return { event: 'close', code, reason, wasClean, closedBy, cause: causeJson(outcome.cause) };
+}
+
+/** A close cause as JSON: its error as the stable `code` (when it has one) and the message. */
+function causeJson(cause: CloseCause): object {
+  const { error, ...rest } = cause;
+  if (error === undefined) return rest;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return { ...rest, error: typeof code === 'string' ? { code, message } : { message } };
 }
 
 /** A refused upgrade in words: `rejected: 404`, or why a 101 was not valid. */
