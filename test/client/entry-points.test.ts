@@ -60,11 +60,13 @@ for (const name of PEERS) {
         const response = await upgradeResponse;
         assert.equal(response.valid, true);
         assert.equal(response.valid && response.chosenSubprotocol, 'chat');
+        const bothSaid = { code: 1000, reason: '' };
         assert.deepEqual(await closed, {
           code: 1000,
           reason: '',
           wasClean: true,
           closedBy: 'local',
+          cause: { kind: 'local', phase: 'open', sent: bothSaid, received: bothSaid },
         });
         assert.deepEqual(received, ['hello', 'bin:0102fe']);
       });

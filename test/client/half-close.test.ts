@@ -64,11 +64,13 @@ for (const name of PEERS) {
           fromSinkAndSource(sink, source),
         );
         // Every greeting arrived, and it was the client that closed, once told to.
+        const bothSaid = { code: 1000, reason: '' };
         assert.deepEqual(await closed, {
           code: 1000,
           reason: '',
           wasClean: true,
           closedBy: 'local',
+          cause: { kind: 'local', phase: 'open', sent: bothSaid, received: bothSaid },
         });
         assert.deepEqual(received, [
           'greeting 0',
@@ -104,11 +106,18 @@ for (const name of PEERS) {
         const flow = fromSinkAndSource(ignore(), concat(numbers, ['close-me'], source));
         const outcome = await singleWebSocketRequest(request('/count'), flow).closed;
         // The source never completed: the server closed, after counting every message.
+        const serverSaid = { code: 1000, reason: 'received 10' };
         assert.deepEqual(outcome, {
           code: 1000,
           reason: 'received 10',
           wasClean: true,
           closedBy: 'remote',
+          cause: {
+            kind: 'peer',
+            phase: 'open',
+            sent: { code: 1000, reason: '' },
+            received: serverSaid,
+          },
         });
       });
     }

@@ -19,7 +19,14 @@ describe('Connection: closing', () => {
     assert.equal(await peer.nextText(), 'bye');
     const close = await peer.next('close');
     assert.deepEqual([close.code, close.reason], [1000, '']);
-    assert.deepEqual(await outcome, { code: 1000, reason: '', wasClean: true, closedBy: 'local' });
+    const bothSaid = { code: 1000, reason: '' };
+    assert.deepEqual(await outcome, {
+      code: 1000,
+      reason: '',
+      wasClean: true,
+      closedBy: 'local',
+      cause: { kind: 'local', phase: 'open', sent: bothSaid, received: bothSaid },
+    });
     await peer.next('eof');
   });
 
@@ -68,11 +75,13 @@ describe('Connection: closing', () => {
     const last = await reader.read();
     assert.ok(last.value?.isText && last.value.isStrict && last.value.text === 'last');
     assert.deepEqual(await reader.read(), { done: true, value: undefined });
+    const peerSaid = { code: 1001, reason: 'going away' };
     assert.deepEqual(await connection.closed, {
       code: 1001,
       reason: 'going away',
       wasClean: true,
       closedBy: 'remote',
+      cause: { kind: 'peer', phase: 'open', sent: { code: 1001, reason: '' }, received: peerSaid },
     });
     assert.equal((await peer.next('close')).code, 1001, 'the Close is echoed');
   });

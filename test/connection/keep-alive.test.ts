@@ -114,7 +114,10 @@ describe('keep-alive: dead-peer detection', () => {
       assert.equal(connection.state, 'OPEN');
       await advance(clock, 1);
       const outcome = await connection.closed;
-      assert.deepEqual(outcome, { code: 1006, reason: '', wasClean: false, closedBy: 'local' });
+      const { cause, ...rest } = outcome;
+      assert.deepEqual(rest, { code: 1006, reason: '', wasClean: false, closedBy: 'local' });
+      assert.equal(cause.kind, 'keep-alive');
+      assert.deepEqual(cause.timer, { name: 'keepAlive.pongTimeoutMs', ms: 500 });
       assert.deepEqual(handler.events.at(-1), {
         type: 'close',
         code: 1011,

@@ -34,6 +34,14 @@ function seen(peer: RawPeer): string[] {
   );
 }
 
+/** The cause when the peer's Close 4000 "bye" came first and was echoed. */
+const PEER_CLOSED_4000 = {
+  kind: 'peer',
+  phase: 'open',
+  sent: { code: 4000, reason: '' },
+  received: { code: 4000, reason: 'bye' },
+};
+
 const REPLIES = [...Array.from({ length: COUNT }, (_, i) => `got m${i}`), 'close 4000'];
 
 for (const side of ['server', 'client'] as const) {
@@ -50,6 +58,7 @@ for (const side of ['server', 'client'] as const) {
           reason: 'bye',
           wasClean: true,
           closedBy: 'remote',
+          cause: PEER_CLOSED_4000,
         });
       });
     }

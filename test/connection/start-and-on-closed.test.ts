@@ -56,7 +56,18 @@ describe('Connection.runDetached and onClosed', () => {
     peer.close(4000, 'bye');
     await peer.next('close');
     const outcome = await connection.closed;
-    assert.deepEqual(outcome, { code: 4000, reason: 'bye', wasClean: true, closedBy: 'remote' });
+    assert.deepEqual(outcome, {
+      code: 4000,
+      reason: 'bye',
+      wasClean: true,
+      closedBy: 'remote',
+      cause: {
+        kind: 'peer',
+        phase: 'open',
+        sent: { code: 4000, reason: '' },
+        received: { code: 4000, reason: 'bye' },
+      },
+    });
     assert.deepEqual(seen, ['a 4000', 'b bye']);
   });
 
@@ -112,6 +123,12 @@ describe('Connection.runDetached and onClosed', () => {
       reason: 'later',
       wasClean: true,
       closedBy: 'remote',
+      cause: {
+        kind: 'peer',
+        phase: 'open',
+        sent: { code: 1001, reason: '' },
+        received: { code: 1001, reason: 'later' },
+      },
     });
     assert.equal(connection.closed, connection.closed);
   });

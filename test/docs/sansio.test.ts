@@ -104,7 +104,7 @@ describe('docs/sansio.md', () => {
     /** The transport ended: the outcome is known. */
     function onEnd(): void {
       server.receiveEof();
-      console.log(server.closeOutcome); // { code, reason, wasClean, closedBy }
+      console.log(server.closeOutcome); // { code, reason, wasClean, closedBy, cause }
     }
     // #endregion
 
@@ -134,7 +134,18 @@ describe('docs/sansio.md', () => {
     log.length = 0;
     onEnd();
     assert.deepEqual(log.at(-1), [
-      { code: 1000, reason: 'bye', wasClean: true, closedBy: 'remote' },
+      {
+        code: 1000,
+        reason: 'bye',
+        wasClean: true,
+        closedBy: 'remote',
+        cause: {
+          kind: 'peer',
+          phase: 'open',
+          sent: { code: 1000, reason: '' },
+          received: { code: 1000, reason: 'bye' },
+        },
+      },
     ]);
   });
 

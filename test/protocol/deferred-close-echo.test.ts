@@ -99,6 +99,7 @@ for (const side of SIDES) {
       reason: '',
       wasClean: false,
       closedBy: 'remote',
+      cause: { kind: 'peer', phase: 'open', received: { code: 1000, reason: '' } },
     });
   });
 

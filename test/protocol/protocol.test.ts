@@ -226,6 +226,7 @@ for (const side of SIDES) {
       reason: '',
       wasClean: false,
       closedBy: 'none',
+      cause: { kind: 'protocol', phase: 'open' },
     });
   });
 
@@ -247,6 +248,7 @@ for (const side of SIDES) {
       reason: '',
       wasClean: false,
       closedBy: 'none',
+      cause: { kind: 'transport', phase: 'open' },
     });
     assert.equal(protocol.closeTransportExpected(), false);
     protocol.receiveEof();
@@ -263,6 +265,7 @@ for (const side of SIDES) {
       reason: '',
       wasClean: false,
       closedBy: 'local',
+      cause: { kind: 'local', phase: 'open', sent: { code: 1000, reason: '' } },
     });
   });
 
@@ -288,17 +291,21 @@ test('client closes first: clean outcome on both ends, closedBy local / remote',
   assert.equal(client.protocol.closeTransportExpected(), false, 'the client waits for it');
   server.protocol.receiveEof();
   client.protocol.receiveEof();
+  const clientSaid = { code: 1000, reason: 'done' };
+  const serverSaid = { code: 1000, reason: '' };
   assert.deepEqual(client.protocol.closeOutcome, {
     code: 1000,
     reason: '',
     wasClean: true,
     closedBy: 'local',
+    cause: { kind: 'local', phase: 'open', sent: clientSaid, received: serverSaid },
   });
   assert.deepEqual(server.protocol.closeOutcome, {
     code: 1000,
     reason: 'done',
     wasClean: true,
     closedBy: 'remote',
+    cause: { kind: 'peer', phase: 'open', sent: serverSaid, received: clientSaid },
   });
 });
 
@@ -311,17 +318,20 @@ test('server closes first: clean outcome; an empty Close is reported as 1005', (
   assert.equal(client.protocol.closeTransportExpected(), false);
   client.protocol.receiveEof();
   server.protocol.receiveEof();
+  const empty = { code: 1005, reason: '' };
   assert.deepEqual(server.protocol.closeOutcome, {
     code: 1005,
     reason: '',
     wasClean: true,
     closedBy: 'local',
+    cause: { kind: 'local', phase: 'open', sent: empty, received: empty },
   });
   assert.deepEqual(client.protocol.closeOutcome, {
     code: 1005,
     reason: '',
     wasClean: true,
     closedBy: 'remote',
+    cause: { kind: 'peer', phase: 'open', sent: empty, received: empty },
   });
 });
 
@@ -332,17 +342,21 @@ test("both close at once: each reports the other's code, both closed first local
   pump();
   client.protocol.receiveEof();
   server.protocol.receiveEof();
+  const said4001 = { code: 4001, reason: '' };
+  const said4002 = { code: 4002, reason: '' };
   assert.deepEqual(client.protocol.closeOutcome, {
     code: 4002,
     reason: '',
     wasClean: true,
     closedBy: 'local',
+    cause: { kind: 'local', phase: 'open', sent: said4001, received: said4002 },
   });
   assert.deepEqual(server.protocol.closeOutcome, {
     code: 4001,
     reason: '',
     wasClean: true,
     closedBy: 'local',
+    cause: { kind: 'local', phase: 'open', sent: said4002, received: said4001 },
   });
 });
 

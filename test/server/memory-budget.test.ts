@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ErrorCode, MemoryBudget, echo, fromSinkAndSource, serve } from '../../src/index.js';
-import type { Connection, ConnectionClosed } from '../../src/index.js';
+import type { CloseOutcome, Connection, ConnectionClosed } from '../../src/index.js';
 import { BUDGET_BYTES, FAST_READERS, ROUNDS, SLOW_READERS } from './memory-budget-load.js';
 import type { LoadReport } from './memory-budget-load.js';
 import { RawClient, closeBody, closePayload } from './support.js';
@@ -79,6 +79,7 @@ describe('memoryBudget', () => {
   it('counts the messages a handler has not taken, and closes it with 1013 the client reads', async () => {
     let onEnded: (error: ConnectionClosed | undefined) => void = () => undefined;
     const ended = new Promise<ConnectionClosed | undefined>((resolve) => (onEnded = resolve));
+    let outcome: Promise<CloseOutcome> | undefined;
     const budget = new MemoryBudget({ bytes: 256 * 1024 });
     const server = await serve({
       port: 0,
@@ -89,6 +90,7 @@ describe('memoryBudget', () => {
           fromSinkAndSource(() => connection.closed.then(() => undefined), silence()),
         );
         connection.onEnd(onEnded);
+        outcome = connection.closed;
       },
     });
     assert.equal(server.memoryBudget, budget);
@@ -108,6 +110,10 @@ describe('memoryBudget', () => {
       const cause = (await ended)?.cause as { code?: string; closeCode?: number } | undefined;
       assert.equal(cause?.code, ErrorCode.MemoryBudget);
       assert.equal(cause?.closeCode, 1013);
+      const closeCause = (await outcome)?.cause;
+      assert.equal(closeCause?.kind, 'budget');
+      assert.deepEqual(closeCause?.limit, { name: 'memoryBudget.bytes', value: 256 * 1024 });
+      assert.deepEqual(closeCause?.sent, { code: 1013, reason: 'memory budget exceeded' });
     } finally {
       await server.close();
     }

@@ -97,7 +97,18 @@ describe('a wsflow client, sent messages and a Close in one write', () => {
             : [],
       );
       assert.deepEqual(seen, REPLIES);
-      assert.deepEqual(outcome, { code: 4000, reason: 'bye', wasClean: true, closedBy: 'remote' });
+      assert.deepEqual(outcome, {
+        code: 4000,
+        reason: 'bye',
+        wasClean: true,
+        closedBy: 'remote',
+        cause: {
+          kind: 'peer',
+          phase: 'open',
+          sent: { code: 4000, reason: '' },
+          received: { code: 4000, reason: 'bye' },
+        },
+      });
     } finally {
       server.close();
     }
