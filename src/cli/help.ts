@@ -88,6 +88,7 @@ Options:
       --idle-timeout TIME     close connections after TIME without traffic (1001)
       --max-message-size SIZE larger messages close the connection with 1009 (default 16m)
       --max-connections N     more are answered 503 (default 10000)
+      --memory-budget SIZE    bound what all connections buffer; shed the largest (1013)
   -q, --quiet                 no line per connection
   -h, --help                  this text
 

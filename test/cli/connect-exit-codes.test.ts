@@ -140,7 +140,7 @@ describe('wsflow connect exit codes', () => {
     const cli = startCli(['connect', server.url]);
     assert.equal(await cli.stdout.next(), 'bye');
     assert.equal(await cli.exited, 8);
-    assert.deepEqual(cli.stderr.all, ['wsflow: connection closed: 4000 "go away"']);
+    assert.deepEqual(cli.stderr.all, ['wsflow: connection closed: 4000 "go away" (peer)']);
     await server.close();
   });
 

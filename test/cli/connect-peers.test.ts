@@ -55,7 +55,7 @@ for (const name of PEERS) {
       const result = await runCli(['connect', '--show-control', peer.url('ws', '/feed/1')]);
       assert.equal(result.code, 0);
       assert.equal(result.stdout, 'item 0\n');
-      assert.match(result.stderr, /^close 1000 "feed done"$/m);
+      assert.match(result.stderr, /^close 1000 "feed done" \(peer\)$/m);
     });
 
     it("--show-control: the server's ping, answered", async () => {

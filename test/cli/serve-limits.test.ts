@@ -1,6 +1,6 @@
 // `wsflow serve`'s liveness, limit and compression options, seen from the library's client:
 // --max-message-size (1009), --idle-timeout (1001), --max-connections (503), --ping-interval,
-// --compress, and an explicit --echo.
+// --compress, --memory-budget, and an explicit --echo.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import {
   openWebSocket,
   openWebSocketWithListener,
 } from '../../src/index.js';
+import { maskedFrame, rawUpgrade } from '../server/support.js';
 import { startServer } from './support.js';
 
 describe('wsflow serve limits and liveness', () => {
@@ -43,6 +44,19 @@ describe('wsflow serve limits and liveness', () => {
       return true;
     });
     await first.close();
+    assert.equal(await server.stop(), 0);
+  });
+
+  it('--memory-budget: a client that sends and never reads is shed, and the line says why', async () => {
+    const server = await startServer(['--memory-budget', '256k']);
+    const port = Number(new URL(server.url).port);
+    const { socket } = await rawUpgrade(port); // paused: it never reads the echoes
+    // 1 MiB messages: once the kernel's buffers are full, one echo waiting is past the budget.
+    const message = maskedFrame(2, new Uint8Array(1 << 20));
+    for (let i = 0; i < 32 && !socket.destroyed; i++) socket.write(message);
+    const line = await server.stderr.find(/ closed /);
+    assert.match(line, /closed \d+ .*\(.*budget memoryBudget\.bytes 262144\)$/);
+    socket.destroy();
     assert.equal(await server.stop(), 0);
   });
 

@@ -41,7 +41,10 @@ describe('wsflow serve', () => {
       (await server.stderr.next()) ?? '',
       /^wsflow: 127\.0\.0\.1:\d+ connected to \/room\?x=1$/,
     );
-    assert.match((await server.stderr.next()) ?? '', /^wsflow: 127\.0\.0\.1:\d+ closed 1000$/);
+    assert.match(
+      (await server.stderr.next()) ?? '',
+      /^wsflow: 127\.0\.0\.1:\d+ closed 1000 \(peer\)$/,
+    );
     assert.equal(await server.stop(), 0);
   });
 

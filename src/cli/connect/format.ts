@@ -66,13 +66,6 @@ export function terminalLine(message: StrictMessage, binary: BinaryOutput): stri
   return `[binary, ${message.data.byteLength} bytes] ${bytes}`;
 }
 
-/** A close outcome in words: `1000 "bye"`, `1006 (no close frame)`. */
-export function describeClose(outcome: CloseOutcome): string {
-  const reason = outcome.reason === '' ? '' : ` ${JSON.stringify(outcome.reason)}`;
-  const abnormal = outcome.code === 1006 ? ' (no close frame)' : '';
-  return `${outcome.code}${reason}${abnormal}`;
-}
-
 /** The JSON event of an open connection. */
 export function openEvent(url: string, response: ValidUpgrade): object {
   return {

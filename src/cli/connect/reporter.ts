@@ -3,11 +3,11 @@
 
 import type { Writable } from 'node:stream';
 import type { CloseOutcome, HandshakeError, StrictMessage, ValidUpgrade } from '../../index.js';
+import { describeClose } from '../close-text.js';
 import type { Palette } from '../colors.js';
 import type { BinaryOutput } from './connect-options.js';
 import {
   closeEvent,
-  describeClose,
   describeRejection,
   escapeControl,
   messageEvent,

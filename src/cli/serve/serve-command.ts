@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Hub, attachWebSocket, echo, map } from '../../index.js';
 import type { Connection, Message, MessageFlow, WebSocketUpgrade } from '../../index.js';
+import { describeClose } from '../close-text.js';
 import { ExitCode } from '../exit-codes.js';
 import { packageVersion } from '../version.js';
 import { cgiEnvironment } from './cgi-environment.js';
@@ -128,10 +129,7 @@ function connectionHandler(
     }
     log(`${peer} connected to ${path}`);
     void connection.closed.then(
-      (outcome) =>
-        log(
-          `${peer} closed ${outcome.code}${outcome.reason === '' ? '' : ` ${JSON.stringify(outcome.reason)}`}`,
-        ),
+      (outcome) => log(`${peer} closed ${describeClose(outcome)}`),
       () => log(`${peer} closed`),
     );
   };

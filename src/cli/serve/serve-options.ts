@@ -50,6 +50,7 @@ export const SERVE_OPTIONS = {
   'idle-timeout': { type: 'string' },
   'max-message-size': { type: 'string' },
   'max-connections': { type: 'string' },
+  'memory-budget': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
@@ -136,6 +137,7 @@ function attachOptions(values: Values): AttachOptions {
   const idle = stringOf(values['idle-timeout']);
   const maxSize = stringOf(values['max-message-size']);
   const maxConnections = stringOf(values['max-connections']);
+  const budget = stringOf(values['memory-budget']);
   return {
     ...(values.compress === true ? { perMessageDeflate: true } : {}),
     ...keepAliveOf(values, 'serve'),
@@ -144,5 +146,8 @@ function attachOptions(values: Values): AttachOptions {
     ...(maxConnections === undefined
       ? {}
       : { maxConnections: parseInteger('max-connections', maxConnections, 1, 1_000_000) }),
+    ...(budget === undefined
+      ? {}
+      : { memoryBudget: { bytes: parseSize('memory-budget', budget) } }),
   };
 }
