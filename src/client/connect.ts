@@ -1,5 +1,6 @@
 // Client layer: one WebSocket request, start to finish — resolve it, run the opening handshake
-// (node:http, or a transport the caller gives), and start a client Connection on a valid upgrade.
+// (over the client's own socket, node:http for an agent, or a transport the caller gives), and
+// start a client Connection on a valid upgrade.
 
 import type { Duplex } from 'node:stream';
 import { systemClock } from '../time/clock.js';
@@ -7,6 +8,7 @@ import { Connection } from '../connection/connection.js';
 import { withEngineExtras } from '../connection/options.js';
 import type { ConnectionSettings } from '../connection/options.js';
 import { httpHandshake } from './http-handshake.js';
+import { connectOwnSocket } from './own-socket.js';
 import { resolveRequest } from './request.js';
 import type { ResolvedRequest, WebSocketRequest } from './request.js';
 import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
@@ -43,8 +45,8 @@ export interface UpgradeVia {
  * @param via - A transport to run over, and a hook told of the connection first.
  * @returns The valid upgrade and its connection, or the invalid response (a 404 with its body, a
  *   101 with a wrong accept key, ...).
- * @throws {HandshakeError} (rejects) `_NETWORK` (refused, DNS, TLS, reset) or `_TIMEOUT`; over a
- *   transport also `_INVALID_RESPONSE` or `_RESPONSE_TOO_LARGE`.
+ * @throws {HandshakeError} (rejects) `_NETWORK` (refused, DNS, TLS, reset) or `_TIMEOUT`; unless
+ *   through an agent (node:http) also `_INVALID_RESPONSE` or `_RESPONSE_TOO_LARGE`.
  * @example
  * const { response, connection } = await requestUpgrade(resolveRequest('ws://127.0.0.1:8080'));
  */
@@ -62,10 +64,17 @@ export async function requestUpgrade(
     via.onConnection?.(connection, response);
     return connection;
   };
+  // node:http only where an option needs it (an agent: proxies, pools, custom sockets); else the
+  // client's own socket, so that it can choose where its reads land (see own-socket.ts).
   const result =
-    via.transport === undefined
+    via.transport === undefined && request.agent !== undefined
       ? await httpHandshake(request, limits, start)
-      : await transportHandshake(request, via.transport, limits, start);
+      : await transportHandshake(
+          request,
+          via.transport ?? connectOwnSocket(request),
+          limits,
+          start,
+        );
   return result.taken === undefined
     ? { response: result.response }
     : { response: result.response, connection: result.taken };

@@ -1,5 +1,7 @@
-// Client layer: the opening handshake through node:http / node:https. 'upgrade' hands over the
-// socket and the bytes after the head; 'response' is a plain HTTP answer, whose body is read.
+// Client layer: the opening handshake through node:http / node:https, for a request that names an
+// http.Agent (proxies, pools, custom sockets); without one the client uses its own socket
+// (own-socket.ts). 'upgrade' hands over the socket and the bytes after the head; 'response' is
+// a plain HTTP answer, whose body is read.
 
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, RequestOptions } from 'node:http';

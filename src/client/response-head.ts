@@ -95,7 +95,7 @@ function tooLarge(what: string): HandshakeError {
 
 /**
  * How many body bytes to read after a plain (non-101) head: its Content-Length, or up to the end
- * of the transport when there is none. A chunked body is not decoded: none is read.
+ * of the transport when there is none; 0 for a chunked body (its reader decodes it, chunked-body.ts).
  *
  * @param headers - The parsed head's headers.
  * @returns A byte count, `'eof'` to read until the transport ends, or 0.

@@ -8,6 +8,7 @@ import { handOver } from './handshake.js';
 import type { HandshakeLimits, HandshakeResult, TakeOver } from './handshake.js';
 import { requestTarget } from './request.js';
 import type { ResolvedRequest } from './request.js';
+import { decodeChunked } from './chunked-body.js';
 import { bodyLength, parseResponseHead } from './response-head.js';
 import type { ResponseHead } from './response-head.js';
 import { judgeResponse, judgeWithoutUpgrade, networkError, timeoutError } from './response.js';
@@ -59,7 +60,7 @@ export function transportHandshake<T>(
 class ResponseReader<T> {
   #received: Buffer = Buffer.alloc(0);
   #head: ResponseHead | undefined;
-  #bodyWanted: number | 'eof' = 0;
+  #bodyWanted: number | 'eof' | 'chunked' = 0;
   #settled = false;
   #timer: unknown;
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
@@ -101,11 +102,19 @@ class ResponseReader<T> {
       if (this.#head === undefined) return;
       this.#received = this.#received.subarray(this.#head.headBytes);
       if (this.#head.status === 101) return this.#upgraded(this.#head);
-      this.#bodyWanted = bodyLength(this.#head.headers);
+      this.#bodyWanted = isChunked(this.#head) ? 'chunked' : bodyLength(this.#head.headers);
     }
+    const body = this.#body();
+    if (body.complete) this.#answered(body.body);
+  }
+
+  /** What arrived of a plain answer's body (within the bound), and whether that is all of it. */
+  #body(): { body: Buffer; complete: boolean } {
     const max = this.limits.maxResponseBodyBytes;
+    if (this.#bodyWanted === 'chunked') return decodeChunked(this.#received, max);
     const wanted = this.#bodyWanted === 'eof' ? max : Math.min(this.#bodyWanted, max);
-    if (this.#received.length >= wanted) this.#answered(this.#received.subarray(0, wanted));
+    const body = this.#received.subarray(0, wanted);
+    return { body, complete: this.#received.length >= wanted };
   }
 
   /** A 101: judge it; a valid one hands the transport and the bytes after the head over. */
@@ -133,7 +142,7 @@ class ResponseReader<T> {
   }
 
   #ended(): void {
-    if (this.#head !== undefined) return this.#answered(this.#received);
+    if (this.#head !== undefined) return this.#answered(this.#body().body);
     const cause = new Error('the transport ended before the response head');
     this.#fail(networkError(this.request.url, cause));
   }
@@ -156,6 +165,13 @@ class ResponseReader<T> {
     transport.off('error', this.#onError);
     guardTransport(transport);
   }
+}
+
+/** True for a body sent in chunks (RFC 9112 section 6.1: chunked is then the last coding). */
+function isChunked(head: ResponseHead): boolean {
+  const value = head.headers['transfer-encoding'];
+  const codings = (typeof value === 'string' ? value : (value ?? []).join(',')).toLowerCase();
+  return /(^|,)\s*chunked\s*$/.test(codings);
 }
 
 /**

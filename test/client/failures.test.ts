@@ -222,6 +222,23 @@ describe('answers that are not a valid upgrade', () => {
     assert.deepEqual([response.status, response.statusText, response.body], [200, 'OK', 'hello']);
   });
 
+  it('reads a chunked refusal, on its own socket as through an agent', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(403, { 'Content-Type': 'text/plain' });
+      response.write('go ');
+      response.end('away');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    closers.push(() => server.close());
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    for (const agent of [undefined, new Agent()]) {
+      const error = await handshakeError(openWebSocket({ url, agent }), HandshakeErrorCode.Status);
+      assert.deepEqual([error.status, error.body], [403, 'go away']);
+      assert.equal(error.headers['transfer-encoding'], 'chunked');
+    }
+  });
+
   it('connects through the http.Agent it is given (custom sockets, proxies)', async () => {
     const server = createServer();
     attachWebSocket(server, (upgrade) => void upgrade.handleMessages(echo()));
