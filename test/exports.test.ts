@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as browserEntry from '../src/browser/index.js';
 import * as protocolEntry from '../src/protocol/index.js';
+import * as redisEntry from '../src/redis/index.js';
 import * as wsflowEntry from '../src/index.js';
 import * as testkitEntry from '../src/testkit/index.js';
 import { publicExports } from './helpers/public-exports.js';
@@ -328,6 +329,21 @@ const BROWSER = [
   'reconnectPolicy: function',
 ];
 
+/** `wsflow/redis`: the hub's backend over Redis Streams and the two client adapters. */
+const REDIS = [
+  'IoredisClient: interface',
+  'NodeRedisClient: interface',
+  'RedisBackend: interface',
+  'RedisBackendDefaults: const',
+  'RedisBackendOptions: interface',
+  'RedisBackendStats: interface',
+  'RedisConnection: interface',
+  'RedisReply: type',
+  'fromIoredis: function',
+  'fromNodeRedis: function',
+  'redisBackend: function',
+];
+
 /** The names a module has at run time, by the pinned list: values not exported as types only. */
 function runtimeNames(pinned: readonly string[]): string[] {
   return pinned
@@ -342,6 +358,7 @@ describe('public exports', () => {
     'src/protocol/index.ts',
     'src/testkit/index.ts',
     'src/browser/index.ts',
+    'src/redis/index.ts',
   ]);
 
   it('wsflow exports exactly the pinned names, each of its kind', () => {
@@ -360,10 +377,15 @@ describe('public exports', () => {
     assert.deepEqual(surfaces.get('src/browser/index.ts'), BROWSER);
   });
 
+  it('wsflow/redis exports exactly the pinned names, each of its kind', () => {
+    assert.deepEqual(surfaces.get('src/redis/index.ts'), REDIS);
+  });
+
   it('has at run time exactly the pinned values of each entry point', () => {
     assert.deepEqual(Object.keys(wsflowEntry).sort(), runtimeNames(WSFLOW));
     assert.deepEqual(Object.keys(protocolEntry).sort(), runtimeNames(PROTOCOL));
     assert.deepEqual(Object.keys(testkitEntry).sort(), runtimeNames(TESTKIT));
     assert.deepEqual(Object.keys(browserEntry).sort(), runtimeNames(BROWSER));
+    assert.deepEqual(Object.keys(redisEntry).sort(), runtimeNames(REDIS));
   });
 });

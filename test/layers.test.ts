@@ -26,7 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['connection', 'transform'],
   ['client', 'server'],
   ['routing', 'hub'],
-  ['actor'],
+  ['actor', 'redis'],
   ['index.ts', 'testkit'],
   ['cli'],
 ];

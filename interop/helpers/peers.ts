@@ -1,5 +1,6 @@
-// Interop helpers: what the real peers need on this machine (python3-websockets and Chromium from
-// Debian), the install command when they are missing, and peer processes speaking JSON lines.
+// Interop helpers: what the real peers need on this machine (python3-websockets, Chromium and
+// redis-server from Debian), the install command when they are missing, and peer processes
+// speaking JSON lines.
 
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -12,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export const PYTHON = '/usr/bin/python3';
 /** Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Redis server (the tests of wsflow/redis start their own, on a free port). */
+export const REDIS_SERVER = '/usr/bin/redis-server';
 
 const SETUP = 'node scripts/setup.mjs --debian';
 
@@ -39,6 +42,13 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM)
     ? undefined
     : `Chromium is missing (${CHROMIUM}): run ${SETUP} (as root: apt-get install -y chromium)`;
+}
+
+/** Why the Redis server cannot run (with the install command), or undefined when it can. */
+export function redisServerMissing(): string | undefined {
+  return existsSync(REDIS_SERVER)
+    ? undefined
+    : `redis-server is missing (${REDIS_SERVER}): run ${SETUP} (as root: apt-get install -y redis-server)`;
 }
 
 /**

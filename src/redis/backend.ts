@@ -1,0 +1,246 @@
+// Redis layer: the hub's backend across processes and machines, on Redis Streams. A publish is
+// appended to the topic's stream (one stream per topic, capped); every node reads the streams of
+// its topics from the last ID it delivered and hands what it reads to its hub, this node's own
+// publishes included, so every node delivers a topic in the stream's one order.
+
+import { randomBytes } from 'node:crypto';
+import type { HubBackend, HubSink } from '../hub/backend.js';
+import type { TopicMessage } from '../hub/topic-message.js';
+import type { RedisConnection } from './connection.js';
+import { DEFAULT_KEY_PREFIX, checkKeyPrefix, topicKey } from './keys.js';
+import { StreamPublisher } from './publisher.js';
+import { StreamReader } from './reader.js';
+import { retryDelayMs, sleep } from './retry.js';
+import { text } from './stream-entry.js';
+
+/** Options of {@link redisBackend}. */
+export interface RedisBackendOptions {
+  /**
+   * The connection to publish on, from {@link fromNodeRedis} or {@link fromIoredis}; the backend
+   * reads on a duplicate of it. It stays the caller's: closing the hub does not close it.
+   */
+  connection: RedisConnection;
+  /** The prefix of every key (`<prefix>{<topic>}`); no braces. Default `'wsflow:'`. */
+  keyPrefix?: string;
+  /**
+   * Entries each topic's stream keeps at least (trimmed approximately, `MAXLEN ~`): the
+   * retention within which a node that lost Redis catches up. An entry holds the messages one
+   * node published to the topic in one tick. Default 10 000.
+   */
+  maxStreamLength?: number;
+  /** Bound on the bytes waiting to be written while Redis cannot be reached. Default 16 MiB. */
+  maxQueuedBytes?: number;
+  /** Messages in one stream entry at most. Default 1000. */
+  maxBatchMessages?: number;
+  /** How long one blocking read waits for new entries. Default 5000 ms. */
+  blockMs?: number;
+  /** Entries read per stream and read at most. Default 1000. */
+  readCount?: number;
+  /**
+   * Bytes handed to the hub per event-loop turn at most when much arrives at once (a node
+   * catching up after an outage): the hub writes each chunk before the next is taken, so a
+   * subscriber's bound (`maxBufferedBytes`) measures how it reads, not the size of a burst.
+   * Default 64 KiB.
+   */
+  deliveryChunkBytes?: number;
+}
+
+/** The defaults of {@link RedisBackendOptions}. */
+export const RedisBackendDefaults = {
+  keyPrefix: DEFAULT_KEY_PREFIX,
+  maxStreamLength: 10_000,
+  maxQueuedBytes: 16 * 1024 * 1024,
+  maxBatchMessages: 1000,
+  blockMs: 5000,
+  readCount: 1000,
+  deliveryChunkBytes: 64 * 1024,
+} as const;
+
+/** What a Redis backend counted. */
+export interface RedisBackendStats {
+  /** Messages published here and not yet written to Redis. */
+  readonly queuedMessages: number;
+  /** Messages published here and dropped: the queue was full, or the backend closed. */
+  readonly droppedMessages: number;
+  /** Stream entries read twice (a write retried after its reply was lost) and skipped. */
+  readonly duplicateEntries: number;
+  /** Commands that failed and were retried (writes, reads, start-ID look-ups). */
+  readonly failedCommands: number;
+}
+
+/** A {@link HubBackend} over Redis Streams, with its counters. */
+export interface RedisBackend extends HubBackend {
+  /** What it counted since it opened. */
+  stats(): RedisBackendStats;
+  /**
+   * Resolves once nothing waits for Redis: every topic subscribed so far is followed (where to
+   * start reading it is known) and every message published so far is written. While Redis is
+   * out of reach it waits for it. For a shutdown that should not drop messages, and for tests.
+   *
+   * @example
+   * ```ts
+   * hub.publish('news', 'last words');
+   * await backend.idle(); // written to Redis: every node will deliver it
+   * ```
+   */
+  idle(): Promise<void>;
+}
+
+/**
+ * A hub backend over Redis Streams, so that hubs in many processes (and machines) share their
+ * topics: a message published on any node reaches the topic's subscribers on every node, in the
+ * same order everywhere. A node that loses Redis (a dropped connection, a restart) reads on from
+ * the last entry it delivered once Redis is back, and writes what was published meanwhile, so
+ * nothing is lost within the streams' retention (`maxStreamLength`) and Redis' own durability
+ * (see docs/scaling.md).
+ *
+ * @param options - The connection (through {@link fromNodeRedis} or {@link fromIoredis}) and
+ *   the streams' settings.
+ * @returns A backend for one hub.
+ * @throws TypeError for a key prefix with braces, or a setting that is not a positive integer.
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { Hub } from 'wsflow';
+ * import { fromNodeRedis, redisBackend } from 'wsflow/redis';
+ *
+ * const redis = await createClient({ url: process.env.REDIS_URL }).on('error', console.warn).connect();
+ * const hub = new Hub({ backend: redisBackend({ connection: fromNodeRedis(redis) }) });
+ * hub.publish('news', 'to every subscriber of news, on every node');
+ * ```
+ */
+export function redisBackend(options: RedisBackendOptions): RedisBackend {
+  const settings = { ...RedisBackendDefaults, ...definedOf(options) };
+  checkKeyPrefix(settings.keyPrefix);
+  for (const name of [
+    'maxStreamLength',
+    'maxQueuedBytes',
+    'maxBatchMessages',
+    'blockMs',
+    'readCount',
+    'deliveryChunkBytes',
+  ] as const) {
+    if (!Number.isSafeInteger(settings[name]) || settings[name] <= 0) {
+      throw new TypeError(`${name} must be a positive integer`);
+    }
+  }
+  return new StreamsBackend(options.connection, settings);
+}
+
+type Settings = Required<Omit<RedisBackendOptions, 'connection'>>;
+
+/** The backend: a publisher, a reader, and the start-ID look-ups between them. */
+class StreamsBackend implements RedisBackend {
+  readonly #connection: RedisConnection;
+  readonly #settings: Settings;
+  readonly #publisher: StreamPublisher;
+  #reader: StreamReader | undefined;
+  /** Per topic followed here: a token that a newer subscribe or an unsubscribe replaces. */
+  readonly #following = new Map<string, object>();
+  /** Start-ID look-ups under way. */
+  readonly #lookups = new Set<Promise<void>>();
+  #failedLookups = 0;
+  #closed = false;
+
+  constructor(connection: RedisConnection, settings: Settings) {
+    this.#connection = connection;
+    this.#settings = settings;
+    this.#publisher = new StreamPublisher({
+      connection,
+      publisher: randomBytes(9).toString('base64url'),
+      keyPrefix: settings.keyPrefix,
+      maxStreamLength: settings.maxStreamLength,
+      maxQueuedBytes: settings.maxQueuedBytes,
+      maxBatchMessages: settings.maxBatchMessages,
+    });
+  }
+
+  open(sink: HubSink): void {
+    if (this.#reader !== undefined) throw new TypeError('this backend already serves a hub');
+    this.#reader = new StreamReader({
+      open: () => this.#connection.duplicate(),
+      control: this.#connection,
+      sink,
+      blockMs: this.#settings.blockMs,
+      readCount: this.#settings.readCount,
+      deliveryChunkBytes: this.#settings.deliveryChunkBytes,
+    });
+  }
+
+  publish(topic: string, message: TopicMessage): void {
+    this.#publisher.publish(topic, message);
+  }
+
+  /**
+   * Follows the topic's stream from its last entry now. This node's own publishes to it wait
+   * until that is known, so a member that subscribes and then publishes gets its message.
+   */
+  subscribe(topic: string): void {
+    const token = {};
+    this.#following.set(topic, token);
+    this.#publisher.hold(topic);
+    const lookup = this.#startFollowing(topic, token).finally(() => this.#lookups.delete(lookup));
+    this.#lookups.add(lookup);
+  }
+
+  unsubscribe(topic: string): void {
+    this.#following.delete(topic);
+    this.#publisher.release(topic);
+    this.#reader?.unfollow(topicKey(this.#settings.keyPrefix, topic));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#following.clear();
+    await this.#publisher.close();
+    await this.#reader?.close();
+  }
+
+  async idle(): Promise<void> {
+    while (this.#lookups.size > 0 || this.#publisher.queuedMessages > 0) {
+      await Promise.all(this.#lookups);
+      await this.#publisher.drained();
+      if (this.#closed) return;
+    }
+  }
+
+  stats(): RedisBackendStats {
+    return {
+      queuedMessages: this.#publisher.queuedMessages,
+      droppedMessages: this.#publisher.dropped,
+      duplicateEntries: this.#reader?.duplicateEntries ?? 0,
+      failedCommands:
+        this.#publisher.failedCommands + (this.#reader?.failedReads ?? 0) + this.#failedLookups,
+    };
+  }
+
+  /** Looks up the stream's last entry (retrying until Redis answers), then reads on after it. */
+  async #startFollowing(topic: string, token: object): Promise<void> {
+    const key = topicKey(this.#settings.keyPrefix, topic);
+    for (let failures = 0; this.#following.get(topic) === token;) {
+      let last;
+      try {
+        last = await this.#connection.send(['XREVRANGE', key, '+', '-', 'COUNT', '1']);
+      } catch {
+        this.#failedLookups++;
+        await sleep(retryDelayMs(++failures));
+        continue;
+      }
+      if (this.#following.get(topic) !== token) return;
+      const entries = last as readonly (readonly [Uint8Array | string, unknown])[];
+      this.#reader?.follow(key, topic, entries.length > 0 ? text(entries[0][0]) : '0-0');
+      this.#publisher.release(topic);
+      return;
+    }
+  }
+}
+
+/** The options that are set (an explicit undefined keeps the default). */
+function definedOf(options: RedisBackendOptions): Partial<Settings> {
+  const defined: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && name !== 'connection') defined[name] = value;
+  }
+  return defined as Partial<Settings>;
+}

@@ -1,0 +1,90 @@
+// The snippets of docs/scaling.md, run as written against a Redis server of the test's own
+// (test/docs/snippets.test.ts checks that they are the page's), each followed by clients that
+// check what the page says.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { Hub, Router, accept, map, serve } from '../../src/index.js';
+import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
+import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { Subscriber, texts } from '../hub/support.js';
+
+const TIMEOUT = { timeout: 30_000 };
+
+/** A masked text frame, as a client sends it. */
+function maskedText(value: string): Buffer {
+  const payload = Buffer.from(value);
+  const key = [9, 8, 7, 6];
+  const masked = payload.map((byte, i) => byte ^ key[i % 4]);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), Buffer.from(key), masked]);
+}
+
+describe('docs/scaling.md', needs(redisServerMissing()), () => {
+  it(
+    'a chat room on node-redis: a line reaches the other members, then the node stops',
+    TIMEOUT,
+    async () => {
+      const server0 = await RedisServer.start();
+      process.env.REDIS_URL = server0.url;
+      try {
+        // #region docs/scaling.md
+        const redis = await createClient({ url: process.env.REDIS_URL })
+          .on('error', (error) => console.warn('redis:', error.message))
+          .connect();
+        const backend = redisBackend({ connection: fromNodeRedis(redis) });
+        const hub = new Hub({ backend });
+
+        const router = new Router().route('/chat/:room', (request) =>
+          accept(
+            hub.join((member) => {
+              member.subscribe(request.params.room);
+              return map((line) => member.publish(request.params.room, line));
+            }),
+          ),
+        );
+        const server = await serve({ port: 0, handler: router });
+        // #endregion
+        const port = server.address.port;
+        const ada = await Subscriber.open(port, '/chat/lobby');
+        const bob = await Subscriber.open(port, '/chat/lobby');
+        for (let i = 0; i < 2000 && hub.subscriberCount('lobby') < 2; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        await backend.idle();
+        ada.socket.write(maskedText('hello, room'));
+        assert.deepEqual(texts(await bob.receive(1)), ['hello, room']);
+        assert.equal(ada.frames.length, 0, 'the sender is left out');
+        ada.close();
+        bob.close();
+        // #region docs/scaling.md
+        await server.close();
+        await hub.close();
+        await redis.close();
+        // #endregion
+      } finally {
+        await server0.stop();
+      }
+    },
+  );
+
+  it('the backend on ioredis', TIMEOUT, async () => {
+    const server0 = await RedisServer.start();
+    process.env.REDIS_URL = server0.url;
+    try {
+      // #region docs/scaling.md
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const hub = new Hub({ backend: redisBackend({ connection: fromIoredis(redis) }) });
+      // #endregion
+      hub.publish('news', 'written to Redis');
+      await hub.close();
+      const [entry] = (await redis.xrange('wsflow:{news}', '-', '+')) as [string, string[]][];
+      assert.deepEqual(entry[1].slice(-2), ['t', 'written to Redis']);
+      redis.disconnect();
+    } finally {
+      await server0.stop();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+// wsflow/redis through a Redis outage: the server is killed (SIGKILL) while nodes publish and
+// restarted on its append-only file; every node writes what was published meanwhile and reads on
+// from its last entry, so every subscriber gets every message once, in one order. Without
+// persistence a restart loses the streams, but what is published after it still arrives.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { Subscriber, texts } from '../hub/support.js';
+import { CLIENTS, Node, until } from './support.js';
+
+describe('Redis backend: Redis killed and restarted', needs(redisServerMissing()), () => {
+  for (const kind of CLIENTS) {
+    it(`loses nothing within retention, with the append-only file (${kind})`, async () => {
+      const redis = await RedisServer.start({ appendOnly: true });
+      const nodes = await Promise.all([0, 1, 2].map(() => Node.start(kind, redis.url)));
+      try {
+        const subscribers = await subscribeAll(nodes, 'feed', 2);
+        const perNode = 150;
+        let sent = 0;
+        const publishRound = (i: number): void => {
+          for (const [n, node] of nodes.entries()) node.hub.publish('feed', `${n}:${i}`);
+          sent += nodes.length;
+        };
+        for (let i = 0; i < perNode; i++) {
+          if (i === 50) await redis.kill(); // mid-stream: writes and reads are under way
+          if (i === 100) {
+            const queued = nodes.map((node) => node.backend.stats().queuedMessages);
+            assert.ok(
+              queued.every((count) => count > 0),
+              `every node holds what it published meanwhile: ${queued.join(', ')}`,
+            );
+            await redis.restart();
+          }
+          publishRound(i);
+          if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        await until(() => subscribers.every((s) => s.frames.length >= sent));
+        const received = subscribers.map((s) => s.frames);
+        const first = texts(received[0]);
+        assert.equal(first.length, sent);
+        assert.equal(new Set(first).size, sent, 'no message twice');
+        for (const frames of received) assert.deepEqual(texts(frames), first);
+        for (const n of [0, 1, 2]) {
+          assert.deepEqual(
+            first.filter((line) => line.startsWith(`${n}:`)),
+            Array.from({ length: perNode }, (_, i) => `${n}:${i}`),
+          );
+        }
+        for (const node of nodes) assert.equal(node.backend.stats().queuedMessages, 0);
+        for (const subscriber of subscribers) subscriber.close();
+      } finally {
+        await Promise.all(nodes.map((node) => node.stop()));
+        await redis.stop();
+      }
+    });
+  }
+
+  it('delivers what is published after a restart that lost the streams (no persistence)', async () => {
+    const redis = await RedisServer.start();
+    const nodes = await Promise.all([0, 1].map(() => Node.start('ioredis', redis.url)));
+    try {
+      const subscribers = await subscribeAll(nodes, 'news', 1);
+      nodes[0].hub.publish('news', 'before');
+      assert.ok(await until(() => subscribers.every((s) => s.frames.length === 1)));
+      await redis.kill();
+      await redis.restart();
+      await Promise.all(nodes.map((node) => node.backend.idle()));
+      nodes[1].hub.publish('news', 'after');
+      for (const subscriber of subscribers) {
+        assert.deepEqual(texts(await subscriber.receive(2)), ['before', 'after']);
+        subscriber.close();
+      }
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+      await redis.stop();
+    }
+  });
+});
+
+/** Opens `each` subscribers of `topic` on every node; waits until every node follows it. */
+async function subscribeAll(nodes: Node[], topic: string, each: number): Promise<Subscriber[]> {
+  const subscribers: Subscriber[] = [];
+  for (const node of nodes) {
+    for (let i = 0; i < each; i++)
+      subscribers.push(await Subscriber.open(node.port, `/t/${topic}`));
+  }
+  assert.ok(await until(() => nodes.every((node) => node.hub.subscriberCount(topic) === each)));
+  await Promise.all(nodes.map((node) => node.backend.idle()));
+  return subscribers;
+}

@@ -1,0 +1,108 @@
+// Test support for wsflow/redis: a connection through either client library, and a node (a hub
+// on the Redis backend, served on a free port, with a route that subscribes to a topic).
+
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { Hub, Router, accept, map, serve } from '../../src/index.js';
+import type { WebSocketServer } from '../../src/index.js';
+import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
+import type { RedisBackend, RedisBackendOptions, RedisConnection } from '../../src/redis/index.js';
+
+/** The client libraries the backend is tested with. */
+export const CLIENTS = ['node-redis', 'ioredis'] as const;
+export type ClientKind = (typeof CLIENTS)[number];
+
+/** A connection to Redis through a client library, and how to close the client. */
+export interface ClientConnection {
+  readonly connection: RedisConnection;
+  close(): Promise<void>;
+}
+
+/** Connects to `url` with `kind`, retrying commands while it reconnects (both libraries' default). */
+export async function connectClient(kind: ClientKind, url: string): Promise<ClientConnection> {
+  if (kind === 'ioredis') {
+    const client = new Redis(url, { maxRetriesPerRequest: null });
+    client.on('error', () => {});
+    return {
+      connection: fromIoredis(client),
+      close: async () => client.disconnect(false),
+    };
+  }
+  const client = createClient({
+    url,
+    socket: { reconnectStrategy: (retries) => Math.min(20 * 2 ** retries, 500) },
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return { connection: fromNodeRedis(client), close: async () => client.destroy() };
+}
+
+/** A hub on the Redis backend, served: `/t/<topic>` subscribes a connection to `<topic>`. */
+export class Node {
+  readonly hub: Hub;
+  readonly backend: RedisBackend;
+  readonly server: WebSocketServer;
+  readonly #client: ClientConnection;
+
+  private constructor(
+    hub: Hub,
+    backend: RedisBackend,
+    server: WebSocketServer,
+    client: ClientConnection,
+  ) {
+    this.hub = hub;
+    this.backend = backend;
+    this.server = server;
+    this.#client = client;
+  }
+
+  static async start(
+    kind: ClientKind,
+    url: string,
+    options: Partial<RedisBackendOptions> = {},
+    limits?: ConstructorParameters<typeof Hub>[0],
+  ): Promise<Node> {
+    const client = await connectClient(kind, url);
+    const backend = redisBackend({ ...options, connection: client.connection });
+    const hub = new Hub({ ...limits, backend });
+    const router = new Router()
+      .route('/t/:topic', (request) =>
+        accept(
+          hub.join((member) => {
+            member.subscribe(request.params.topic);
+            return map(() => undefined);
+          }),
+        ),
+      )
+      // Subscribes, then publishes at once: the message must reach the subscriber itself.
+      .route('/hello/:topic', (request) =>
+        accept(
+          hub.join((member) => {
+            member.subscribe(request.params.topic);
+            hub.publish(request.params.topic, `hello ${member.id}`);
+            return map(() => undefined);
+          }),
+        ),
+      );
+    const server = await serve({ port: 0, handler: router });
+    return new Node(hub, backend, server, client);
+  }
+
+  get port(): number {
+    return this.server.address.port;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close({ timeoutMs: 200 });
+    await this.hub.close();
+    await this.#client.close();
+  }
+}
+
+/** Waits (a bounded number of turns) until `condition` holds; false if it never did. */
+export async function until(condition: () => boolean, turns = 5000): Promise<boolean> {
+  for (let i = 0; i < turns && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return condition();
+}
