@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { systemClock } from '../time/clock.js';
 import { Connection } from '../connection/connection.js';
 import { withEngineExtras } from '../connection/options.js';
+import { ReadTargets } from '../connection/read-targets.js';
 import type { ConnectionSettings } from '../connection/options.js';
 import { httpHandshake } from './http-handshake.js';
 import { connectOwnSocket } from './own-socket.js';
@@ -57,24 +58,26 @@ export async function requestUpgrade(
 ): Promise<UpgradeResult> {
   const { maxResponseBodyBytes = DEFAULT_MAX_RESPONSE_BODY_BYTES, ...connectionOptions } = options;
   const limits = { maxResponseBodyBytes, clock: options.clock ?? systemClock };
+  // node:http only where an option needs it (an agent: proxies, pools, custom sockets); else the
+  // client's own socket, whose reads land where the connection's frames want them.
+  const viaHttp = via.transport === undefined && request.agent !== undefined;
+  const readTargets = via.transport === undefined && !viaHttp ? new ReadTargets() : undefined;
   const start = (transport: Duplex, head: Uint8Array, response: ValidUpgrade): Connection => {
     const deflate = response.perMessageDeflate;
     const options = { ...connectionOptions, side: 'client', head } as const;
-    const connection = new Connection(transport, withEngineExtras(options, { deflate }));
+    const extras = { deflate, readTargets };
+    const connection = new Connection(transport, withEngineExtras(options, extras));
     via.onConnection?.(connection, response);
     return connection;
   };
-  // node:http only where an option needs it (an agent: proxies, pools, custom sockets); else the
-  // client's own socket, so that it can choose where its reads land (see own-socket.ts).
-  const result =
-    via.transport === undefined && request.agent !== undefined
-      ? await httpHandshake(request, limits, start)
-      : await transportHandshake(
-          request,
-          via.transport ?? connectOwnSocket(request),
-          limits,
-          start,
-        );
+  const result = viaHttp
+    ? await httpHandshake(request, limits, start)
+    : await transportHandshake(
+        request,
+        via.transport ?? connectOwnSocket(request, readTargets),
+        limits,
+        start,
+      );
   return result.taken === undefined
     ? { response: result.response }
     : { response: result.response, connection: result.taken };

@@ -7,6 +7,7 @@ import { connect as netConnect, isIP } from 'node:net';
 import type { OnReadOpts, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
+import type { ReadTargets } from '../connection/read-targets.js';
 import type { ResolvedRequest } from './request.js';
 
 /** tls.connect's options; it takes net's `onread` too (Node's documentation), its types do not. */
@@ -18,17 +19,19 @@ type TlsConnectOptions = ConnectionOptions & { onread?: OnReadOpts };
  * (and, over TLS, secure). Connection failures (refused, DNS, TLS) come as its `'error'` event.
  *
  * @param request - The resolved request; it must not name an `agent` (that path is node:http's).
- * @param onread - Chooses the buffer each read lands in (net's `onread`); default: Node's own.
+ * @param reads - Chooses the buffer each read lands in (net's `onread`); default: Node's own.
  * @returns The socket, connecting.
  * @example
  * const socket = connectOwnSocket(resolveRequest('ws://127.0.0.1:8080/'));
  * const result = await transportHandshake(resolved, socket, limits, takeOver);
  */
-export function connectOwnSocket(request: ResolvedRequest, onread?: OnReadOpts): Socket {
+export function connectOwnSocket(request: ResolvedRequest, reads?: ReadTargets): Socket {
   const { url, secure } = request;
+  const onread = reads === undefined ? undefined : readsInto(reads, () => socket);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
-  if (!secure) return netConnect({ host, port, onread });
+  let socket: Socket;
+  if (!secure) return (socket = netConnect({ host, port, onread }));
   const options: TlsConnectOptions = {
     ...request.tls,
     host,
@@ -37,7 +40,24 @@ export function connectOwnSocket(request: ResolvedRequest, onread?: OnReadOpts):
     servername: request.tls.servername ?? serverName(request, host),
     onread,
   };
-  return tlsConnect(options);
+  return (socket = tlsConnect(options));
+}
+
+/**
+ * net's `onread` over a read planner: each read lands where `reads` says, and is pushed to the
+ * socket's readable side as Node pushes its own reads (so 'data', pause and backpressure work
+ * as for any socket).
+ */
+function readsInto(reads: ReadTargets, socketOf: () => Socket): OnReadOpts {
+  return {
+    buffer: () => reads.nextBuffer(),
+    callback: (bytes) => {
+      const socket = socketOf();
+      const more = socket.push(reads.took(bytes));
+      reads.parsedAsRead(socket.readableLength === 0);
+      return more;
+    },
+  };
 }
 
 /** The TLS server name node:https would send: the Host header's host, none for an address. */

@@ -9,6 +9,7 @@
 //   assembler   MessageAssembler: frame parts → messages (AssemblerOwner)               get assembler()
 //   delivery    IncomingQueue (IncomingOwner); MapRunner for map() flows                constructor; Connection
 //   writer      OutgoingWriter (OutgoingOwner), with the deflate compressor             constructor
+//   reads       ReadTargets of the client's own socket: where its reads land (optional)  constructor
 // Every stage reaches the engine through its owner interface; failure goes through fail().
 
 import type { Duplex } from 'node:stream';
@@ -147,6 +148,7 @@ export class ConnectionCore
     if (options.memoryBudget !== undefined) {
       this.#budget = this.writer.budget = joinMemoryBudget(options.memoryBudget, this);
     }
+    options.readTargets?.follow(this.protocol);
     (transport as BoundTransport)[kCore] = this;
     (transport as Partial<{ setNoDelay(on: boolean): void }>).setNoDelay?.(true);
     process.nextTick(startReading, this, options.head);

@@ -1,6 +1,7 @@
 // Connection layer: the options of a Connection — what users set, what wsflow's own handshakes
 // add for the engine, and every default, applied in one place (resolveConnectionOptions).
 
+import type { ReadTargets } from './read-targets.js';
 import type { MaskGenerator } from '../codec/mask.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import { DEFAULT_AGGREGATE_MESSAGE_BYTES } from '../message/assembler.js';
@@ -93,6 +94,8 @@ export interface EngineExtras {
   onError?: (error: unknown) => void;
   /** The server's memory budget: the connection reports what it buffers, and may be shed. */
   memoryBudget?: MemoryBudget;
+  /** The planner of a socket's reads (the client's own socket): told of the frames read. */
+  readTargets?: ReadTargets;
 }
 
 /** The key under which {@link withEngineExtras} hides them; not exported from `wsflow`. */
@@ -139,6 +142,7 @@ export interface ResolvedConnectionOptions {
   readonly maskGenerator: MaskGenerator | undefined;
   readonly onError: ((error: unknown) => void) | undefined;
   readonly memoryBudget: MemoryBudget | undefined;
+  readonly readTargets: ReadTargets | undefined;
 }
 
 /**
@@ -178,5 +182,6 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     maskGenerator: extras?.maskGenerator,
     onError: extras?.onError ?? options.onError,
     memoryBudget: extras?.memoryBudget,
+    readTargets: extras?.readTargets,
   };
 }

@@ -4,6 +4,7 @@
 // is delivered Streamed, with backpressure.
 
 import type { UnderlyingSource } from 'node:stream/web';
+import { FastBuffer } from '../codec/bytes.js';
 import type { MessageKind } from '../protocol/events.js';
 import {
   BinaryMessage,
@@ -218,11 +219,16 @@ export class MessageAssembler {
     const views = this.#views;
     const fill = this.#wholeFill;
     this.#wholeFill = fill + chunk.length;
+    const previous = views?.[views.length - 1];
+    const adjacent = previous !== undefined && follows(previous, chunk);
     const asView =
       this.#whole === undefined &&
-      (views === undefined ? this.#partsStayValid : last || chunk.length >= MIN_VIEW_PART_BYTES);
+      (views === undefined
+        ? this.#partsStayValid
+        : adjacent || last || chunk.length >= MIN_VIEW_PART_BYTES);
     if (asView) {
       if (views === undefined) this.#views = [chunk];
+      else if (adjacent) views[views.length - 1] = extended(previous, chunk.length);
       else views.push(chunk);
       if (last) this.#deliverViews();
       return;
@@ -252,7 +258,10 @@ export class MessageAssembler {
     const kind = this.#kind as MessageKind;
     const bytes = this.#wholeFill;
     this.#reset();
-    this.#owner.deliver(strictMessageOfParts(kind, { parts, bytes }));
+    if (parts.length > 1) return this.#owner.deliver(strictMessageOfParts(kind, { parts, bytes }));
+    // Read into one run of memory (a reader that plans its reads): nothing to join.
+    const whole = parts[0];
+    this.#owner.deliver(kind === 'text' ? textMessageFromUtf8(whole) : BinaryMessage.strict(whole));
   }
 
   #concat(last: Uint8Array): Uint8Array {
@@ -310,6 +319,16 @@ export class MessageAssembler {
     this.#collectedBytes = 0;
     this.#body = undefined;
   }
+}
+
+/** True when `next` starts where `part` ends, in the same memory: the two are one run of bytes. */
+function follows(part: Uint8Array, next: Uint8Array): boolean {
+  return part.buffer === next.buffer && part.byteOffset + part.length === next.byteOffset;
+}
+
+/** `part` extended by the `bytes` that follow it in its memory. */
+function extended(part: Uint8Array, bytes: number): Uint8Array {
+  return new FastBuffer(part.buffer, part.byteOffset, part.length + bytes);
 }
 
 /** The receiving end of one Streamed message: a ReadableStream fed by the assembler. */

@@ -74,6 +74,9 @@ export class FrameParser {
    */
   inCallback = false;
 
+  /** The payload length of the latest data frame header read (the frame being read, or the last). */
+  lastDataFrameBytes = 0;
+
   private state = AWAITING_HEADER;
   private readonly header = new FrameHeader();
   /** Made on first use: only a header split across chunks needs it. */
@@ -108,6 +111,11 @@ export class FrameParser {
   /** True once {@link FrameParser.discard} was called: input is ignored from then on. */
   get discarding(): boolean {
     return this.state === DISCARDING;
+  }
+
+  /** Payload bytes of the data frame being read still to come; 0 between frames. */
+  get awaitedPayloadBytes(): number {
+    return this.state === AWAITING_DATA_PAYLOAD ? this.remaining : 0;
   }
 
   /** True while a fragmented data message is open (started, final frame not yet seen). */
@@ -187,6 +195,7 @@ export class FrameParser {
       tooBig(ErrorCode.FrameTooBig, `frame of ${length} bytes exceeds the limit`);
     }
     this.messageBytes = accounted;
+    this.lastDataFrameBytes = length;
     if (length !== 0) this.state = AWAITING_DATA_PAYLOAD;
     if (first) {
       this.messageOpcode = h.opcode;

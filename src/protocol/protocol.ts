@@ -105,6 +105,20 @@ export class Protocol implements ControlFrameSink {
   }
 
   /**
+   * Payload bytes of the data frame being read that have not arrived yet; 0 between frames, in a
+   * control frame, and once input is discarded. With {@link Protocol.lastDataFrameBytes}, what a
+   * reader needs to have the rest of a large frame land right after its beginning.
+   */
+  get awaitedPayloadBytes(): number {
+    return this.inputDiscarded ? 0 : (this.parserMade?.awaitedPayloadBytes ?? 0);
+  }
+
+  /** The payload length of the latest data frame whose header was read (being read, or done). */
+  get lastDataFrameBytes(): number {
+    return this.parserMade?.lastDataFrameBytes ?? 0;
+  }
+
+  /**
    * Feeds bytes received from the transport. The chunk becomes the protocol's: it may be
    * unmasked in place, and payloads handed to the handler are views of it. Input is discarded
    * after a failure, after the peer's Close, after EOF, and after a handler threw. Not reentrant.
