@@ -55,8 +55,18 @@ export interface AcceptableRequest {
 export type ClientRequestValidation =
   AcceptableRequest | { ok: false; rejection: HandshakeRejection };
 
-/** Builds a rejection with the usual body. */
-function reject(
+/**
+ * A rejection with the usual body.
+ *
+ * @param status - The HTTP status.
+ * @param code - The stable code.
+ * @param message - What was wrong, without echoing header values.
+ * @param headers - Headers the response must carry.
+ * @returns The rejection.
+ * @example
+ * handshakeRejection(400, HandshakeErrorCode.Key, 'Sec-WebSocket-Key is missing');
+ */
+export function handshakeRejection(
   status: number,
   code: HandshakeErrorCode,
   message: string,
@@ -100,37 +110,65 @@ export function validateClientRequest(request: UpgradeRequest): ClientRequestVal
       checkVersion(headers) ??
       checkKey(headers);
     if (rejection !== undefined) return { ok: false, rejection };
-    const protocols = parseTokenList(
-      getHeaderValues(headers, 'sec-websocket-protocol'),
-      'Sec-WebSocket-Protocol',
-    );
-    // RFC 6455 section 4.1, item 10: the subprotocols "MUST all be unique strings".
-    if (protocols.length > 1 && new Set(protocols).size !== protocols.length) {
-      const message = 'a subprotocol is offered twice in Sec-WebSocket-Protocol';
-      return {
-        ok: false,
-        rejection: reject(400, HandshakeErrorCode.DuplicateSubprotocol, message),
-      };
-    }
-    const extensions = parseExtensionHeader(getHeaderValues(headers, 'sec-websocket-extensions'));
+    const { protocols, extensions } = parseOffers(headers);
     const key = getHeaderValues(headers, 'sec-websocket-key')[0];
     return { ok: true, key, protocols, extensions };
   } catch (error) {
-    // The list parsers report malformed headers as HandshakeErrors: a 400.
-    if (!(error instanceof HandshakeError)) throw error;
-    const code = error.code as HandshakeErrorCode;
-    return { ok: false, rejection: reject(400, code, error.message) };
+    return { ok: false, rejection: rejectionOf(error) };
   }
+}
+
+/**
+ * The subprotocols and extensions a request offers, the same over HTTP/1.1 and HTTP/2.
+ *
+ * @param headers - The request headers.
+ * @returns The offers, in the client's order of preference.
+ * @throws {HandshakeError} For a malformed list or a subprotocol offered twice.
+ * @example
+ * parseOffers({ 'sec-websocket-protocol': 'chat, superchat' }).protocols; // ['chat', 'superchat']
+ */
+export function parseOffers(headers: HeaderRecord): {
+  protocols: string[];
+  extensions: ExtensionOffer[];
+} {
+  const protocols = parseTokenList(
+    getHeaderValues(headers, 'sec-websocket-protocol'),
+    'Sec-WebSocket-Protocol',
+  );
+  // RFC 6455 section 4.1, item 10: the subprotocols "MUST all be unique strings".
+  if (protocols.length > 1 && new Set(protocols).size !== protocols.length) {
+    const message = 'a subprotocol is offered twice in Sec-WebSocket-Protocol';
+    throw new HandshakeError(HandshakeErrorCode.DuplicateSubprotocol, message);
+  }
+  const extensions = parseExtensionHeader(getHeaderValues(headers, 'sec-websocket-extensions'));
+  return { protocols, extensions };
+}
+
+/**
+ * The 400 for a malformed header that a list parser reported; other errors are rethrown.
+ *
+ * @param error - What {@link parseOffers} or a list parser threw.
+ * @returns The rejection.
+ * @example
+ * try { parseOffers(headers); } catch (error) { return { ok: false, rejection: rejectionOf(error) }; }
+ */
+export function rejectionOf(error: unknown): HandshakeRejection {
+  if (!(error instanceof HandshakeError)) throw error;
+  return handshakeRejection(400, error.code as HandshakeErrorCode, error.message);
 }
 
 /** "The method of the request MUST be GET, and the HTTP version MUST be at least 1.1." */
 function checkRequestLine(request: UpgradeRequest): HandshakeRejection | undefined {
   if (request.method !== 'GET') {
     const message = 'the request method must be GET';
-    return reject(405, HandshakeErrorCode.Method, message, { Allow: 'GET' });
+    return handshakeRejection(405, HandshakeErrorCode.Method, message, { Allow: 'GET' });
   }
   if (!isHttp11OrLater(request.httpVersion)) {
-    return reject(400, HandshakeErrorCode.HttpVersion, 'the request must be HTTP/1.1 or later');
+    return handshakeRejection(
+      400,
+      HandshakeErrorCode.HttpVersion,
+      'the request must be HTTP/1.1 or later',
+    );
   }
   return undefined;
 }
@@ -160,7 +198,7 @@ function checkHost(headers: HeaderRecord): HandshakeRejection | undefined {
   const host = getHeaderValues(headers, 'host');
   if (host.length === 1 && host[0] !== '') return undefined;
   const what = host.length > 1 ? 'repeated' : 'missing';
-  return reject(400, HandshakeErrorCode.Host, `the Host header is ${what}`);
+  return handshakeRejection(400, HandshakeErrorCode.Host, `the Host header is ${what}`);
 }
 
 /**
@@ -174,14 +212,22 @@ function checkUpgrade(headers: HeaderRecord): HandshakeRejection | undefined {
   if (!isSingle(upgradeValues, 'websocket')) {
     const upgrade = parseUpgradeList(upgradeValues);
     if (!upgrade.some((protocol) => protocol.toLowerCase() === 'websocket')) {
-      return reject(400, HandshakeErrorCode.Upgrade, 'the Upgrade header must list websocket');
+      return handshakeRejection(
+        400,
+        HandshakeErrorCode.Upgrade,
+        'the Upgrade header must list websocket',
+      );
     }
   }
   const connectionValues = getHeaderValues(headers, 'connection');
   if (!isSingle(connectionValues, 'upgrade')) {
     const connection = parseTokenList(connectionValues, 'Connection');
     if (!connection.some((option) => option.toLowerCase() === 'upgrade')) {
-      return reject(400, HandshakeErrorCode.Connection, 'the Connection header must list upgrade');
+      return handshakeRejection(
+        400,
+        HandshakeErrorCode.Connection,
+        'the Connection header must list upgrade',
+      );
     }
   }
   return undefined;
@@ -205,7 +251,7 @@ function checkVersion(headers: HeaderRecord): HandshakeRejection | undefined {
   if (version.length === 1 && version[0] === '13') return undefined;
   const message = 'Sec-WebSocket-Version must be 13';
   const required = { 'Sec-WebSocket-Version': '13', Upgrade: 'websocket' };
-  return reject(426, HandshakeErrorCode.Version, message, required);
+  return handshakeRejection(426, HandshakeErrorCode.Version, message, required);
 }
 
 /** Section 4.2.1, item 5: "A |Sec-WebSocket-Key| header field with a base64-encoded value
@@ -215,7 +261,7 @@ function checkKey(headers: HeaderRecord): HandshakeRejection | undefined {
   if (key.length === 1 && isValidKey(key[0])) return undefined;
   const what =
     key.length === 0 ? 'missing' : key.length > 1 ? 'repeated' : 'not base64 of 16 bytes';
-  return reject(400, HandshakeErrorCode.Key, `Sec-WebSocket-Key is ${what}`);
+  return handshakeRejection(400, HandshakeErrorCode.Key, `Sec-WebSocket-Key is ${what}`);
 }
 
 /** What {@link buildAcceptResponse} needs. */

@@ -2,6 +2,7 @@
 // plain requests (Express, Fastify, a bare handler), through the 'upgrade' event.
 
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { failConnection } from '../connection/connection.js';
@@ -10,7 +11,10 @@ import { memoryBudgetOf } from '../connection/memory-budget.js';
 import type { MemoryBudget } from '../connection/memory-budget.js';
 import { systemClock } from '../time/clock.js';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
-import { answersUnclaimed, registerClaim } from './attachments.js';
+import { answersUnclaimed, answersUnclaimedStream, registerClaim } from './attachments.js';
+import { isHttp2Server, listenForExtendedConnect } from './http2-attach.js';
+import type { AnyHttp2Server, ExtendedConnectListener } from './http2-attach.js';
+import { http2ToIncomingMessage } from './incoming-request.js';
 import type { Claim } from './attachments.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
 import { holdWhileDeciding } from './hold-socket.js';
@@ -20,7 +24,12 @@ import type { ServerLimits } from './limits.js';
 import { Shutdown, validateCloseOptions } from './shutdown.js';
 import type { CloseOptions } from './shutdown.js';
 import type { UpgradeListener } from './handle-request.js';
-import { WebSocketUpgrade, beforeAnswer, startedConnection } from './upgrade.js';
+import {
+  WebSocketUpgrade,
+  beforeAnswer,
+  startedConnection,
+  upgradeOfHttp2Stream,
+} from './upgrade.js';
 import type { ServerConnectionOptions, UpgradeOptions } from './upgrade.js';
 
 /**
@@ -79,7 +88,14 @@ export interface WebSocketAttachment {
  * a WebSocket are answered 400, malformed ones 400, 405 or 426. Handler errors never reach the
  * process: 500 before the upgrade is accepted, close 1011 after.
  *
- * @param server - An `http.Server` or `https.Server`, listening or not.
+ * On a node:http2 server (`http2.createSecureServer`, with `allowHTTP1: true` for HTTP/1.1
+ * clients on the same port, or `http2.createServer` for cleartext h2c), WebSockets also come as
+ * HTTP/2 streams (RFC 8441): the server advertises `enableConnectProtocol` to new sessions, and
+ * each extended CONNECT goes through the same path, guards and handler, its rejections as
+ * `:status` responses; accepted, it is answered 200 and its Connection runs over the stream.
+ * Closing the WebSocket ends its stream, never the session (docs/http2.md).
+ *
+ * @param server - An `http.Server`, `https.Server` or node:http2 server, listening or not.
  * @param handler - Answers each upgrade; see {@link UpgradeHandler}. Or routes (a `Router`),
  *   which claim their own paths.
  * @param options - `path`, and options for each Connection.
@@ -93,12 +109,17 @@ export interface WebSocketAttachment {
  * server.listen(8080);
  */
 export function attachWebSocket(
-  server: HttpServer | HttpsServer,
+  server: HttpServer | HttpsServer | Http2Server | Http2SecureServer,
   handler: UpgradeHandler | WebSocketRoutes,
   options: AttachOptions = {},
 ): WebSocketAttachment {
-  const { attachment, listener } = createUpgradeListener(server, handler, options);
+  const { attachment, listener, streamListener, onDetach } = createUpgradeListener(
+    server,
+    handler,
+    options,
+  );
   server.on('upgrade', listener);
+  if (isHttp2Server(server)) onDetach(listenForExtendedConnect(server, streamListener));
   return attachment;
 }
 
@@ -110,17 +131,23 @@ export function attachWebSocket(
  * @param server - The server whose 'upgrade' listeners decide about 404 for other paths.
  * @param handler - Answers each upgrade, or routes that claim their paths.
  * @param options - As for {@link attachWebSocket}.
- * @returns The attachment and the listener.
+ * @returns The attachment, the 'upgrade' listener, the listener of HTTP/2 WebSocket streams, and
+ *   `onDetach` to run a function when the attachment has closed.
  * @throws {RangeError} For limits or deflate options out of range.
  * @example
  * const { attachment, listener } = createUpgradeListener(server, handler, {});
  * server.on('upgrade', listener);
  */
 export function createUpgradeListener(
-  server: HttpServer | HttpsServer,
+  server: HttpServer | HttpsServer | AnyHttp2Server,
   handlerOrRoutes: UpgradeHandler | WebSocketRoutes,
   options: AttachOptions,
-): { attachment: WebSocketAttachment; listener: UpgradeListener } {
+): {
+  attachment: WebSocketAttachment;
+  listener: UpgradeListener;
+  streamListener: ExtendedConnectListener;
+  onDetach: (detach: () => void) => void;
+} {
   const {
     path,
     maxConnections,
@@ -157,16 +184,30 @@ export function createUpgradeListener(
     onConnection: track,
   };
   const onError = connectionOptions.onError ?? logHandlerError;
-  const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  /** Whether a request may go on to its handler; if not, it was answered (404, 503, a limit). */
+  const admits = (request: IncomingMessage, transport: Duplex, http2: boolean): boolean => {
     if (!claims(request)) {
-      if (answersUnclaimed(server, claim, request)) {
-        rejectUpgrade(socket, 404, { body: 'Not Found\n' });
+      const answers = http2 ? answersUnclaimedStream : answersUnclaimed;
+      if (answers(server, claim, request)) {
+        rejectUpgrade(transport, 404, { body: 'Not Found\n' });
       }
-      return;
+      return false;
     }
-    if (closing !== undefined) return rejectUpgrade(socket, 503, { body: 'Shutting down\n' });
+    if (closing !== undefined) {
+      rejectUpgrade(transport, 503, { body: 'Shutting down\n' });
+      return false;
+    }
     const refusal = refuseOverLimit(request, connections.size + unanswered.size, limits);
-    if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, { body: refusal.body });
+    if (refusal === undefined) return true;
+    rejectUpgrade(transport, refusal.status, { body: refusal.body });
+    return false;
+  };
+  const run = (upgrade: WebSocketUpgrade, transport: Duplex): void =>
+    runHandler(handler, upgrade, transport, unanswered, (error) =>
+      reportHandlerError(onError, error, undefined, upgrade.request),
+    );
+  const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (!admits(request, socket, false)) return;
     let upgrade: WebSocketUpgrade | undefined;
     try {
       upgrade = WebSocketUpgrade.from(request, socket, head, upgradeOptions);
@@ -176,10 +217,20 @@ export function createUpgradeListener(
     if (upgrade === undefined) {
       return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
     }
-    runHandler(handler, upgrade, socket, unanswered, (error) =>
-      reportHandlerError(onError, error, undefined, request),
-    );
+    run(upgrade, socket);
   };
+  const streamListener: ExtendedConnectListener = (stream, headers, rawHeaders) => {
+    const request = http2ToIncomingMessage(stream, headers, rawHeaders);
+    if (!admits(request, stream, true)) return;
+    let upgrade: WebSocketUpgrade;
+    try {
+      upgrade = upgradeOfHttp2Stream(request, stream, headers, upgradeOptions);
+    } catch (error) {
+      return rejectUpgrade(stream, error);
+    }
+    run(upgrade, stream);
+  };
+  const detachers: (() => void)[] = [];
   const claim: Claim = {
     listener,
     claims,
@@ -195,13 +246,15 @@ export function createUpgradeListener(
       shutdown ??= new Shutdown(connections, clock);
       closing ??= shutdown.done.finally(() => {
         server.off('upgrade', listener);
+        for (const detach of detachers) detach();
         unregister();
       });
       shutdown.deadline(closeOptions.timeoutMs);
       return closing;
     },
   };
-  return { attachment, listener };
+  const onDetach = (detach: () => void): void => void detachers.push(detach);
+  return { attachment, listener, streamListener, onDetach };
 }
 
 /**

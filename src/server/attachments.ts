@@ -58,3 +58,25 @@ export function answersUnclaimed(
   if (listeners.length !== attached.length) return false; // another listener may answer it
   return listeners[0] === self.listener;
 }
+
+/**
+ * Whether `self` must answer 404 to an HTTP/2 WebSocket stream it does not claim: when no wsflow
+ * attachment on the server claims it and `self` is the first of them, so exactly one answers.
+ * (A stream has no 'upgrade' listeners to leave it to.)
+ *
+ * @param server - The HTTP/2 server the stream came to.
+ * @param self - The attachment asking.
+ * @param request - The request of the stream, which `self` does not claim.
+ * @returns true when `self` answers it with 404.
+ * @example
+ * if (answersUnclaimedStream(server, claim, request)) rejectUpgrade(stream, 404);
+ */
+export function answersUnclaimedStream(
+  server: EventEmitter,
+  self: Claim,
+  request: IncomingMessage,
+): boolean {
+  const attached = claimsByServer.get(server) ?? [self];
+  if (attached.some((claim) => claim.claims(request))) return false;
+  return attached[0] === self;
+}

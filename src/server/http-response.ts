@@ -4,7 +4,9 @@
 import type { Duplex } from 'node:stream';
 import { guardTransport } from '../connection/transport-guard.js';
 import { HandshakeError } from '../errors.js';
+import { buildHttp2Rejection } from '../protocol/extended-connect.js';
 import { buildRejectionResponse } from '../protocol/server-handshake.js';
+import { endStreamWithAnswer, isServerHttp2Stream } from './http2-stream.js';
 
 /** What a plain HTTP answer to an upgrade request carries. */
 export interface RejectionInit {
@@ -15,7 +17,8 @@ export interface RejectionInit {
 }
 
 /**
- * Answers the raw socket of Node's 'upgrade' event with a plain HTTP response and closes it,
+ * Answers the raw socket of Node's 'upgrade' event with a plain HTTP response and closes it (or,
+ * for an HTTP/2 stream, answers the stream and closes it, not the session),
  * for requests that are not to become WebSocket connections (not a WebSocket request at all, a
  * malformed one, a refused one). Give it a status, or the error `WebSocketUpgrade.from`
  * threw: a {@link HandshakeError} is answered with the response it carries (400, 405 or 426 and
@@ -61,6 +64,12 @@ export function rejectUpgrade(
 }
 
 function answer(socket: Duplex, status: number, init: RejectionInit): void {
+  if (isServerHttp2Stream(socket)) {
+    // An HTTP/2 stream: a response on the stream, the session stays.
+    const { headers, body } = buildHttp2Rejection({ status, ...init });
+    guardTransport(socket);
+    return endStreamWithAnswer(socket, headers, body);
+  }
   const response = buildRejectionResponse({ status, headers: init.headers, body: init.body });
   guardTransport(socket);
   endWithAnswer(socket, Buffer.from(response, 'utf8'));

@@ -6,8 +6,10 @@
 
 import { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { RequestHead } from '../http/request-head.js';
+import type { HeaderRecord } from '../protocol/header-tokens.js';
 
 /**
  * The request as node:http would have emitted it with 'upgrade', built from a head read by
@@ -33,6 +35,39 @@ export function toIncomingMessage(head: RequestHead, socket: Socket): IncomingMe
   // node:http's own way in: `headers` and `headersDistinct` are then built from rawHeaders on
   // first use, with its rules for repeated fields.
   (request as unknown as AddHeaderLines)._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
+  return request;
+}
+
+/**
+ * An HTTP/2 WebSocket request (an extended CONNECT stream) as the `IncomingMessage` that routes,
+ * guards and handlers read: method CONNECT, `url` from `:path`, `httpVersion` '2.0', a Host
+ * field from `:authority` and the other fields as sent (no pseudo-headers), `socket` the
+ * session's (its address and TLS state; shared by the session's streams).
+ *
+ * @param stream - The stream.
+ * @param headers - Its headers, pseudo-headers included.
+ * @param rawHeaders - Its raw header lines, as the 'stream' event hands them over.
+ * @returns The request, whose `headers` node:http builds itself.
+ * @example
+ * server.on('stream', (stream, headers, flags, raw) => handle(http2ToIncomingMessage(stream, headers, raw)));
+ */
+export function http2ToIncomingMessage(
+  stream: ServerHttp2Stream,
+  headers: HeaderRecord,
+  rawHeaders: readonly string[],
+): IncomingMessage {
+  const request = new IncomingMessage(stream.session?.socket as Socket);
+  request.method = 'CONNECT';
+  request.url = String(headers[':path'] ?? '/');
+  request.httpVersionMajor = 2;
+  request.httpVersionMinor = 0;
+  request.httpVersion = '2.0';
+  (request as IncomingMessage & { upgrade: boolean }).upgrade = true;
+  const lines = ['host', String(headers[':authority'] ?? '')];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].charCodeAt(0) !== 0x3a) lines.push(rawHeaders[i], rawHeaders[i + 1]); // ':'
+  }
+  (request as unknown as AddHeaderLines)._addHeaderLines(lines, lines.length);
   return request;
 }
 

@@ -20,6 +20,13 @@ import type { StreamSource } from '../message/streams.js';
 import { getHeaderValues, parseUpgradeList } from '../protocol/header-tokens.js';
 import type { ExtensionOffer, HeaderRecord } from '../protocol/header-tokens.js';
 import { buildAcceptResponse, validateClientRequest } from '../protocol/server-handshake.js';
+import {
+  buildExtendedConnectAccept,
+  validateExtendedConnect,
+} from '../protocol/extended-connect.js';
+import type { Http2ResponseHeaders } from '../protocol/extended-connect.js';
+import type { ServerHttp2Stream } from 'node:http2';
+import { respondToStream } from './http2-stream.js';
 import { plainAcceptResponse } from './accept-bytes.js';
 import { handshakeFields } from './handshake-fields.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
@@ -113,6 +120,26 @@ function asksForWebSocket(headers: HeaderRecord): boolean {
 export let startedConnection: (upgrade: WebSocketUpgrade) => Connection | undefined;
 
 /**
+ * The upgrade of a WebSocket request that came as an HTTP/2 stream (RFC 8441, extended
+ * CONNECT), as {@link WebSocketUpgrade.from} makes one from an 'upgrade' event.
+ *
+ * @param request - The request as `http2ToIncomingMessage` presents it.
+ * @param stream - Its stream.
+ * @param headers - The stream's headers, pseudo-headers included.
+ * @param options - As for {@link WebSocketUpgrade.from}.
+ * @returns The upgrade; accepting it answers 200 and runs the Connection over the stream.
+ * @throws {HandshakeError} For a malformed request, carrying the response (400 or 405).
+ * @example
+ * const upgrade = upgradeOfHttp2Stream(request, stream, headers, options);
+ */
+export let upgradeOfHttp2Stream: (
+  request: IncomingMessage,
+  stream: ServerHttp2Stream,
+  headers: HeaderRecord,
+  options: UpgradeOptions,
+) => WebSocketUpgrade;
+
+/**
  * A valid WebSocket upgrade request, not answered yet (Akka's `WebSocketUpgrade` attribute).
  * Answer it exactly once: {@link handleMessages} (101, then the flow runs on a Connection) or
  * {@link reject} (a plain HTTP response, e.g. 403 for an unauthenticated client, as Play's
@@ -139,7 +166,8 @@ export class WebSocketUpgrade {
   readonly requestedExtensions: readonly ExtensionOffer[];
   readonly #socket: Duplex;
   readonly #head: Uint8Array;
-  readonly #key: string;
+  /** The Sec-WebSocket-Key; undefined over HTTP/2, which has none (answered with a 200). */
+  readonly #key: string | undefined;
   readonly #options: UpgradeOptions;
   #answered = false;
   /** The Connection started by accepting, once accepted. */
@@ -147,13 +175,23 @@ export class WebSocketUpgrade {
 
   static {
     startedConnection = (upgrade) => upgrade.#connection;
+    upgradeOfHttp2Stream = (request, stream, headers, options) => {
+      guardTransport(stream);
+      const result = validateExtendedConnect(headers);
+      if (!result.ok) {
+        const { rejection } = result;
+        throw new HandshakeError(rejection.code, rejection.message, rejection);
+      }
+      const accepted = { key: undefined, ...result };
+      return new WebSocketUpgrade(request, stream, new Uint8Array(0), accepted, options);
+    };
   }
 
   private constructor(
     request: IncomingMessage,
     socket: Duplex,
     head: Uint8Array,
-    accepted: { key: string; protocols: string[]; extensions: ExtensionOffer[] },
+    accepted: { key: string | undefined; protocols: string[]; extensions: ExtensionOffer[] },
     options: UpgradeOptions,
   ) {
     this.request = request;
@@ -205,7 +243,8 @@ export class WebSocketUpgrade {
   }
 
   /**
-   * Accepts the upgrade: writes the 101, starts a server Connection on the socket and runs the
+   * Accepts the upgrade: writes the 101 (over HTTP/2, a 200 on the request's stream), starts a
+   * server Connection on the socket (or stream) and runs the
    * flow on it (Akka's `handleMessages`). When the flow's output completes the connection closes
    * with 1000; when the flow fails, with 1011. To close with your own code, call
    * `connection.close(code, reason)` on the result, or end the flow by throwing
@@ -237,18 +276,21 @@ export class WebSocketUpgrade {
       throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
     }
     const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
-    let response: string;
+    const key = this.#key;
+    let response: string | Http2ResponseHeaders;
     try {
+      const choices = {
+        subprotocol,
+        offeredProtocols: this.requestedProtocols,
+        extensions: deflate === undefined ? [] : [deflate.response],
+        headers,
+      };
       response =
-        subprotocol === undefined && headers === undefined && deflate === undefined
-          ? plainAcceptResponse(this.#key)
-          : buildAcceptResponse({
-              key: this.#key,
-              subprotocol,
-              offeredProtocols: this.requestedProtocols,
-              extensions: deflate === undefined ? [] : [deflate.response],
-              headers,
-            });
+        key === undefined
+          ? buildExtendedConnectAccept(choices)
+          : subprotocol === undefined && headers === undefined && deflate === undefined
+            ? plainAcceptResponse(key)
+            : buildAcceptResponse({ key, ...choices });
     } catch (error) {
       // The upgrade is already claimed: answer it, so the client is not left waiting.
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
@@ -312,15 +354,20 @@ export class WebSocketUpgrade {
     }
   }
 
-  /** Writes the 101 and starts the Connection and its flow. */
-  #start(response: string, flow: MessageFlow, deflate: NegotiatedDeflate | undefined): Connection {
+  /** Writes the 101 (or the HTTP/2 200) and starts the Connection and its flow. */
+  #start(
+    response: string | Http2ResponseHeaders,
+    flow: MessageFlow,
+    deflate: NegotiatedDeflate | undefined,
+  ): Connection {
     const socket = this.#socket;
     const upgradeOptions = this.#options;
     const { onConnection, onError = logHandlerError } = upgradeOptions;
     // A report names the request line only: keeping the IncomingMessage (or its headers) for it
     // would cost every open connection 0.4 KiB or more.
     const { method, url } = this.request;
-    if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
+    if (typeof response !== 'string') respondToStream(socket as ServerHttp2Stream, response);
+    else if (!socket.destroyed && socket.writable) socket.write(response, 'latin1');
     clearSocketTimeout(socket);
     let connection: Connection;
     try {
