@@ -454,7 +454,8 @@ export class ConnectionCore
         undefined,
         failure === undefined ? undefined : { cause: failure },
       );
-    this.#assembler?.abort(() => truncated(outcome, failure));
+    this.#inflation?.abortOpen();
+    this.#abortAssembler(() => truncated(outcome, failure));
     // Messages that arrived whole but are still inflating are delivered before the end.
     const end = (): void => this.incoming.end(ok ? undefined : closedError());
     if (this.#inflation === undefined) end();
@@ -514,7 +515,7 @@ export class ConnectionCore
       this.#liveness?.stop();
     }
     this.#inflation?.abortOpen();
-    this.#assembler?.abort(() => truncated({ code, reason, closedBy: 'remote' }));
+    this.#abortAssembler(() => truncated({ code, reason, closedBy: 'remote' }));
   }
 
   /** ProtocolHandler: the peer broke the protocol; its Close is queued, input is discarded. */
@@ -525,9 +526,20 @@ export class ConnectionCore
     this.#discardingInput = true;
     this.#failure ??= error;
     this.#inflation?.abortOpen();
-    this.#assembler?.abort(() =>
+    this.#abortAssembler(() =>
       truncated({ code: error.closeCode, reason: '', closedBy: 'local' }, error),
     );
+  }
+
+  /**
+   * Aborts the message the assembler has open. Behind the inflate stage, only once the complete
+   * messages it still inflates were delivered: their output goes through the assembler, and an
+   * abort in the middle of one would deliver the rest of it as a message of its own.
+   */
+  #abortAssembler(makeError: () => unknown): void {
+    const inflation = this.#inflation;
+    if (inflation === undefined) this.#assembler?.abort(makeError);
+    else inflation.afterHeld(() => this.#assembler?.abort(makeError));
   }
 
   // Listeners run inside the parse, so the payload view is still valid; their errors are caught
