@@ -7,7 +7,8 @@
 // is one contiguous run of the region, which the assembler keeps as one view; at a frame boundary
 // after a large frame, the region has room for another frame that large. A socket that has
 // caught up (its last read did not fill what it was given) reads into one scratch buffer shared
-// by every connection, and the bytes are copied out: an idle connection holds no buffer.
+// by every connection, and the bytes are copied out: an idle connection holds no buffer (unless
+// its last read ended a large frame exactly, which is taken as a sign that more is waiting).
 
 import { MAX_HEADER_BYTES, encodedHeaderLength } from '../codec/frame-header.js';
 
