@@ -8,6 +8,8 @@ import { Connection } from '../connection/connection.js';
 import { withEngineExtras } from '../connection/options.js';
 import { ReadTargets } from '../connection/read-targets.js';
 import type { ConnectionSettings } from '../connection/options.js';
+import type { HandshakeResult } from './handshake.js';
+import { http2Handshake } from './http2-handshake.js';
 import { httpHandshake } from './http-handshake.js';
 import { connectOwnSocket } from './own-socket.js';
 import { resolveRequest } from './request.js';
@@ -61,7 +63,9 @@ export async function requestUpgrade(
   // node:http only where an option needs it (an agent: proxies, pools, custom sockets); else the
   // client's own socket, whose reads land where the connection's frames want them.
   const viaHttp = via.transport === undefined && request.agent !== undefined;
-  const readTargets = via.transport === undefined && !viaHttp ? new ReadTargets() : undefined;
+  // Over HTTP/2 first when asked (RFC 8441): a stream, not a socket of the client's own.
+  const viaHttp2 = via.transport === undefined && request.http2 !== false;
+  let readTargets: ReadTargets | undefined;
   const start = (transport: Duplex, head: Uint8Array, response: ValidUpgrade): Connection => {
     const deflate = response.perMessageDeflate;
     const options = { ...connectionOptions, side: 'client', head } as const;
@@ -70,14 +74,15 @@ export async function requestUpgrade(
     via.onConnection?.(connection, response);
     return connection;
   };
-  const result = viaHttp
-    ? await httpHandshake(request, limits, start)
-    : await transportHandshake(
-        request,
-        via.transport ?? connectOwnSocket(request, readTargets),
-        limits,
-        start,
-      );
+  let result: HandshakeResult<Connection> | undefined;
+  // Undefined when the server does not allow it: HTTP/1.1 then.
+  if (viaHttp2) result = await http2Handshake(request, limits, start);
+  if (result === undefined && viaHttp) result = await httpHandshake(request, limits, start);
+  if (result === undefined) {
+    if (via.transport === undefined) readTargets = new ReadTargets();
+    const transport = via.transport ?? connectOwnSocket(request, readTargets);
+    result = await transportHandshake(request, transport, limits, start);
+  }
   return result.taken === undefined
     ? { response: result.response }
     : { response: result.response, connection: result.taken };

@@ -96,8 +96,16 @@ function rawResponse(res: IncomingMessage, body?: string): RawResponse {
   };
 }
 
-/** Reads a response body up to `maxBytes`; a reset while reading keeps what arrived. */
-async function readBody(res: IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * Reads a response body up to `maxBytes`; a reset while reading keeps what arrived.
+ *
+ * @param res - The response, or an HTTP/2 stream.
+ * @param maxBytes - The most bytes kept.
+ * @returns The body, UTF-8 decoded.
+ * @example
+ * const body = await readBody(res, 64 * 1024);
+ */
+export async function readBody(res: AsyncIterable<unknown>, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -2,6 +2,7 @@
 // (headers, subprotocols, extensions), its timeout, TLS options and http.Agent — and its checks.
 
 import type { Agent } from 'node:http';
+import type { ClientHttp2Session } from 'node:http2';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { resolveDeflateOptions } from '../extensions/deflate-options.js';
 import type {
@@ -51,6 +52,22 @@ export interface WebSocketRequest {
   tls?: TlsOptions;
   /** The http.Agent (https.Agent for `wss:`) that makes the connection: proxies, custom sockets. */
   agent?: Agent;
+  /**
+   * Open the WebSocket inside an HTTP/2 connection (RFC 8441, docs/http2.md): a
+   * `ClientHttp2Session` to the server's origin, to share among WebSockets (and requests), or
+   * `true` for a session of its own, closed with the WebSocket (`wss:` negotiates h2 in TLS,
+   * `ws:` speaks cleartext h2c). When the server's SETTINGS do not enable extended CONNECT, or,
+   * with `true`, the server does not speak HTTP/2, the request goes over HTTP/1.1 instead
+   * (`response.status` says which: 200 or 101). Default false.
+   *
+   * @example
+   * ```ts
+   * const session = http2.connect('https://example.com');
+   * const chat = await openWebSocket({ url: 'wss://example.com/chat', http2: session });
+   * const feed = await openWebSocket({ url: 'wss://example.com/feed', http2: session });
+   * ```
+   */
+  http2?: boolean | ClientHttp2Session;
 }
 
 /** A request checked and ready for the wire: every default applied, the key drawn. */
@@ -70,6 +87,8 @@ export interface ResolvedRequest {
   readonly handshakeTimeoutMs: number;
   readonly tls: TlsOptions;
   readonly agent: Agent | undefined;
+  /** HTTP/2 first (a shared session, or `true` for one of its own), or false for HTTP/1.1. */
+  readonly http2: boolean | ClientHttp2Session;
 }
 
 /** Default of {@link WebSocketRequest.handshakeTimeoutMs} (python-websockets' open_timeout). */
@@ -107,8 +126,8 @@ export function basicAuth(username: string, password: string): string {
  *
  * @param request - The request, or just its URL.
  * @returns The resolved request.
- * @throws {TypeError} For a URL that does not parse, has another scheme or a fragment, for an
- *   invalid or handshake-owned header, a subprotocol that is not a token or is repeated, an
+ * @throws {TypeError} For a URL that does not parse, has another scheme or a fragment, an
+ *   `http2` that is neither a boolean nor a session, an invalid or handshake-owned header, a subprotocol that is not a token or is repeated, an
  *   extension that does not format (or permessage-deflate among `extensions`), or a timeout
  *   that is not a positive number.
  * @throws {RangeError} For `perMessageDeflate` options out of range.
@@ -143,7 +162,17 @@ export function resolveRequest(request: WebSocketRequest | string | URL): Resolv
     handshakeTimeoutMs: timeout,
     tls: given.tls ?? {},
     agent: given.agent,
+    http2: checkHttp2(given.http2),
   };
+}
+
+/** Checks the `http2` option: a boolean, or a session (an object with `request`). */
+function checkHttp2(http2: WebSocketRequest['http2']): boolean | ClientHttp2Session {
+  if (http2 === undefined || typeof http2 === 'boolean') return http2 ?? false;
+  if (typeof (http2 as Partial<ClientHttp2Session> | null)?.request !== 'function') {
+    throw new TypeError('http2 must be true, false or a ClientHttp2Session');
+  }
+  return http2;
 }
 
 /** Parses and checks the URL: a WebSocket or HTTP scheme, no fragment (RFC 6455 section 3). */

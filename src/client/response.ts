@@ -4,7 +4,10 @@
 import { HandshakeError, HandshakeErrorCode } from '../errors.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import { acceptDeflateResponse } from '../extensions/negotiation.js';
-import { validateServerResponse } from '../protocol/client-handshake.js';
+import {
+  validateExtendedConnectResponse,
+  validateServerResponse,
+} from '../protocol/client-handshake.js';
 import { copyHeaders } from '../protocol/header-tokens.js';
 import type { ExtensionOffer, HeaderRecord } from '../protocol/header-tokens.js';
 import type { ResolvedRequest } from './request.js';
@@ -12,11 +15,11 @@ import type { ResolvedRequest } from './request.js';
 /** Response headers, names in lower case; repeated ones as a list. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** The server accepted the upgrade: the checked 101 response. */
+/** The server accepted the upgrade: the checked 101 response (200 over HTTP/2). */
 export interface ValidUpgrade {
   readonly valid: true;
-  /** Always 101. */
-  readonly status: 101;
+  /** 101 over HTTP/1.1; 200 over HTTP/2, where the WebSocket runs on a stream (RFC 8441). */
+  readonly status: 101 | 200;
   /** The reason phrase, e.g. 'Switching Protocols'. */
   readonly statusText: string;
   /** The response headers. */
@@ -60,10 +63,12 @@ export interface RawResponse {
 }
 
 /**
- * Judges the server's answer against what the request offered (RFC 6455 section 4.1).
+ * Judges the server's answer against what the request offered (RFC 6455 section 4.1; over
+ * HTTP/2, RFC 8441 section 5).
  *
  * @param response - Status, reason, headers and (for a plain answer) body.
  * @param request - The request that was sent: key and offers.
+ * @param http2 - Whether it answers an extended CONNECT: a 200 accepts it, with no accept key.
  * @returns A {@link ValidUpgrade}, or an {@link InvalidUpgradeResponse} whose `cause` says why.
  * @throws Nothing for any answer of the server; only programming errors escape.
  * @example
@@ -73,21 +78,23 @@ export interface RawResponse {
 export function judgeResponse(
   response: RawResponse,
   request: ResolvedRequest,
+  http2 = false,
 ): WebSocketUpgradeResponse {
   const headers = copyHeaders(response.headers);
   try {
-    const agreed = validateServerResponse(
-      { status: response.status, headers, body: response.body ?? '' },
-      {
-        key: request.key,
-        offeredProtocols: request.subprotocols,
-        offeredExtensions: request.extensions,
-      },
-    );
+    const answer = { status: response.status, headers, body: response.body ?? '' };
+    const offer = {
+      key: request.key,
+      offeredProtocols: request.subprotocols,
+      offeredExtensions: request.extensions,
+    };
+    const agreed = http2
+      ? validateExtendedConnectResponse(answer, offer)
+      : validateServerResponse(answer, offer);
     const deflate = request.perMessageDeflate;
     return {
       valid: true,
-      status: 101,
+      status: http2 ? 200 : 101,
       statusText: response.statusText,
       headers,
       chosenSubprotocol: agreed.subprotocol,

@@ -152,6 +152,35 @@ export function validateServerResponse(
 }
 
 /** How the checks below fail: a HandshakeError carrying the whole response. */
+/**
+ * Validates the server's answer to an extended CONNECT (RFC 8441 section 5): a 200 accepts it
+ * (no Upgrade, Connection or Sec-WebSocket-Accept over HTTP/2); the chosen subprotocol and the
+ * accepted extensions are checked against the offer as over HTTP/1.1.
+ *
+ * @param response - The status and headers of the stream's response (and a body, if read).
+ * @param offer - What was offered; no key (HTTP/2 has none).
+ * @returns The chosen subprotocol and the accepted extensions.
+ * @throws {HandshakeError} With `status`, `headers` and `body`: `_STATUS` for a status other than
+ *   200, `_SUBPROTOCOL_NOT_OFFERED`, `_MULTIPLE_SUBPROTOCOLS`, `_EXTENSION_NOT_OFFERED`, or
+ *   `_INVALID_EXTENSION` for a malformed header.
+ * @example
+ * const agreed = validateExtendedConnectResponse({ status: 200, headers }, { offeredProtocols: ['chat'] });
+ */
+export function validateExtendedConnectResponse(
+  response: ServerResponse,
+  offer: Omit<ClientOffer, 'key'>,
+): HandshakeAgreement {
+  const check = responseCheck(response);
+  if (response.status !== 200) {
+    const status = response.status ?? 'no status';
+    check.fail(HandshakeErrorCode.Status, `Unexpected server response: ${status}`);
+  }
+  return {
+    subprotocol: chosenSubprotocol(response.headers, offer.offeredProtocols ?? [], check),
+    extensions: acceptedExtensions(response.headers, offer.offeredExtensions ?? [], check),
+  };
+}
+
 interface Check {
   fail(code: string, message: string, cause?: unknown): never;
   /** Runs a header parser, attaching the response to its syntax error. */

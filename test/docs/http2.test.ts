@@ -6,9 +6,7 @@ import { once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { Connection } from '../../src/connection/connection.js';
-import { Router, accept, attachWebSocket, echo } from '../../src/index.js';
-import type { Message } from '../../src/index.js';
+import { Router, accept, attachWebSocket, echo, openWebSocket } from '../../src/index.js';
 import { makeCertificate } from '../helpers/tls.js';
 
 const certificate = makeCertificate();
@@ -17,7 +15,7 @@ after(() => certificate.dispose());
 
 describe('docs/http2.md', () => {
   it(
-    'attachWebSocket() on an HTTP/2 server: a page and a WebSocket on one session',
+    'a page and WebSockets on one HTTP/2 connection: the server and the client',
     { timeout: 10_000 },
     async () => {
       const { key, cert } = certificate;
@@ -30,30 +28,29 @@ describe('docs/http2.md', () => {
       // #endregion
       await once(server, 'listening');
       const { port } = server.address() as AddressInfo;
-      const session = http2.connect(`https://127.0.0.1:${port}`, { ca: cert });
-      await once(session, 'remoteSettings');
-      const page = session.request({ ':path': '/' });
+      const pageSession = http2.connect(`https://127.0.0.1:${port}`, { ca: cert });
+      await once(pageSession, 'remoteSettings');
+      const page = pageSession.request({ ':path': '/' });
       let body = '';
       for await (const chunk of page as AsyncIterable<Buffer>) body += chunk.toString();
       assert.equal(body, 'page\n');
-      const stream = session.request({
-        ':method': 'CONNECT',
-        ':protocol': 'websocket',
-        ':path': '/chat',
-        'sec-websocket-version': '13',
-      });
-      const [response] = (await once(stream, 'response')) as [Record<string, unknown>];
-      assert.equal(response[':status'], 200);
-      const connection = new Connection(stream, { side: 'client' });
-      const reply = new Promise<string>((resolve) =>
-        connection.onMessage((message: Message) => {
-          if (message.isText && message.isStrict) resolve(message.text);
-        }),
-      );
-      await connection.send('hello');
-      assert.equal(await reply, 'hello');
-      await connection.close();
-      session.close();
+      pageSession.close();
+
+      const SECURE_ORIGIN = `wss://127.0.0.1:${port}`;
+      const HTTPS_ORIGIN = `https://127.0.0.1:${port}`;
+      const log: unknown[] = [];
+      const console = { log: (value: unknown) => log.push(value) };
+      // #region docs/http2.md
+      const session = http2.connect(`${HTTPS_ORIGIN}`, { ca: cert });
+      const chat = await openWebSocket({ url: `${SECURE_ORIGIN}/chat`, http2: session });
+      const news = await openWebSocket({ url: `${SECURE_ORIGIN}/chat`, http2: session });
+      console.log(chat.response.status); // 200: a stream of the session (101 over HTTP/1.1)
+      await chat.send('hello');
+      console.log(await chat.receiveText()); // hello
+      await Promise.all([chat.close(), news.close()]);
+      session.close(); // the WebSockets ended their streams; the session is yours to close
+      // #endregion
+      assert.deepEqual(log, [200, 'hello']);
       await attachment.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

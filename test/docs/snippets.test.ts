@@ -8,6 +8,7 @@
 //   `port: 0` and `.listen(0`                 for  `port: 8080` and `.listen(8080`
 //   PORT and SECURE_PORT (constants)          for  8080 and 8443
 //   `${ORIGIN}/path`, `${SECURE_ORIGIN}/path` for  'ws://127.0.0.1:8080/path', 'wss://127.0.0.1:8443/path'
+//   `${HTTPS_ORIGIN}/path`                    for  'https://127.0.0.1:8443/path'
 // A snippet's leading import lines cannot sit in a region (imports head a file): each name they
 // import must be imported, the same way (type or value), by the test file holding the rest of
 // the snippet, 'wsflow' being src/index.js there, 'wsflow/protocol' src/protocol/index.js and
@@ -116,7 +117,8 @@ function asDocs(line: string): string {
     .replace(/\bSECURE_PORT\b/g, '8443')
     .replace(/\bPORT\b/g, '8080')
     .replace(/`\$\{ORIGIN\}([^`$]*)`/g, "'ws://127.0.0.1:8080$1'")
-    .replace(/`\$\{SECURE_ORIGIN\}([^`$]*)`/g, "'wss://127.0.0.1:8443$1'");
+    .replace(/`\$\{SECURE_ORIGIN\}([^`$]*)`/g, "'wss://127.0.0.1:8443$1'")
+    .replace(/`\$\{HTTPS_ORIGIN\}([^`$]*)`/g, "'https://127.0.0.1:8443$1'");
 }
 
 /** Lines without their common indentation; blank lines become empty. */

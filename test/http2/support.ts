@@ -30,6 +30,8 @@ export interface Http2Fixture {
   origin: string;
   /** The certificate, for a TLS server (the client trusts it as its CA). */
   cert?: string;
+  /** How many HTTP/2 sessions the server accepted so far. */
+  sessions(): number;
   /** Closes the attachment, every session and the server. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,9 @@ export async function http2Server(
           onRequest,
         );
   const sessions = new Set<ServerHttp2Session>();
+  let accepted = 0;
   server.on('session', (session) => {
+    accepted += 1;
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
@@ -73,6 +77,7 @@ export async function http2Server(
     attachment,
     origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     cert: certificate?.cert,
+    sessions: () => accepted,
     async stop() {
       await attachment.close({ timeoutMs: 1000 });
       for (const session of sessions) session.destroy();
