@@ -1,9 +1,10 @@
 // `npm run bench`: every end-to-end benchmark side by side in one run on 127.0.0.1 (echo
 // throughput, ping-pong latency, handshakes per second, memory per idle connection, client
 // throughput, fan-out to a thousand subscribers), wsflow against ws, with a plain TCP server as the
-// ceiling. Prints tables of medians and ratios, checks the targets, and writes
-// bench/results/latest.json and latest.svg.
-//   node build/bench/main.js [--only echo,latency,handshakes,rss,client,fanout] [--quick]
+// ceiling; and fan-out across nodes through Redis (scaleout), against Socket.IO's Redis Streams
+// adapter and the single-node hub. Prints tables of medians and ratios, checks the targets, and
+// writes bench/results/latest.json and latest.svg.
+//   node build/bench/main.js [--only echo,latency,handshakes,rss,client,fanout,scaleout] [--quick]
 //     [--rounds N] [--rss-connections N] [--fanout-subscribers N] [--cpu-prof]   (profiles land in bench/results/profiles)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,10 @@ import { wsClient, wsflowListenerClient, wsflowSocketClient } from './client-ech
 import { FANOUT_HEADER, fanoutRows, fanoutSteps, measureFanout } from './fanout.js';
 import type { FanoutCell, FanoutOptions } from './fanout.js';
 import { FANOUT_KINDS } from './fanout-kinds.js';
+import { redisServerMissing } from '../interop/helpers/peers.js';
+import { SCALE_OUT_HEADER, measureScaleOut, scaleOutRows, scaleOutSteps } from './scale-out.js';
+import type { ScaleOutCell, ScaleOutOptions } from './scale-out.js';
+import { SCALE_OUT_KINDS } from './scale-out-kinds.js';
 import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './processes.js';
 import type { ServerProcess } from './processes.js';
 import { Progress, renderSvg } from './report.js';
@@ -30,7 +35,7 @@ import type { BarGroup } from './report.js';
 import { FLOW_STYLES, SERVER_KINDS, handshakePathOf } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
-const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client', 'fanout'] as const;
+const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client', 'fanout', 'scaleout'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function option(name: string): string | undefined {
@@ -39,6 +44,8 @@ function option(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick');
+/** Why the scale-out benchmark cannot run here (no redis-server), or undefined. */
+const redisMissing = redisServerMissing();
 const only = new Set((option('only') ?? WORKLOADS.join(',')).split(',') as Workload[]);
 for (const name of only) {
   if (!WORKLOADS.includes(name)) throw new Error(`--only: unknown workload ${name}`);
@@ -85,6 +92,16 @@ const settings = {
     measureMs: quick ? 1000 : 2000,
     rounds,
   } satisfies FanoutOptions,
+  scaleOut: {
+    nodes: 3,
+    subscribersPerNode: 200,
+    sizes: [32, 1024],
+    kinds: [...SCALE_OUT_KINDS],
+    batch: 16,
+    warmupMs: quick ? 500 : 1000,
+    measureMs: quick ? 1000 : 2000,
+    rounds,
+  } satisfies ScaleOutOptions,
 };
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -233,7 +250,8 @@ async function run(): Promise<void> {
       : 0) +
     (only.has('rss') ? RSS_VARIANTS.length : 0) +
     (only.has('client') ? settings.client.sizes.length * settings.client.servers.length : 0) +
-    (only.has('fanout') ? fanoutSteps(settings.fanout) : 0);
+    (only.has('fanout') ? fanoutSteps(settings.fanout) : 0) +
+    (only.has('scaleout') && redisMissing === undefined ? scaleOutSteps(settings.scaleOut) : 0);
   const progress = new Progress(steps);
   const startedAt = Date.now();
   const echo: EchoCell[] | undefined = only.has('echo')
@@ -246,6 +264,10 @@ async function run(): Promise<void> {
   const fanout: FanoutCell[] | undefined = only.has('fanout')
     ? await measureFanout({ ...settings.fanout, onStep: (label) => progress.step(label) })
     : undefined;
+  const scaleOut: ScaleOutCell[] | undefined =
+    only.has('scaleout') && redisMissing === undefined
+      ? await measureScaleOut({ ...settings.scaleOut, onStep: (label) => progress.step(label) })
+      : undefined;
   progress.end();
 
   const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })
@@ -556,6 +578,53 @@ async function run(): Promise<void> {
     }
   }
 
+  if (only.has('scaleout') && redisMissing !== undefined) {
+    console.log(`Scale-out skipped: ${redisMissing}\n`);
+  }
+  if (scaleOut) {
+    const { nodes, subscribersPerNode, batch } = settings.scaleOut;
+    console.log(
+      `Scale-out fan-out (${nodes} nodes × ${subscribersPerNode} subscribers, the single hub all ` +
+        `${nodes * subscribersPerNode}; 1 publisher on the first node, batches of ${batch}, two ` +
+        `in flight; nodes and Redis share one core; delivered messages per second, latency from ` +
+        `publisher to a subscriber on each node)`,
+    );
+    printTable(SCALE_OUT_HEADER, scaleOutRows(scaleOut));
+    console.log();
+    for (const { size, results } of scaleOut) {
+      const redis = results['wsflow-redis']!;
+      const socketIo = results['socketio-redis']!;
+      const hub = results['wsflow-hub']!;
+      groups.push({
+        section: 'scale-out',
+        note: 'msg/s ÷ Socket.IO',
+        label: formatSize(size),
+        target: 3,
+        bars: [
+          { series: 'wsflow', value: redis.rate / socketIo.rate },
+          { series: 'single hub', value: hub.rate / socketIo.rate },
+        ],
+      });
+      targets.push(
+        {
+          target: `scale-out ${formatSize(size)}: delivered msg/s ≥ 3x Socket.IO (Redis Streams)`,
+          measured: ratio(redis.rate, socketIo.rate),
+          met: redis.rate >= 3 * socketIo.rate,
+        },
+        {
+          target: `scale-out ${formatSize(size)}: p99 latency ≤ Socket.IO's`,
+          measured: `${redis.p99Ms.toFixed(1)} vs ${socketIo.p99Ms.toFixed(1)} ms`,
+          met: redis.p99Ms <= socketIo.p99Ms,
+        },
+        {
+          target: `scale-out ${formatSize(size)}: delivered msg/s ≥ 0.5x the single-node hub`,
+          measured: ratio(redis.rate, hub.rate),
+          met: redis.rate >= 0.5 * hub.rate,
+        },
+      );
+    }
+  }
+
   if (targets.length > 0) {
     console.log('Targets');
     printTable(
@@ -576,6 +645,7 @@ async function run(): Promise<void> {
     rss,
     client,
     fanout,
+    scaleOut,
     targets,
   };
   writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);

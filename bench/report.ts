@@ -51,6 +51,7 @@ export const SERIES_COLORS: Record<string, string> = {
   uws: '#f59e0b',
   'wsflow socket': '#0d9488',
   'tcp ceiling': '#9ca3af',
+  'single hub': '#7c3aed',
 };
 
 const escape = (text: string) =>

@@ -59,6 +59,11 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The process id, while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Whether the process runs. */
   get running(): boolean {
     return this.#child !== undefined;

@@ -1,0 +1,3 @@
+// The servers the scale-out benchmark compares (bench/scale-out-server.ts starts each).
+export const SCALE_OUT_KINDS = ['wsflow-redis', 'socketio-redis', 'wsflow-hub'] as const;
+export type ScaleOutKind = (typeof SCALE_OUT_KINDS)[number];
