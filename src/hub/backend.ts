@@ -47,6 +47,12 @@ export interface HubBackend {
   subscribe(topic: string): void;
   /** This node's last subscriber of `topic` left: it may stop delivering it. */
   unsubscribe(topic: string): void;
+  /**
+   * This node's number of subscribers of `topic` changed (after every subscribe and
+   * unsubscribe; 0 when the last left): for a backend that counts subscribers across nodes.
+   * Optional.
+   */
+  subscribers?(topic: string, count: number): void;
   /** The hub is closing: release what the backend holds (connections, timers). */
   close(): void | Promise<void>;
 }

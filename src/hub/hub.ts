@@ -422,6 +422,7 @@ export class Hub implements HubSink {
     // Messages published earlier in this tick are not its; later ones are, in order.
     cursors.push(topic.pending?.length ?? 0);
     if (topic.pending !== undefined) who.output.pendingFrames = who;
+    this.#backend.subscribers?.(name, members.length);
     this.#tell({
       type: 'subscribed',
       member: faceOf(who),
@@ -455,6 +456,7 @@ export class Hub implements HubSink {
       this.#topics.delete(name);
       this.#backend.unsubscribe(name);
     }
+    this.#backend.subscribers?.(name, members.length);
     this.#tell({
       type: 'unsubscribed',
       member: faceOf(who),

@@ -8,6 +8,7 @@ import type { HubBackend, HubSink } from '../hub/backend.js';
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
 import { DEFAULT_KEY_PREFIX, checkKeyPrefix, topicKey } from './keys.js';
+import { NodePresence } from './presence.js';
 import { StreamPublisher } from './publisher.js';
 import { StreamReader } from './reader.js';
 import { retryDelayMs, sleep } from './retry.js';
@@ -43,6 +44,11 @@ export interface RedisBackendOptions {
    * Default 64 KiB.
    */
   deliveryChunkBytes?: number;
+  /**
+   * How long a node's subscribers still count across nodes after its last heartbeat (a node
+   * that stopped without closing its hub); it beats every third of it. Default 30 000 ms.
+   */
+  presenceTtlMs?: number;
 }
 
 /** The defaults of {@link RedisBackendOptions}. */
@@ -54,6 +60,7 @@ export const RedisBackendDefaults = {
   blockMs: 5000,
   readCount: 1000,
   deliveryChunkBytes: 64 * 1024,
+  presenceTtlMs: 30_000,
 } as const;
 
 /** What a Redis backend counted. */
@@ -74,7 +81,8 @@ export interface RedisBackend extends HubBackend {
   stats(): RedisBackendStats;
   /**
    * Resolves once nothing waits for Redis: every topic subscribed so far is followed (where to
-   * start reading it is known) and every message published so far is written. While Redis is
+   * start reading it is known), every message published so far is written, and so is this
+   * node's count of subscribers of every topic. While Redis is
    * out of reach it waits for it. For a shutdown that should not drop messages, and for tests.
    *
    * @example
@@ -84,6 +92,20 @@ export interface RedisBackend extends HubBackend {
    * ```
    */
   idle(): Promise<void>;
+  /**
+   * How many subscribers `topic` has on every node together: this node's as they are, the
+   * others' as each last wrote them (at the end of the tick in which they changed). A node that
+   * stopped without closing its hub counts until `presenceTtlMs` after its last heartbeat.
+   * Costs a HGETALL and an EXISTS per other node with subscribers of the topic.
+   *
+   * @throws What the Redis client throws when Redis cannot be reached.
+   * @example
+   * ```ts
+   * const everywhere = await backend.subscriberCount('news');
+   * const here = hub.subscriberCount('news');
+   * ```
+   */
+  subscriberCount(topic: string): Promise<number>;
 }
 
 /**
@@ -119,6 +141,7 @@ export function redisBackend(options: RedisBackendOptions): RedisBackend {
     'blockMs',
     'readCount',
     'deliveryChunkBytes',
+    'presenceTtlMs',
   ] as const) {
     if (!Number.isSafeInteger(settings[name]) || settings[name] <= 0) {
       throw new TypeError(`${name} must be a positive integer`);
@@ -134,7 +157,9 @@ class StreamsBackend implements RedisBackend {
   readonly #connection: RedisConnection;
   readonly #settings: Settings;
   readonly #publisher: StreamPublisher;
+  readonly #node = randomBytes(9).toString('base64url');
   #reader: StreamReader | undefined;
+  #presence: NodePresence | undefined;
   /** Per topic followed here: a token that a newer subscribe or an unsubscribe replaces. */
   readonly #following = new Map<string, object>();
   /** Start-ID look-ups under way. */
@@ -147,7 +172,7 @@ class StreamsBackend implements RedisBackend {
     this.#settings = settings;
     this.#publisher = new StreamPublisher({
       connection,
-      publisher: randomBytes(9).toString('base64url'),
+      publisher: this.#node,
       keyPrefix: settings.keyPrefix,
       maxStreamLength: settings.maxStreamLength,
       maxQueuedBytes: settings.maxQueuedBytes,
@@ -164,6 +189,12 @@ class StreamsBackend implements RedisBackend {
       blockMs: this.#settings.blockMs,
       readCount: this.#settings.readCount,
       deliveryChunkBytes: this.#settings.deliveryChunkBytes,
+    });
+    this.#presence = new NodePresence({
+      connection: this.#connection,
+      node: this.#node,
+      keyPrefix: this.#settings.keyPrefix,
+      ttlMs: this.#settings.presenceTtlMs,
     });
   }
 
@@ -183,6 +214,15 @@ class StreamsBackend implements RedisBackend {
     this.#lookups.add(lookup);
   }
 
+  subscribers(topic: string, count: number): void {
+    this.#presence?.set(topic, count);
+  }
+
+  subscriberCount(topic: string): Promise<number> {
+    if (this.#presence === undefined) return Promise.resolve(0);
+    return this.#presence.count(topic);
+  }
+
   unsubscribe(topic: string): void {
     this.#following.delete(topic);
     this.#publisher.release(topic);
@@ -194,15 +234,21 @@ class StreamsBackend implements RedisBackend {
     this.#closed = true;
     this.#following.clear();
     await this.#publisher.close();
+    await this.#presence?.close();
     await this.#reader?.close();
   }
 
   async idle(): Promise<void> {
-    while (this.#lookups.size > 0 || this.#publisher.queuedMessages > 0) {
+    do {
       await Promise.all(this.#lookups);
       await this.#publisher.drained();
-      if (this.#closed) return;
-    }
+      await this.#presence?.written();
+    } while (
+      !this.#closed &&
+      (this.#lookups.size > 0 ||
+        this.#publisher.queuedMessages > 0 ||
+        this.#presence?.pending === true)
+    );
   }
 
   stats(): RedisBackendStats {
@@ -211,7 +257,10 @@ class StreamsBackend implements RedisBackend {
       droppedMessages: this.#publisher.dropped,
       duplicateEntries: this.#reader?.duplicateEntries ?? 0,
       failedCommands:
-        this.#publisher.failedCommands + (this.#reader?.failedReads ?? 0) + this.#failedLookups,
+        this.#publisher.failedCommands +
+        (this.#reader?.failedReads ?? 0) +
+        (this.#presence?.failedCommands ?? 0) +
+        this.#failedLookups,
     };
   }
 

@@ -137,18 +137,34 @@ export class StreamReader {
       if (this.#stale && this.#reading) this.#unblock();
     });
     clientId.catch(() => {});
+    const read = connection.send([
+      'XREAD',
+      'COUNT',
+      String(readCount),
+      'BLOCK',
+      String(blockMs),
+      'STREAMS',
+      ...keys,
+      ...ids,
+    ]);
+    // A connection that died without a word (a peer or a network that vanished, no reset) would
+    // hold the XREAD for ever: past twice its block time and a second, it is taken for dead and
+    // replaced (the next turn reads from the same IDs on a new one).
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SilentConnectionError()), 2 * blockMs + 1000);
+    });
     try {
-      return await connection.send([
-        'XREAD',
-        'COUNT',
-        String(readCount),
-        'BLOCK',
-        String(blockMs),
-        'STREAMS',
-        ...keys,
-        ...ids,
-      ]);
+      return await Promise.race([read, silence]);
+    } catch (error) {
+      if (error instanceof SilentConnectionError) {
+        read.catch(() => {});
+        this.#connection = undefined;
+        void connection.close().catch(() => {});
+      }
+      throw error;
     } finally {
+      clearTimeout(timer);
       this.#reading = false;
     }
   }
@@ -220,3 +236,6 @@ export function isAfter(a: string, b: string): boolean {
   if (aSeq.length !== bSeq.length) return aSeq.length > bSeq.length;
   return aSeq > bSeq;
 }
+
+/** An XREAD went unanswered far past its block time. */
+class SilentConnectionError extends Error {}

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Hub, Router, accept, map } from '../../src/index.js';
+import { Hub, Router, accept, inProcessBackend, map } from '../../src/index.js';
 import type { HubMember, Message, PresenceEvent } from '../../src/index.js';
 import { Subscriber, withRoutes } from './support.js';
 
@@ -124,6 +124,38 @@ describe('Hub: registry', () => {
       ],
     );
     assert.notEqual(calls[2], calls[3], 'each publish names its own sender');
+  });
+});
+
+describe('Hub: counts told to the backend', () => {
+  it("tells a backend that counts each change of a topic's subscribers on this node", async () => {
+    const counts: string[] = [];
+    const inner = inProcessBackend();
+    const hub = new Hub({
+      backend: {
+        open: (sink) => inner.open(sink),
+        publish: (topic, message) => inner.publish(topic, message),
+        subscribe: (topic) => inner.subscribe(topic),
+        unsubscribe: (topic) => inner.unsubscribe(topic),
+        subscribers: (topic, count) => counts.push(`${topic} ${count}`),
+        close: () => inner.close(),
+      },
+    });
+    const router = new Router().route('/t', () =>
+      accept(hub.join((member) => (member.subscribe('t'), map(() => undefined)))),
+    );
+    await withRoutes(router, async (_server, port) => {
+      const a = await Subscriber.open(port, '/t');
+      await until(() => hub.subscriberCount('t') === 1);
+      const b = await Subscriber.open(port, '/t');
+      await until(() => hub.subscriberCount('t') === 2);
+      a.close();
+      await until(() => hub.subscriberCount('t') === 1);
+      b.close();
+      await until(() => hub.subscriberCount('t') === 0);
+    });
+    await hub.close();
+    assert.deepEqual(counts, ['t 1', 't 2', 't 1', 't 0']);
   });
 });
 

@@ -25,7 +25,7 @@ export async function connectClient(kind: ClientKind, url: string): Promise<Clie
     client.on('error', () => {});
     return {
       connection: fromIoredis(client),
-      close: async () => client.disconnect(false),
+      close: async () => client.disconnect(false), // twice is harmless
     };
   }
   const client = createClient({
@@ -34,7 +34,12 @@ export async function connectClient(kind: ClientKind, url: string): Promise<Clie
   });
   client.on('error', () => {});
   await client.connect();
-  return { connection: fromNodeRedis(client), close: async () => client.destroy() };
+  return {
+    connection: fromNodeRedis(client),
+    close: async () => {
+      if (client.isOpen) client.destroy();
+    },
+  };
 }
 
 /** A hub on the Redis backend, served: `/t/<topic>` subscribes a connection to `<topic>`. */
@@ -90,6 +95,11 @@ export class Node {
 
   get port(): number {
     return this.server.address.port;
+  }
+
+  /** Closes the node's Redis client under it, as if the node had vanished for Redis. */
+  async loseRedis(): Promise<void> {
+    await this.#client.close();
   }
 
   async stop(): Promise<void> {
