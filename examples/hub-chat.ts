@@ -23,22 +23,27 @@ export type ChatEvent =
 export const hub = new Hub({ limits: { maxBufferedBytes: 256 * 1024, onLimit: 'close' } });
 const chat = json<ChatEvent>().validate(Say);
 
-export const router = new Router().route('/chat/:room', (request) => {
-  const { room } = request.params;
-  const name = request.query.get('name') ?? 'anonymous';
-  return accept(
-    hub.join(chat, (member) => {
-      member.subscribe(room);
-      member.publish(room, { room, joined: name });
-      member.connection.onClosed(() => hub.publish(room, chat.encode({ room, left: name })));
-      return map(({ text }) => {
-        const line = { room, from: name, text };
-        member.publish(room, line); // to the others
-        return line; // and back to the sender, as the reply
-      });
-    }),
-  );
-});
+/** The chat's routes over a hub (hub-chat-redis.ts gives them a hub on Redis). */
+export function chatRoutes(hub: Hub): Router {
+  return new Router().route('/chat/:room', (request) => {
+    const { room } = request.params;
+    const name = request.query.get('name') ?? 'anonymous';
+    return accept(
+      hub.join(chat, (member) => {
+        member.subscribe(room);
+        member.publish(room, { room, joined: name });
+        member.connection.onClosed(() => hub.publish(room, chat.encode({ room, left: name })));
+        return map(({ text }) => {
+          const line = { room, from: name, text };
+          member.publish(room, line); // to the others
+          return line; // and back to the sender, as the reply
+        });
+      }),
+    );
+  });
+}
+
+export const router = chatRoutes(hub);
 
 if (isEntryPoint(import.meta.url)) {
   const server = await serve({ ...listenOptions(), handler: router });

@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisServer } from '../helpers/redis-server.js';
 import { expectRefused, openClient, rawExchange } from '../server/support.js';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
@@ -272,6 +274,37 @@ describe('examples', () => {
       await bob.closed;
     });
   });
+
+  it(
+    'hub-chat-redis: members on two nodes hear each other through Redis',
+    needs(redisServerMissing()),
+    async () => {
+      const redis = await RedisServer.start();
+      process.env.REDIS_URL = redis.url;
+      try {
+        await withExample('hub-chat-redis', async (first) => {
+          await withExample('hub-chat-redis', async (second) => {
+            const ada = await openClient(`${first.url}/chat/lobby?name=ada`);
+            const bob = await openClient(`${second.url}/chat/lobby?name=bob`);
+            const heard: string[] = [];
+            ada.ws.on('message', (data: Buffer) => heard.push(data.toString()));
+            const line = '{"room":"lobby","from":"bob","text":"hi"}';
+            // What bob says before ada's node follows the room is not hers: he says it again.
+            for (let i = 0; i < 250 && !heard.includes(line); i++) {
+              bob.ws.send('{"text":"hi"}');
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            assert.ok(heard.includes(line), `ada heard: ${heard.join(' ')}`);
+            ada.ws.close();
+            bob.ws.close();
+            await Promise.all([ada.closed, bob.closed]);
+          });
+        });
+      } finally {
+        await redis.stop();
+      }
+    },
+  );
 
   it('reverse-routing: the page names its socket in a meta tag, built by the router', async () => {
     await withExample('reverse-routing', async ({ port }) => {
