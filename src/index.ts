@@ -123,6 +123,18 @@ export type {
   Side,
 } from './protocol/events.js';
 export { CloseCauseKinds } from './connection/close-cause.js';
+export { DiagnosticChannels } from './connection/diagnostics.js';
+export type {
+  BackpressureDiagnostic,
+  ConnectionCloseDiagnostic,
+  ConnectionOpenDiagnostic,
+  ErrorDiagnostic,
+  ErrorSource,
+  HandshakeAcceptedDiagnostic,
+  HandshakeRejectReason,
+  HandshakeRejectedDiagnostic,
+  MessageDiagnostic,
+} from './connection/diagnostics.js';
 export type {
   PerMessageDeflateOptions,
   NegotiatedDeflate,

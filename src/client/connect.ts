@@ -16,6 +16,7 @@ import { resolveRequest } from './request.js';
 import type { ResolvedRequest, WebSocketRequest } from './request.js';
 import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
 import { transportHandshake } from './transport-handshake.js';
+import { publishClientAccepted, publishClientRejected } from './handshake-events.js';
 
 /** Options of every client entry point: the connection's, and the body bound of a refusal. */
 export interface ClientOptions extends ConnectionSettings {
@@ -71,21 +72,31 @@ export async function requestUpgrade(
     const options = { ...connectionOptions, side: 'client', head } as const;
     const extras = { deflate, readTargets };
     const connection = new Connection(transport, withEngineExtras(options, extras));
+    publishClientAccepted(connection, request, response);
     via.onConnection?.(connection, response);
     return connection;
   };
-  let result: HandshakeResult<Connection> | undefined;
-  // Undefined when the server does not allow it: HTTP/1.1 then.
-  if (viaHttp2) result = await http2Handshake(request, limits, start);
-  if (result === undefined && viaHttp) result = await httpHandshake(request, limits, start);
-  if (result === undefined) {
+  const handshake = async (): Promise<HandshakeResult<Connection>> => {
+    // Undefined when the server does not allow it: HTTP/1.1 then.
+    const overHttp2 = viaHttp2 ? await http2Handshake(request, limits, start) : undefined;
+    if (overHttp2 !== undefined) return overHttp2;
+    if (viaHttp) return httpHandshake(request, limits, start);
     if (via.transport === undefined) readTargets = new ReadTargets();
     const transport = via.transport ?? connectOwnSocket(request, readTargets);
-    result = await transportHandshake(request, transport, limits, start);
+    return transportHandshake(request, transport, limits, start);
+  };
+  let result: HandshakeResult<Connection>;
+  try {
+    result = await handshake();
+  } catch (error) {
+    publishClientRejected(request, { error });
+    throw error;
   }
-  return result.taken === undefined
-    ? { response: result.response }
-    : { response: result.response, connection: result.taken };
+  if (result.taken === undefined) {
+    publishClientRejected(request, { response: result.response });
+    return { response: result.response };
+  }
+  return { response: result.response, connection: result.taken };
 }
 
 /**

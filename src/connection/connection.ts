@@ -13,6 +13,7 @@ import { PingMessage, PongMessage } from '../message/control.js';
 import type { Message, MessageLike } from '../message/message.js';
 import type { NegotiatedDeflate } from '../extensions/deflate-options.js';
 import { LOCAL_CLOSE } from './close-cause.js';
+import { connectionOpenChannel } from './channels.js';
 import type { CauseNote } from './close-cause.js';
 import type { CloseOutcome, Side } from '../protocol/events.js';
 import type { ProtocolState } from '../protocol/protocol.js';
@@ -117,7 +118,10 @@ export class Connection {
    * @param options - side, limits, timeouts; see {@link ConnectionOptions}.
    */
   constructor(transport: Duplex, options: ConnectionOptions) {
-    this.#core = new ConnectionCore(transport, options);
+    this.#core = new ConnectionCore(transport, options, this);
+    if (connectionOpenChannel.hasSubscribers) {
+      connectionOpenChannel.publish({ connection: this, side: options.side });
+    }
   }
 
   static {

@@ -28,6 +28,8 @@ import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
 import { closeRequest } from './close-request.js';
 import { LOCAL_CLOSE, PEER_CLOSE, makeCloseCause, noteOfError } from './close-cause.js';
+import { connectionCloseChannel, errorChannel, messageChannel } from './channels.js';
+import type { ErrorSource } from './channels.js';
 import type { CauseNote, NotedCause } from './close-cause.js';
 import { ConnectionCompression } from './compression.js';
 import type { CompressionOwner } from './compression.js';
@@ -108,12 +110,20 @@ export class ConnectionCore
   #failure: unknown;
   /** This connection's account in the server's memory budget, if it has one. */
   readonly #budget: BudgetAccount | undefined;
+  /** The public Connection this engine serves: what the diagnostics channels name. */
+  readonly face: object;
+  /** When it started, on its clock: timed only while someone listens to its close. */
+  readonly #startedAt: number | undefined;
+  /** The message being received, counted while someone listens to `wsflow:message`. */
+  #inbound: InboundCount | undefined;
 
-  constructor(transport: Duplex, connectionOptions: ConnectionOptions) {
+  constructor(transport: Duplex, connectionOptions: ConnectionOptions, face: object) {
     const options = resolveConnectionOptions(connectionOptions);
     ensureNativeMask();
     this.transport = transport;
+    this.face = face;
     this.#clock = options.clock;
+    if (connectionCloseChannel.hasSubscribers) this.#startedAt = options.clock.now();
     this.#closeTimeoutMs = options.closeTimeoutMs;
     this.protocol = new Protocol({
       side: options.side,
@@ -204,7 +214,11 @@ export class ConnectionCore
     const request = closeRequest(error);
     const first = request === undefined && this.handlerError === undefined;
     if (first) this.handlerError = error;
-    this.noteCause(noteOfError(error));
+    const note = noteOfError(error);
+    this.noteCause(note);
+    if (errorChannel.hasSubscribers && note.kind !== 'local' && (first || request !== undefined)) {
+      this.publishError(note.kind === 'handler' ? 'handler' : 'protocol', error);
+    }
     this.close(request?.code ?? CloseCode.InternalError, request?.reason ?? 'internal error');
     if (first) this.onHandlerError?.(error);
   }
@@ -428,6 +442,7 @@ export class ConnectionCore
 
   /** The transport failed: remember why; 'close' follows. */
   onTransportError(error: unknown): void {
+    if (errorChannel.hasSubscribers) this.publishError('transport', error);
     this.#failure ??= error;
     this.noteCause({ kind: 'transport', error });
     this.transport.destroy();
@@ -463,6 +478,7 @@ export class ConnectionCore
     this.#compression?.close();
     this.writer.close(closedError);
     this.#outcome = outcome;
+    if (connectionCloseChannel.hasSubscribers) this.#publishClose(outcome);
     this.#resolveClosed?.(outcome);
     const listeners = this.closeListeners;
     if (listeners !== undefined)
@@ -479,8 +495,27 @@ export class ConnectionCore
     this.#note = { ...note, phase };
   }
 
+  /** Tells `wsflow:error` of a failure (the caller checked that someone listens). */
+  publishError(source: ErrorSource, error: unknown): void {
+    errorChannel.publish({ connection: this.face, side: this.protocol.side, source, error });
+  }
+
+  #publishClose(outcome: CloseOutcome): void {
+    const startedAt = this.#startedAt;
+    connectionCloseChannel.publish({
+      connection: this.face,
+      side: this.protocol.side,
+      code: outcome.code,
+      reason: outcome.reason,
+      wasClean: outcome.wasClean,
+      cause: outcome.cause,
+      durationMs: startedAt === undefined ? undefined : this.#clock.now() - startedAt,
+    });
+  }
+
   /** ProtocolHandler: a message begins (to the assembler). */
   onMessageStart(kind: MessageKind, compressed: boolean, wholeBytes?: number): void {
+    if (messageChannel.hasSubscribers) this.#inbound = new InboundCount(kind, compressed);
     // From the first compressed message on, every message goes through the stage, in order.
     if (compressed) this.#inflation ??= this.#compression?.inflateStage();
     (this.#inflation ?? this.assembler).onMessageStart(kind, compressed, wholeBytes);
@@ -488,7 +523,25 @@ export class ConnectionCore
 
   /** ProtocolHandler: a part of the message (to the assembler). */
   onMessageData(chunk: Uint8Array, last: boolean): void {
+    if (this.#inbound !== undefined) this.#countInbound(chunk.length, last);
     (this.#inflation ?? this.assembler).onMessageData(chunk, last);
+  }
+
+  /** Counts a part of the message being received; tells `wsflow:message` once it is whole. */
+  #countInbound(bytes: number, last: boolean): void {
+    const inbound = this.#inbound as InboundCount;
+    inbound.bytes += bytes;
+    if (!last) return;
+    this.#inbound = undefined;
+    if (!messageChannel.hasSubscribers) return;
+    messageChannel.publish({
+      connection: this.face,
+      side: this.protocol.side,
+      direction: 'in',
+      kind: inbound.kind,
+      bytes: inbound.bytes,
+      compressed: inbound.compressed,
+    });
   }
 
   /** ProtocolHandler: a Ping (the protocol answered it); tells the listeners. */
@@ -522,6 +575,9 @@ export class ConnectionCore
   onProtocolError(error: ProtocolError): void {
     // A parse error leaves the protocol open: the Close waits for the replies (#failOnceAnswered).
     if (this.protocol.state === ProtocolState.Open) this.#pendingClose ??= error;
+    // A deferred parse error comes here again when its Close is sent: told once.
+    if (errorChannel.hasSubscribers && this.#failure !== error)
+      this.publishError('protocol', error);
     this.noteCause(noteOfError(error, this.protocol));
     this.#discardingInput = true;
     this.#failure ??= error;
@@ -574,6 +630,17 @@ function notifyClosed(listener: (outcome: CloseOutcome) => void, outcome: CloseO
     queueMicrotask(() => {
       throw error;
     });
+  }
+}
+
+/** A message being received: its kind and the payload bytes read so far. */
+class InboundCount {
+  readonly kind: MessageKind;
+  readonly compressed: boolean;
+  bytes = 0;
+  constructor(kind: MessageKind, compressed: boolean) {
+    this.kind = kind;
+    this.compressed = compressed;
   }
 }
 

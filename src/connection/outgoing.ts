@@ -12,6 +12,8 @@ import type { RenderTarget } from '../message/renderer.js';
 import { heldPayloadBytes, toMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
 import type { Protocol } from '../protocol/protocol.js';
+import { backpressureChannel, messageChannel } from './channels.js';
+import { OutboundMessages } from './outbound-messages.js';
 
 /** Unflushed bytes past which a send flushes at once instead of at the end of the tick. */
 const FLUSH_NOW_BYTES = 64 * 1024;
@@ -27,6 +29,8 @@ const PAUSE_READING_HIGH_WATER_MARKS = 8;
 export interface OutgoingOwner {
   /** A Streamed message failed half-sent: the owner must close the connection. */
   onApplicationError(error: unknown): void;
+  /** The public Connection, named by the diagnostics channels. */
+  readonly face: object;
 }
 
 interface Pending {
@@ -87,6 +91,8 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   pendingFrames: PendingFrames | undefined;
   /** The memory budget's account of this connection, told when what it buffers grows. */
   budget: BudgetAccount | undefined;
+  /** Tells `wsflow:message` of the messages sent; made once someone listens. */
+  #outbound: OutboundMessages | undefined;
 
   /**
    * @param protocol - renders frames.
@@ -173,6 +179,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       } catch {
         return false; // a Close went out: nothing more is sent
       }
+      if (messageChannel.hasSubscribers) this.#outboundMessages().framesSent(frames);
       this.#sent();
       return true;
     }
@@ -217,14 +224,20 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   }
 
   /** RenderTarget: a text frame. */
-  sendText(data: string | Uint8Array, fin?: boolean, compressed?: boolean): void {
+  sendText(data: string | Uint8Array, fin = true, compressed = false): void {
     this.#protocol.sendText(data, fin, compressed);
+    if (messageChannel.hasSubscribers) {
+      this.#outboundMessages().frameSent('text', data, fin, compressed);
+    }
     this.#sent();
   }
 
   /** RenderTarget: a binary frame. */
-  sendBinary(data: Uint8Array, fin?: boolean, compressed?: boolean): void {
+  sendBinary(data: Uint8Array, fin = true, compressed = false): void {
     this.#protocol.sendBinary(data, fin, compressed);
+    if (messageChannel.hasSubscribers) {
+      this.#outboundMessages().frameSent('binary', data, fin, compressed);
+    }
     this.#sent();
   }
 
@@ -243,12 +256,15 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   /** RenderTarget: a whole message whose payload arrived in parts, sent on without joining them. */
   sendWholeMessage(kind: 'text' | 'binary', parts: readonly Uint8Array[]): void {
     this.#protocol.sendWholeMessage(kind, parts);
+    if (messageChannel.hasSubscribers) this.#outboundMessages().wholeSent(kind, parts);
     this.#sent();
   }
 
   /** RenderTarget: a continuation frame. */
   sendContinuation(data: string | Uint8Array, fin: boolean): void {
     this.#protocol.sendContinuation(data, fin);
+    if (messageChannel.hasSubscribers)
+      this.#outboundMessages().frameSent(undefined, data, fin, false);
     this.#sent();
   }
 
@@ -273,8 +289,20 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
     return transport.writableLength < limit ? undefined : this.#waitForDrain();
   }
 
+  #outboundMessages(): OutboundMessages {
+    return (this.#outbound ??= new OutboundMessages(this.#owner.face, this.#protocol.side));
+  }
+
   #waitForDrain(): Promise<void> {
     const transport = this.#transport;
+    if (backpressureChannel.hasSubscribers) {
+      backpressureChannel.publish({
+        connection: this.#owner.face,
+        side: this.#protocol.side,
+        bufferedBytes: transport.writableLength,
+        highWaterMark: transport.writableHighWaterMark,
+      });
+    }
     this.#drain = new Promise<void>((resolve) => {
       const done = (): void => {
         transport.off('drain', done);
@@ -418,6 +446,7 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
       } catch {
         continue; // a Close went out: the rest is dropped as it comes
       }
+      if (messageChannel.hasSubscribers) this.#outboundMessages().framesSent(frames);
       this.#sent();
     }
   }

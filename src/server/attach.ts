@@ -27,9 +27,15 @@ import type { UpgradeListener } from './handle-request.js';
 import {
   WebSocketUpgrade,
   beforeAnswer,
+  rejectFor,
   startedConnection,
   upgradeOfHttp2Stream,
 } from './upgrade.js';
+import {
+  publishInvalidRequest,
+  publishRejected,
+  publishUnacceptedError,
+} from './handshake-events.js';
 import type { ServerConnectionOptions, UpgradeOptions } from './upgrade.js';
 
 /**
@@ -190,32 +196,38 @@ export function createUpgradeListener(
       const answers = http2 ? answersUnclaimedStream : answersUnclaimed;
       if (answers(server, claim, request)) {
         rejectUpgrade(transport, 404, { body: 'Not Found\n' });
+        publishRejected(404, 'not-found', request);
       }
       return false;
     }
     if (closing !== undefined) {
       rejectUpgrade(transport, 503, { body: 'Shutting down\n' });
+      publishRejected(503, 'shutting-down', request);
       return false;
     }
     const refusal = refuseOverLimit(request, connections.size + unanswered.size, limits);
     if (refusal === undefined) return true;
     rejectUpgrade(transport, refusal.status, { body: refusal.body });
+    publishRejected(refusal.status, refusal.reason, request);
     return false;
   };
   const run = (upgrade: WebSocketUpgrade, transport: Duplex): void =>
-    runHandler(handler, upgrade, transport, unanswered, (error) =>
-      reportHandlerError(onError, error, undefined, upgrade.request),
-    );
+    runHandler(handler, upgrade, transport, unanswered, (error) => {
+      publishUnacceptedError(error);
+      reportHandlerError(onError, error, undefined, upgrade.request);
+    });
   const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (!admits(request, socket, false)) return;
     let upgrade: WebSocketUpgrade | undefined;
     try {
       upgrade = WebSocketUpgrade.from(request, socket, head, upgradeOptions);
     } catch (error) {
-      return rejectUpgrade(socket, error);
+      rejectUpgrade(socket, error);
+      return publishInvalidRequest(request, error);
     }
     if (upgrade === undefined) {
-      return rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
+      rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
+      return publishRejected(400, 'not-websocket', request);
     }
     run(upgrade, socket);
   };
@@ -226,7 +238,8 @@ export function createUpgradeListener(
     try {
       upgrade = upgradeOfHttp2Stream(request, stream, headers, upgradeOptions);
     } catch (error) {
-      return rejectUpgrade(stream, error);
+      rejectUpgrade(stream, error);
+      return publishInvalidRequest(request, error);
     }
     run(upgrade, stream);
   };
@@ -278,7 +291,7 @@ function runHandler(
   }
   if (result === undefined || typeof result?.then !== 'function') {
     // The usual case, answered synchronously: nothing to track.
-    if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
+    if (!upgrade.answered) rejectFor(upgrade, 500, 'Internal Server Error\n', 'unanswered');
     return;
   }
   const settle = (failed: boolean, error?: unknown): void =>
@@ -290,7 +303,7 @@ function runHandler(
       unanswered.delete(upgrade);
       // The socket is destroyed: this only marks the upgrade answered (a later accept throws
       // InvalidStateError, which a Router drops).
-      if (!upgrade.answered) upgrade.reject(400, { body: 'Client closed the request\n' });
+      if (!upgrade.answered) rejectFor(upgrade, 400, 'Client closed the request\n', 'client-gone');
     });
     beforeAnswer(upgrade, release);
   }
@@ -309,7 +322,10 @@ function settleHandler(
   error?: unknown,
 ): void {
   unanswered.delete(upgrade);
-  if (!upgrade.answered) upgrade.reject(500, { body: 'Internal Server Error\n' });
+  if (!upgrade.answered) {
+    const reason = failed ? 'handler-error' : 'unanswered';
+    rejectFor(upgrade, 500, 'Internal Server Error\n', reason, error);
+  }
   if (!failed) return;
   const connection = startedConnection(upgrade);
   if (connection === undefined) reportUnaccepted(error);

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { MessageFlow } from '../flow/flow.js';
 import { rejectUpgrade } from './http-response.js';
+import { publishInvalidRequest, publishRejected } from './handshake-events.js';
 import { WebSocketUpgrade } from './upgrade.js';
 import type { UpgradeOptions } from './upgrade.js';
 
@@ -36,12 +37,16 @@ export function handleWebSocketRequestWith(
       upgrade = WebSocketUpgrade.from(request, socket, head, options);
       if (upgrade === undefined) {
         rejectUpgrade(socket, 400, { body: 'Expected WebSocket request\n' });
+        publishRejected(400, 'not-websocket', request);
         return;
       }
       upgrade.handleMessages(flow);
     } catch (error) {
       // An answered upgrade owns its socket (a running Connection, or a response on its way).
-      if (upgrade?.answered !== true) rejectUpgrade(socket, error);
+      if (upgrade?.answered !== true) {
+        rejectUpgrade(socket, error);
+        publishInvalidRequest(request, error);
+      }
     }
   };
 }

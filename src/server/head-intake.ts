@@ -11,6 +11,8 @@ import { guardTransport } from '../connection/transport-guard.js';
 import { systemClock, unrefTimer } from '../time/clock.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { endWithAnswer } from './http-response.js';
+import { publishRejected } from './handshake-events.js';
+import type { HandshakeRejectReason } from '../connection/channels.js';
 import { toIncomingMessage } from './incoming-request.js';
 
 /** What a {@link HeadIntake} needs. */
@@ -130,7 +132,7 @@ export class HeadIntake {
       head = reader.push(chunk);
     } catch (error) {
       const status = error instanceof RequestHeadError ? error.status : 400;
-      if (status === 431) return this.#answer(socket, ANSWERS[431]);
+      if (status === 431) return this.#answer(socket, 431, 'header-limit');
       return this.#handOver(socket, pending);
     }
     if (head === undefined) {
@@ -166,14 +168,15 @@ export class HeadIntake {
       socket.destroy();
       return;
     }
-    this.#answer(socket, ANSWERS[400]);
+    this.#answer(socket, 400, 'bad-request');
   }
 
   /** Answers 408 to every head older than the timeout, then waits for the next sweep. */
   #sweep(): void {
     const now = this.#clock.now();
     for (const [socket, pending] of this.#pending) {
-      if (now - pending.since >= this.#options.timeoutMs) this.#answer(socket, ANSWERS[408]);
+      if (now - pending.since >= this.#options.timeoutMs)
+        this.#answer(socket, 408, 'handshake-timeout');
     }
     if (!this.#closed) this.#armSweeper();
   }
@@ -192,9 +195,10 @@ export class HeadIntake {
   }
 
   /** Writes a final answer and closes the socket once it is flushed. */
-  #answer(socket: Socket, answer: Buffer): void {
+  #answer(socket: Socket, status: 400 | 408 | 431, reason: HandshakeRejectReason): void {
     this.#release(socket);
-    endWithAnswer(socket, answer);
+    endWithAnswer(socket, ANSWERS[status]);
+    publishRejected(status, reason);
   }
 
   /** Gives the socket to node:http with every byte received put back. */

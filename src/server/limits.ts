@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerOptions as HttpServerOptions } from 'node:http';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { unrefTimer } from '../time/clock.js';
+import { rejectFor } from './upgrade.js';
 import type { WebSocketUpgrade } from './upgrade.js';
 
 /** Limits of `attachWebSocket` and `serve`, each with a default safe for a public server. */
@@ -79,11 +80,13 @@ export function refuseOverLimit(
   request: IncomingMessage,
   open: number,
   limits: Required<ServerLimits>,
-): { status: number; body: string } | undefined {
+): { status: number; body: string; reason: 'header-limit' | 'connection-limit' } | undefined {
   if (request.rawHeaders.length / 2 > limits.maxHeaderCount) {
-    return { status: 431, body: 'Request Header Fields Too Large\n' };
+    return { status: 431, body: 'Request Header Fields Too Large\n', reason: 'header-limit' };
   }
-  if (open >= limits.maxConnections) return { status: 503, body: 'Too many connections\n' };
+  if (open >= limits.maxConnections) {
+    return { status: 503, body: 'Too many connections\n', reason: 'connection-limit' };
+  }
   return undefined;
 }
 
@@ -154,7 +157,7 @@ export class PendingUpgrades {
   add(upgrade: WebSocketUpgrade): void {
     const timer = this.#clock.setTimeout(() => {
       this.#timers.delete(upgrade);
-      if (!upgrade.answered) upgrade.reject(503, { body: 'Handshake timeout\n' });
+      if (!upgrade.answered) rejectFor(upgrade, 503, 'Handshake timeout\n', 'handshake-timeout');
     }, this.#timeoutMs);
     this.#timers.set(upgrade, unrefTimer(timer));
   }
@@ -171,7 +174,7 @@ export class PendingUpgrades {
   rejectAll(body: string): void {
     for (const upgrade of [...this.#timers.keys()]) {
       this.delete(upgrade);
-      if (!upgrade.answered) upgrade.reject(503, { body });
+      if (!upgrade.answered) rejectFor(upgrade, 503, body, 'shutting-down');
     }
   }
 }

@@ -30,6 +30,8 @@ import { respondToStream } from './http2-stream.js';
 import { plainAcceptResponse } from './accept-bytes.js';
 import { handshakeFields } from './handshake-fields.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
+import { publishAccepted, publishRejected } from './handshake-events.js';
+import type { HandshakeRejectReason } from '../connection/channels.js';
 import type { ServerErrorHandler } from './handler-errors.js';
 import { rejectUpgrade } from './http-response.js';
 import type { RejectionInit } from './http-response.js';
@@ -140,6 +142,26 @@ export let upgradeOfHttp2Stream: (
 ) => WebSocketUpgrade;
 
 /**
+ * Refuses an upgrade as {@link WebSocketUpgrade.reject} does, for a reason of the server's own
+ * (a handler that failed, a timeout, a shutdown), which `wsflow:handshake:rejected` reports.
+ *
+ * @param upgrade - An unanswered upgrade.
+ * @param status - The HTTP status.
+ * @param body - The text body.
+ * @param reason - Why, for the diagnostics channel.
+ * @param error - The error behind it, if any.
+ * @example
+ * rejectFor(upgrade, 503, 'Handshake timeout\n', 'handshake-timeout');
+ */
+export let rejectFor: (
+  upgrade: WebSocketUpgrade,
+  status: number,
+  body: string,
+  reason: HandshakeRejectReason,
+  error?: unknown,
+) => void;
+
+/**
  * A valid WebSocket upgrade request, not answered yet (Akka's `WebSocketUpgrade` attribute).
  * Answer it exactly once: {@link handleMessages} (101, then the flow runs on a Connection) or
  * {@link reject} (a plain HTTP response, e.g. 403 for an unauthenticated client, as Play's
@@ -185,6 +207,8 @@ export class WebSocketUpgrade {
       const accepted = { key: undefined, ...result };
       return new WebSocketUpgrade(request, stream, new Uint8Array(0), accepted, options);
     };
+    rejectFor = (upgrade, status, body, reason, error) =>
+      upgrade.#reject(status, { body }, reason, error);
   }
 
   private constructor(
@@ -272,8 +296,11 @@ export class WebSocketUpgrade {
     const { subprotocol, headers } = options;
     if (subprotocol !== undefined && !this.requestedProtocols.includes(subprotocol)) {
       const message = `the subprotocol ${JSON.stringify(subprotocol)} was not offered by the client`;
+      const code = HandshakeErrorCode.SubprotocolNotOffered;
+      const error = new HandshakeError(code, message, { status: 500 });
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
-      throw new HandshakeError(HandshakeErrorCode.SubprotocolNotOffered, message, { status: 500 });
+      publishRejected(500, 'subprotocol-not-offered', this.request, error);
+      throw error;
     }
     const deflate = deflateOptions && acceptDeflateOffer(this.requestedExtensions, deflateOptions);
     const key = this.#key;
@@ -294,9 +321,10 @@ export class WebSocketUpgrade {
     } catch (error) {
       // The upgrade is already claimed: answer it, so the client is not left waiting.
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
+      publishRejected(500, 'internal', this.request, error);
       throw error;
     }
-    return this.#start(response, flow, deflate?.agreement);
+    return this.#start(response, flow, deflate?.agreement, subprotocol);
   }
 
   /**
@@ -333,14 +361,25 @@ export class WebSocketUpgrade {
    * if (!isAuthenticated(upgrade.request)) return upgrade.reject(403, { body: 'Forbidden\n' });
    */
   reject(status: number, init: RejectionInit = {}): void {
+    this.#reject(status, init, 'rejected');
+  }
+
+  #reject(
+    status: number,
+    init: RejectionInit,
+    reason: HandshakeRejectReason,
+    cause?: unknown,
+  ): void {
     this.#claim();
     try {
       rejectUpgrade(this.#socket, status, init);
     } catch (error) {
       // The upgrade is already claimed: answer it, so the client is not left waiting.
       rejectUpgrade(this.#socket, 500, { body: 'Internal Server Error\n' });
+      publishRejected(500, 'internal', this.request, error);
       throw error;
     }
+    publishRejected(status, reason, this.request, cause);
   }
 
   /** Marks the upgrade answered; throws when it already was. */
@@ -359,6 +398,7 @@ export class WebSocketUpgrade {
     response: string | Http2ResponseHeaders,
     flow: MessageFlow,
     deflate: NegotiatedDeflate | undefined,
+    subprotocol: string | undefined,
   ): Connection {
     const socket = this.#socket;
     const upgradeOptions = this.#options;
@@ -385,6 +425,8 @@ export class WebSocketUpgrade {
       throw error;
     }
     this.#connection = connection;
+    const status = typeof response === 'string' ? 101 : 200;
+    publishAccepted(connection, this.request, status, subprotocol);
     // The Connection listens to errors from the next tick on (queued first): then the guard goes.
     process.nextTick(unguardTransport, socket);
     onConnection?.(connection);

@@ -18,6 +18,7 @@ function setup() {
   const failures: unknown[] = [];
   const writer = new OutgoingWriter(protocol, ours, {
     onApplicationError: (error) => failures.push(error),
+    face: {},
   });
   const peer = new RawPeer(theirs, 'client');
   return { writer, protocol, ours, peer, failures };
