@@ -22,6 +22,15 @@ import { echo, fromSinkAndSource, map } from '../src/flow/flow.js';
 import { json } from '../src/transform/json.js';
 import { actorFlow } from '../src/actor/socket-actor.js';
 import type { Message } from '../src/message/message.js';
+import { subscribe } from 'node:diagnostics_channel';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { DiagnosticChannels } from '../src/connection/channels.js';
+import { startWsflowMetrics } from '../src/otel/index.js';
 import { ALL_SERVER_KINDS } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
@@ -133,6 +142,26 @@ async function start(kind: ServerKind): Promise<number> {
       const flow = map((m: Message) => m);
       const memoryBudget = { bytes: 64 * 1024 * 1024 };
       const server = await serve({ port: 0, host: '127.0.0.1', flow, memoryBudget });
+      return server.address.port;
+    }
+    case 'wsflow-traced': {
+      // A listener on every diagnostics channel: each message builds a payload and calls it.
+      let events = 0;
+      for (const name of Object.values(DiagnosticChannels)) subscribe(name, () => void events++);
+      const flow = map((m: Message) => m);
+      const server = await serve({ port: 0, host: '127.0.0.1', flow });
+      return server.address.port;
+    }
+    case 'wsflow-otel': {
+      // wsflow/otel into the SDK's meter provider (a reader that never exports during the run).
+      const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+      const reader = new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: 3_600_000,
+      });
+      startWsflowMetrics({ meterProvider: new MeterProvider({ readers: [reader] }) });
+      const flow = map((m: Message) => m);
+      const server = await serve({ port: 0, host: '127.0.0.1', flow });
       return server.address.port;
     }
     case 'wsflow-json': {

@@ -4,7 +4,10 @@
 // behind a Router of 50 routes and an Origin guard; the JSON comparison (`--payload json`) adds a
 // json() transformer echo; `wsflow-actor` is a socket actor that echoes through `out`;
 // `wsflow-keepalive` is the map echo with keep-alive and a pong deadline on (what heartbeats cost);
-// `wsflow-budget` is the map echo under a 64 MiB memory budget (what counting buffers costs).
+// `wsflow-budget` is the map echo under a 64 MiB memory budget (what counting buffers costs);
+// `wsflow-traced` is the map echo with a listener on every diagnostics channel (what a subscriber
+// costs: a payload per message each way), `wsflow-otel` the same with wsflow/otel recording into
+// the OpenTelemetry SDK's meter provider.
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
@@ -15,6 +18,8 @@ export const ALL_SERVER_KINDS = [
   'wsflow-actor',
   'wsflow-keepalive',
   'wsflow-budget',
+  'wsflow-traced',
+  'wsflow-otel',
   'wsflow-deflate',
   'ws-deflate',
 ] as const;

@@ -134,6 +134,7 @@ export type {
   HandshakeRejectReason,
   HandshakeRejectedDiagnostic,
   MessageDiagnostic,
+  PingRoundTripDiagnostic,
 } from './connection/diagnostics.js';
 export type {
   PerMessageDeflateOptions,

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as browserEntry from '../src/browser/index.js';
+import * as otelEntry from '../src/otel/index.js';
 import * as protocolEntry from '../src/protocol/index.js';
 import * as redisEntry from '../src/redis/index.js';
 import * as wsflowEntry from '../src/index.js';
@@ -23,7 +24,7 @@ const WSFLOW = [
   'ActorStopped: interface',
   'AllowOriginsOptions: interface',
   'AttachOptions: interface',
-  'BackpressureDiagnostic: type',
+  'BackpressureDiagnostic: interface',
   'BasicCredentials: interface',
   'BasicVerifier: type',
   'BinaryMessage: const+type',
@@ -43,10 +44,10 @@ const WSFLOW = [
   'CloseOutcome: interface',
   'ClosePhase: type',
   'Connection: class',
-  'ConnectionCloseDiagnostic: type',
+  'ConnectionCloseDiagnostic: interface',
   'ConnectionClosed: class',
   'ConnectionDefaults: const',
-  'ConnectionOpenDiagnostic: type',
+  'ConnectionOpenDiagnostic: interface',
   'ConnectionOptions: interface',
   'ConnectionRequest: type',
   'ConnectionRoute: interface',
@@ -59,7 +60,7 @@ const WSFLOW = [
   'DeflateSettings: interface',
   'DiagnosticChannels: const',
   'ErrorCode: const+type',
-  'ErrorDiagnostic: type',
+  'ErrorDiagnostic: interface',
   'ErrorSource: type',
   'ExtensionOffer: interface',
   'Flow: type',
@@ -68,7 +69,7 @@ const WSFLOW = [
   'GuardPassed: interface',
   'GuardsAdded: type',
   'HandleMessagesOptions: interface',
-  'HandshakeAcceptedDiagnostic: type',
+  'HandshakeAcceptedDiagnostic: interface',
   'HandshakeError: class',
   'HandshakeErrorCode: const+type',
   'HandshakeErrorResponse: interface',
@@ -96,7 +97,7 @@ const WSFLOW = [
   'MemoryBudget: class',
   'MemoryBudgetOptions: interface',
   'Message: type',
-  'MessageDiagnostic: type',
+  'MessageDiagnostic: interface',
   'MessageFlow: type',
   'MessageFlowTransformer: interface',
   'MessageLike: type',
@@ -108,6 +109,7 @@ const WSFLOW = [
   'PayloadTransformerOptions: interface',
   'PerMessageDeflateOptions: interface',
   'PingMessage: class',
+  'PingRoundTripDiagnostic: interface',
   'PongMessage: class',
   'PresenceEvent: type',
   'PresenceListener: type',
@@ -354,6 +356,14 @@ const REDIS = [
   'redisBackend: function',
 ];
 
+/** `wsflow/otel`: the OpenTelemetry metrics binding. */
+const OTEL = [
+  'WsflowMetricNames: const',
+  'WsflowMetrics: interface',
+  'WsflowMetricsOptions: interface',
+  'startWsflowMetrics: function',
+];
+
 /** The names a module has at run time, by the pinned list: values not exported as types only. */
 function runtimeNames(pinned: readonly string[]): string[] {
   return pinned
@@ -369,6 +379,7 @@ describe('public exports', () => {
     'src/testkit/index.ts',
     'src/browser/index.ts',
     'src/redis/index.ts',
+    'src/otel/index.ts',
   ]);
 
   it('wsflow exports exactly the pinned names, each of its kind', () => {
@@ -391,11 +402,16 @@ describe('public exports', () => {
     assert.deepEqual(surfaces.get('src/redis/index.ts'), REDIS);
   });
 
+  it('wsflow/otel exports exactly the pinned names, each of its kind', () => {
+    assert.deepEqual(surfaces.get('src/otel/index.ts'), OTEL);
+  });
+
   it('has at run time exactly the pinned values of each entry point', () => {
     assert.deepEqual(Object.keys(wsflowEntry).sort(), runtimeNames(WSFLOW));
     assert.deepEqual(Object.keys(protocolEntry).sort(), runtimeNames(PROTOCOL));
     assert.deepEqual(Object.keys(testkitEntry).sort(), runtimeNames(TESTKIT));
     assert.deepEqual(Object.keys(browserEntry).sort(), runtimeNames(BROWSER));
     assert.deepEqual(Object.keys(redisEntry).sort(), runtimeNames(REDIS));
+    assert.deepEqual(Object.keys(otelEntry).sort(), runtimeNames(OTEL));
   });
 });

@@ -28,7 +28,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['routing', 'hub'],
   ['actor', 'redis'],
   ['index.ts', 'testkit'],
-  ['cli'],
+  ['cli', 'otel'],
 ];
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));

@@ -3,10 +3,8 @@
 
 import type { Connection } from '../connection/connection.js';
 import { handshakeAcceptedChannel, handshakeRejectedChannel } from '../connection/channels.js';
-import type {
-  HandshakeAcceptedDiagnostic,
-  HandshakeRejectedDiagnostic,
-} from '../connection/channels.js';
+import type { HandshakeAcceptedDiagnostic } from '../connection/diagnostics.js';
+import type { HandshakeRejectedDiagnostic } from '../connection/channels.js';
 import { WebSocketError } from '../errors.js';
 import type { ResolvedRequest } from './request.js';
 import type { InvalidUpgradeResponse, ValidUpgrade } from './response.js';
@@ -26,7 +24,7 @@ export function publishClientAccepted(
   response: ValidUpgrade,
 ): void {
   if (!handshakeAcceptedChannel.hasSubscribers) return;
-  const message: HandshakeAcceptedDiagnostic<Connection> = {
+  const message: HandshakeAcceptedDiagnostic = {
     connection,
     side: 'client',
     status: response.status,

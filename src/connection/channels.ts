@@ -23,20 +23,22 @@ import type { CloseCause, Side } from '../protocol/events.js';
  * ```
  */
 export const DiagnosticChannels = Object.freeze({
-  /** A Connection started (server and client): {@link ConnectionOpenDiagnostic}. */
+  /** A Connection started (server and client): `ConnectionOpenDiagnostic`. */
   connectionOpen: 'wsflow:connection:open',
-  /** A Connection ended, its transport gone: {@link ConnectionCloseDiagnostic}. */
+  /** A Connection ended, its transport gone: `ConnectionCloseDiagnostic`. */
   connectionClose: 'wsflow:connection:close',
-  /** An opening handshake succeeded: {@link HandshakeAcceptedDiagnostic}. */
+  /** An opening handshake succeeded: `HandshakeAcceptedDiagnostic`. */
   handshakeAccepted: 'wsflow:handshake:accepted',
   /** An opening handshake failed or was refused: {@link HandshakeRejectedDiagnostic}. */
   handshakeRejected: 'wsflow:handshake:rejected',
-  /** A failure: application code, the peer's protocol error, the transport: {@link ErrorDiagnostic}. */
+  /** A failure: application code, the peer's protocol error, the transport: `ErrorDiagnostic`. */
   error: 'wsflow:error',
-  /** A data message received or sent: {@link MessageDiagnostic}. */
+  /** A data message received or sent: `MessageDiagnostic`. */
   message: 'wsflow:message',
-  /** A send waits for the transport to drain: {@link BackpressureDiagnostic}. */
+  /** A send waits for the transport to drain: `BackpressureDiagnostic`. */
   backpressure: 'wsflow:backpressure',
+  /** A Pong answered the latest Ping: its round-trip time, `PingRoundTripDiagnostic`. */
+  pingRoundTrip: 'wsflow:ping:rtt',
 });
 
 export const connectionOpenChannel = channel(DiagnosticChannels.connectionOpen);
@@ -46,53 +48,71 @@ export const handshakeRejectedChannel = channel(DiagnosticChannels.handshakeReje
 export const errorChannel = channel(DiagnosticChannels.error);
 export const messageChannel = channel(DiagnosticChannels.message);
 export const backpressureChannel = channel(DiagnosticChannels.backpressure);
+export const pingRoundTripChannel = channel(DiagnosticChannels.pingRoundTrip);
 
-/**
- * `wsflow:connection:open`: a Connection started, after its opening handshake (or made directly
- * on a transport). `C` is the public `Connection`.
- */
-export interface ConnectionOpenDiagnostic<C = object> {
+// The payloads as published. This layer cannot name `Connection` (connection.ts imports this
+// module), so a payload takes its type as `C`; diagnostics.ts has the public, documented
+// interfaces with `Connection`, and test/types/diagnostics.test.ts checks that they agree.
+
+/** `wsflow:connection:open` (`ConnectionOpenDiagnostic`). */
+export interface ConnectionOpenPayload<C = object> {
   readonly connection: C;
   readonly side: Side;
 }
 
-/**
- * `wsflow:connection:close`: a Connection ended, once its transport is gone; published before
- * `closed` settles and before `onClosed` listeners run.
- */
-export interface ConnectionCloseDiagnostic<C = object> {
+/** `wsflow:connection:close` (`ConnectionCloseDiagnostic`). */
+export interface ConnectionClosePayload<C = object> {
   readonly connection: C;
   readonly side: Side;
-  /** The close code: the peer's, 1005 (an empty Close) or 1006 (no Close at all). */
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
-  /** The close cause: the same object the connection's close outcome carries. */
   readonly cause: CloseCause;
-  /**
-   * From the start of the connection to its end, in milliseconds on its clock; undefined for a
-   * connection that started while nobody listened to this channel (its start was not timed).
-   */
   readonly durationMs: number | undefined;
 }
 
-/**
- * `wsflow:handshake:accepted`: an opening handshake succeeded; published after the
- * connection's `wsflow:connection:open`, before its flow runs.
- */
-export interface HandshakeAcceptedDiagnostic<C = object> {
+/** `wsflow:handshake:accepted` (`HandshakeAcceptedDiagnostic`). */
+export interface HandshakeAcceptedPayload<C = object> {
   readonly connection: C;
   readonly side: Side;
-  /** 101; 200 for a WebSocket over an HTTP/2 stream (RFC 8441). */
   readonly status: 101 | 200;
-  /** The request's path, without its query string. */
   readonly path: string;
-  /** The subprotocol agreed, if any. */
   readonly subprotocol: string | undefined;
-  /** The server's request (server side). */
   readonly request?: IncomingMessage;
-  /** The URL asked for (client side). */
   readonly url?: URL;
+}
+
+/** `wsflow:error` (`ErrorDiagnostic`). */
+export interface ErrorPayload<C = object> {
+  readonly connection: C | undefined;
+  readonly side: Side;
+  readonly source: ErrorSource;
+  readonly error: unknown;
+}
+
+/** `wsflow:message` (`MessageDiagnostic`). */
+export interface MessagePayload<C = object> {
+  readonly connection: C;
+  readonly side: Side;
+  readonly direction: 'in' | 'out';
+  readonly kind: 'text' | 'binary';
+  readonly bytes: number;
+  readonly compressed: boolean;
+}
+
+/** `wsflow:backpressure` (`BackpressureDiagnostic`). */
+export interface BackpressurePayload<C = object> {
+  readonly connection: C;
+  readonly side: Side;
+  readonly bufferedBytes: number;
+  readonly highWaterMark: number;
+}
+
+/** `wsflow:ping:rtt` (`PingRoundTripDiagnostic`). */
+export interface PingRoundTripPayload<C = object> {
+  readonly connection: C;
+  readonly side: Side;
+  readonly rttMs: number;
 }
 
 /**
@@ -105,7 +125,7 @@ export interface HandshakeAcceptedDiagnostic<C = object> {
  * - `handler-error`: the handler threw before accepting (500); `error` is what it threw;
  * - `unanswered`: the handler returned without answering (500);
  * - `subprotocol-not-offered`: accepted with a subprotocol the client did not offer (500);
- * - `internal`: the 101 could not be built (500, e.g. a bad header);
+ * - `internal`: the 101 or the refusal could not be built (500, e.g. a bad header);
  * - `handshake-timeout`: not answered within `handshakeTimeoutMs` (503), or the head not read
  *   within it (408);
  * - `client-gone`: the client left while an async handler decided;
@@ -130,7 +150,18 @@ export type HandshakeRejectReason =
   | 'header-limit'
   | 'bad-request';
 
-/** `wsflow:handshake:rejected`: an opening handshake failed (client) or was refused (server). */
+/**
+ * The payload of `wsflow:handshake:rejected`: an opening handshake failed (client) or was
+ * refused (server).
+ *
+ * @example
+ * ```ts
+ * subscribe(DiagnosticChannels.handshakeRejected, (message) => {
+ *   const { side, status, reason, path } = message as HandshakeRejectedDiagnostic;
+ *   console.log(`${side} handshake for ${path} failed: ${status ?? '-'} ${reason}`);
+ * });
+ * ```
+ */
 export interface HandshakeRejectedDiagnostic {
   readonly side: Side;
   /** The HTTP status answered; undefined when there was none (a client's network error, timeout). */
@@ -141,58 +172,17 @@ export interface HandshakeRejectedDiagnostic {
   readonly path: string | undefined;
   /** The error behind it, when there is one (a HandshakeError, a handler's). */
   readonly error?: unknown;
-  /** The server's request, when node:http read one. */
+  /** The server's request, when one was read. */
   readonly request?: IncomingMessage;
   /** The URL asked for (client side). */
   readonly url?: URL;
 }
 
-/** Where an {@link ErrorDiagnostic}'s error came from. */
+/**
+ * Where an error of `wsflow:error` came from: application code (`handler`), the protocol (the
+ * peer's breach of RFC 6455, a limit exceeded, data a transformer refused), the transport.
+ */
 export type ErrorSource = 'handler' | 'protocol' | 'transport';
-
-/**
- * `wsflow:error`: a failure: of application code (`handler`: a flow, a listener, an upgrade
- * handler before accepting, when `connection` is undefined), of the peer (`protocol`: a breach
- * of RFC 6455, a limit exceeded, data the handler refused with 1003 or 1007), or of the
- * transport (`transport`: ECONNRESET, ...). Once per connection and source at most; the close
- * that follows carries the same error in its cause.
- */
-export interface ErrorDiagnostic<C = object> {
-  readonly connection: C | undefined;
-  readonly side: Side;
-  readonly source: ErrorSource;
-  readonly error: unknown;
-}
-
-/**
- * `wsflow:message`: a data message received (`in`, once whole) or sent (`out`, once handed to
- * the transport). Published only while someone listens: the channel costs one boolean read per
- * message otherwise. A message that began before the first subscriber is not counted.
- */
-export interface MessageDiagnostic<C = object> {
-  readonly connection: C;
-  readonly side: Side;
-  readonly direction: 'in' | 'out';
-  readonly kind: 'text' | 'binary';
-  /** Payload bytes on the wire (compressed when permessage-deflate compressed it), no headers. */
-  readonly bytes: number;
-  /** Whether permessage-deflate compressed it. */
-  readonly compressed: boolean;
-}
-
-/**
- * `wsflow:backpressure`: the transport's send buffer is over its high-water mark and a sender
- * waits for it to drain (a flow's output, `send()`, a hub's queued messages): a slow reader.
- * Once per wait, not per send.
- */
-export interface BackpressureDiagnostic<C = object> {
-  readonly connection: C;
-  readonly side: Side;
-  /** The bytes buffered in the transport. */
-  readonly bufferedBytes: number;
-  /** The transport's high-water mark. */
-  readonly highWaterMark: number;
-}
 
 /**
  * The path of a request target, without its query string (which may carry credentials).

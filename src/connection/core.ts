@@ -28,8 +28,19 @@ import { IncomingQueue } from './incoming.js';
 import type { IncomingOwner } from './incoming.js';
 import { closeRequest } from './close-request.js';
 import { LOCAL_CLOSE, PEER_CLOSE, makeCloseCause, noteOfError } from './close-cause.js';
-import { connectionCloseChannel, errorChannel, messageChannel } from './channels.js';
-import type { ErrorSource } from './channels.js';
+import {
+  connectionCloseChannel,
+  errorChannel,
+  messageChannel,
+  pingRoundTripChannel,
+} from './channels.js';
+import type {
+  ConnectionClosePayload,
+  ErrorPayload,
+  ErrorSource,
+  MessagePayload,
+  PingRoundTripPayload,
+} from './channels.js';
 import type { CauseNote, NotedCause } from './close-cause.js';
 import { ConnectionCompression } from './compression.js';
 import type { CompressionOwner } from './compression.js';
@@ -497,12 +508,18 @@ export class ConnectionCore
 
   /** Tells `wsflow:error` of a failure (the caller checked that someone listens). */
   publishError(source: ErrorSource, error: unknown): void {
-    errorChannel.publish({ connection: this.face, side: this.protocol.side, source, error });
+    const message: ErrorPayload = {
+      connection: this.face,
+      side: this.protocol.side,
+      source,
+      error,
+    };
+    errorChannel.publish(message);
   }
 
   #publishClose(outcome: CloseOutcome): void {
     const startedAt = this.#startedAt;
-    connectionCloseChannel.publish({
+    const message: ConnectionClosePayload = {
       connection: this.face,
       side: this.protocol.side,
       code: outcome.code,
@@ -510,7 +527,8 @@ export class ConnectionCore
       wasClean: outcome.wasClean,
       cause: outcome.cause,
       durationMs: startedAt === undefined ? undefined : this.#clock.now() - startedAt,
-    });
+    };
+    connectionCloseChannel.publish(message);
   }
 
   /** ProtocolHandler: a message begins (to the assembler). */
@@ -534,14 +552,15 @@ export class ConnectionCore
     if (!last) return;
     this.#inbound = undefined;
     if (!messageChannel.hasSubscribers) return;
-    messageChannel.publish({
+    const message: MessagePayload = {
       connection: this.face,
       side: this.protocol.side,
       direction: 'in',
       kind: inbound.kind,
       bytes: inbound.bytes,
       compressed: inbound.compressed,
-    });
+    };
+    messageChannel.publish(message);
   }
 
   /** ProtocolHandler: a Ping (the protocol answered it); tells the listeners. */
@@ -551,7 +570,15 @@ export class ConnectionCore
 
   /** ProtocolHandler: a Pong; times the Ping it answers, tells keep-alive and the listeners. */
   onPong(payload: Uint8Array): void {
-    this.#roundTrip?.onPong(payload);
+    if (this.#roundTrip?.onPong(payload) === true && pingRoundTripChannel.hasSubscribers) {
+      const rttMs = this.#roundTrip.lastMs as number;
+      const message: PingRoundTripPayload = {
+        connection: this.face,
+        side: this.protocol.side,
+        rttMs,
+      };
+      pingRoundTripChannel.publish(message);
+    }
     this.#liveness?.onPong();
     if (this.pongListeners !== undefined) this.#notify(this.pongListeners, payload);
   }

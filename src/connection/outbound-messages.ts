@@ -6,6 +6,7 @@ import { Opcode } from '../codec/opcode.js';
 import { FrameHeader, parseFrameHeader } from '../codec/frame-header.js';
 import type { MessageKind, Side } from '../protocol/events.js';
 import { messageChannel } from './channels.js';
+import type { MessagePayload } from './channels.js';
 
 /**
  * Counts the frames of the outgoing messages of one connection and publishes each message once
@@ -97,7 +98,14 @@ export class OutboundMessages {
 
   #publish(kind: MessageKind, bytes: number, compressed: boolean): void {
     const side = this.#side;
-    const direction = 'out';
-    messageChannel.publish({ connection: this.#face, side, direction, kind, bytes, compressed });
+    const message: MessagePayload = {
+      connection: this.#face,
+      side,
+      direction: 'out',
+      kind,
+      bytes,
+      compressed,
+    };
+    messageChannel.publish(message);
   }
 }

@@ -13,6 +13,7 @@ import { heldPayloadBytes, toMessage } from '../message/message.js';
 import type { MessageLike } from '../message/message.js';
 import type { Protocol } from '../protocol/protocol.js';
 import { backpressureChannel, messageChannel } from './channels.js';
+import type { BackpressurePayload } from './channels.js';
 import { OutboundMessages } from './outbound-messages.js';
 
 /** Unflushed bytes past which a send flushes at once instead of at the end of the tick. */
@@ -296,12 +297,13 @@ export class OutgoingWriter implements RenderTarget, FrameOutput {
   #waitForDrain(): Promise<void> {
     const transport = this.#transport;
     if (backpressureChannel.hasSubscribers) {
-      backpressureChannel.publish({
+      const message: BackpressurePayload = {
         connection: this.#owner.face,
         side: this.#protocol.side,
         bufferedBytes: transport.writableLength,
         highWaterMark: transport.writableHighWaterMark,
-      });
+      };
+      backpressureChannel.publish(message);
     }
     this.#drain = new Promise<void>((resolve) => {
       const done = (): void => {

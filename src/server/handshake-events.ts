@@ -10,11 +10,8 @@ import {
   handshakeRejectedChannel,
   pathOfTarget,
 } from '../connection/channels.js';
-import type {
-  HandshakeAcceptedDiagnostic,
-  HandshakeRejectReason,
-  HandshakeRejectedDiagnostic,
-} from '../connection/channels.js';
+import type { HandshakeAcceptedDiagnostic } from '../connection/diagnostics.js';
+import type { HandshakeRejectReason, HandshakeRejectedDiagnostic } from '../connection/channels.js';
 
 /**
  * Tells `wsflow:handshake:accepted` of a server connection, once it started.
@@ -33,7 +30,7 @@ export function publishAccepted(
   subprotocol: string | undefined,
 ): void {
   if (!handshakeAcceptedChannel.hasSubscribers) return;
-  const message: HandshakeAcceptedDiagnostic<Connection> = {
+  const message: HandshakeAcceptedDiagnostic = {
     connection,
     side: 'server',
     status,

@@ -28,6 +28,7 @@ import type {
   HandshakeAcceptedDiagnostic,
   HandshakeRejectedDiagnostic,
   MessageDiagnostic,
+  PingRoundTripDiagnostic,
   ServeOptions,
   WebSocketServer,
 } from '../../src/index.js';
@@ -102,6 +103,7 @@ describe('diagnostics channels', () => {
       'wsflow:error',
       'wsflow:message',
       'wsflow:backpressure',
+      'wsflow:ping:rtt',
     ]);
   });
 
@@ -497,6 +499,24 @@ describe('diagnostics channels', () => {
       assert.equal(event.connection, connection);
       assert.ok(event.bufferedBytes >= event.highWaterMark, `${event.bufferedBytes} buffered`);
       connection.terminate();
+    } finally {
+      recorder.stop();
+    }
+  });
+
+  it('ping round trip: a Pong that answers the latest Ping is timed', async () => {
+    const recorder = recordChannels();
+    try {
+      await withServer({ flow: echo() }, async (server) => {
+        const socket = await openWebSocket(server.url);
+        socket.ping('are you there');
+        await recorder.published(DiagnosticChannels.pingRoundTrip, 1);
+        const [rtt] = recorder.of<PingRoundTripDiagnostic>(DiagnosticChannels.pingRoundTrip);
+        assert.equal(rtt.side, 'client');
+        assert.equal(rtt.rttMs, socket.lastPingRttMs);
+        assert.ok(rtt.rttMs >= 0);
+        await socket.close();
+      });
     } finally {
       recorder.stop();
     }

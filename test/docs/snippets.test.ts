@@ -12,8 +12,8 @@
 // A snippet's leading import lines cannot sit in a region (imports head a file): each name they
 // import must be imported, the same way (type or value), by the test file holding the rest of
 // the snippet, 'wsflow' being src/index.js there, 'wsflow/protocol' src/protocol/index.js and
-// 'wsflow/testkit' src/testkit/index.js, 'wsflow/browser' src/browser/index.js and 'wsflow/redis'
-// src/redis/index.js.
+// 'wsflow/testkit' src/testkit/index.js, 'wsflow/browser' src/browser/index.js, 'wsflow/redis'
+// src/redis/index.js and 'wsflow/otel' src/otel/index.js.
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -79,7 +79,8 @@ export function importsOf(text: string): string[] {
       .replace(/^(\.\.\/)+src\/protocol\/index\.js$/, 'wsflow/protocol')
       .replace(/^(\.\.\/)+src\/testkit\/index\.js$/, 'wsflow/testkit')
       .replace(/^(\.\.\/)+src\/browser\/index\.js$/, 'wsflow/browser')
-      .replace(/^(\.\.\/)+src\/redis\/index\.js$/, 'wsflow/redis');
+      .replace(/^(\.\.\/)+src\/redis\/index\.js$/, 'wsflow/redis')
+      .replace(/^(\.\.\/)+src\/otel\/index\.js$/, 'wsflow/otel');
     if (namespace !== undefined) names.push(`${module} * as ${namespace}`);
     if (byDefault !== undefined) names.push(`${module} default ${byDefault}`);
     for (const item of list?.split(',') ?? []) {

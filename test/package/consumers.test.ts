@@ -22,7 +22,14 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 /** The consumers' own dependencies, at the versions this repository's lock file has. */
-const DEPENDENCIES = ['express', 'fastify', '@types/express', '@types/node'];
+const DEPENDENCIES = [
+  'express',
+  'fastify',
+  '@types/express',
+  '@types/node',
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-metrics',
+];
 
 /** What `npm pack --json` reports of a tarball. */
 interface PackResult {
@@ -83,6 +90,7 @@ const CONSUMERS_BY_NAME = [
   'fastify',
   'node-http',
   'browser',
+  'otel',
 ];
 
 /** Runs `task` on each item, two at a time (the machine's cores), collecting each outcome. */
@@ -154,6 +162,8 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
       'dist/index.d.ts',
       'dist/protocol/index.d.ts',
       'dist/cli/main.js',
+      'dist/otel/index.js',
+      'dist/otel/index.d.ts',
     ]) {
       assert.ok(files.includes(name), name);
     }
@@ -167,6 +177,21 @@ describe('the packed package in consumer projects', { concurrency: false }, () =
       files.filter((file) => file.endsWith('.map') || file.startsWith('src/')),
       [],
     );
+  });
+
+  it('only wsflow/otel loads @opentelemetry/api, an optional peer dependency', () => {
+    const installed = join(project, 'node_modules', 'wsflow');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      dependencies?: Record<string, string>;
+    };
+    assert.equal(manifest.peerDependenciesMeta['@opentelemetry/api']?.optional, true);
+    assert.equal(manifest.dependencies, undefined, 'no runtime dependencies');
+    const loading = packed.files
+      .map((file) => file.path)
+      .filter((path) => path.endsWith('.js') && !path.startsWith('dist/otel/'))
+      .filter((path) => readFileSync(join(installed, path), 'utf8').includes('@opentelemetry'));
+    assert.deepEqual(loading, []);
   });
 
   it('wsflow/browser is one ES module with no imports, so a page can load the file itself', () => {

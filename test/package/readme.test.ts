@@ -50,8 +50,10 @@ describe('README.md on the npm page', () => {
     assert.equal(manifest.license, 'MIT');
     assert.ok(existsSync(join(ROOT, 'LICENSE')));
     assert.ok(Array.isArray(manifest.keywords) && manifest.keywords.includes('websocket'));
-    // Every peer is optional: the core has no dependency; a Redis client only for wsflow/redis.
+    // Every peer is optional: the core has no dependency; a Redis client only for wsflow/redis,
+    // the OpenTelemetry API only for wsflow/otel.
     assert.deepEqual(manifest.peerDependenciesMeta, {
+      '@opentelemetry/api': { optional: true },
       bufferutil: { optional: true },
       ioredis: { optional: true },
       redis: { optional: true },
