@@ -102,36 +102,34 @@ function defaultPort(scheme: string): number {
   return scheme === 'wss:' || scheme === 'https:' ? 443 : 80;
 }
 
-/** The attribute sets of messages, made once: by side, direction and kind (see {@link messageAttributes}). */
-const MESSAGES: readonly Attributes[] = (['server', 'client'] as const).flatMap((side) =>
-  (['in', 'out'] as const).flatMap((direction) =>
-    (['text', 'binary'] as const).map((kind) =>
-      Object.freeze({
-        ...SIDES[side],
-        'network.io.direction': direction === 'in' ? 'receive' : 'transmit',
-        'wsflow.message.type': kind,
-      }),
+/**
+ * The attribute sets of messages, made once, at {@link messageIndex}: the side,
+ * `network.io.direction` (`receive`, `transmit`) and `wsflow.message.type` (`text`, `binary`).
+ */
+export const MESSAGE_ATTRIBUTES: readonly Attributes[] = (['server', 'client'] as const).flatMap(
+  (side) =>
+    (['in', 'out'] as const).flatMap((direction) =>
+      (['text', 'binary'] as const).map((kind) =>
+        Object.freeze({
+          ...SIDES[side],
+          'network.io.direction': direction === 'in' ? 'receive' : 'transmit',
+          'wsflow.message.type': kind,
+        }),
+      ),
     ),
-  ),
 );
 
 /**
- * The attributes of a message: the side, `network.io.direction` (`receive`, `transmit`) and
- * `wsflow.message.type` (`text`, `binary`); the same frozen set for the same arguments.
+ * Where the messages of one side, direction and kind are counted: an index of
+ * {@link MESSAGE_ATTRIBUTES}, 0 to 7.
  *
  * @param side - the connection's side.
  * @param direction - `in` or `out`.
  * @param kind - `text` or `binary`.
- * @returns the attribute set.
+ * @returns the index.
  * @example
- * messageAttributes('server', 'in', 'text'); // { ..., 'network.io.direction': 'receive', 'wsflow.message.type': 'text' }
+ * MESSAGE_ATTRIBUTES[messageIndex('server', 'in', 'text')]['network.io.direction']; // 'receive'
  */
-export function messageAttributes(
-  side: Side,
-  direction: 'in' | 'out',
-  kind: 'text' | 'binary',
-): Attributes {
-  return MESSAGES[
-    (side === 'server' ? 0 : 4) + (direction === 'in' ? 0 : 2) + (kind === 'text' ? 0 : 1)
-  ];
+export function messageIndex(side: Side, direction: 'in' | 'out', kind: 'text' | 'binary'): number {
+  return (side === 'server' ? 0 : 4) + (direction === 'in' ? 0 : 2) + (kind === 'text' ? 0 : 1);
 }

@@ -4,7 +4,7 @@
 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { metrics } from '@opentelemetry/api';
-import type { Meter, MeterProvider } from '@opentelemetry/api';
+import type { BatchObservableCallback, Meter, MeterProvider } from '@opentelemetry/api';
 import { DiagnosticChannels } from '../index.js';
 import type {
   BackpressureDiagnostic,
@@ -17,9 +17,10 @@ import type {
   PingRoundTripDiagnostic,
 } from '../index.js';
 import {
+  MESSAGE_ATTRIBUTES,
   closeAttributes,
   handshakeAttributes,
-  messageAttributes,
+  messageIndex,
   sideAttributes,
 } from './attributes.js';
 
@@ -102,14 +103,25 @@ export function startWsflowMetrics(options: WsflowMetricsOptions = {}): WsflowMe
     description: 'WebSocket opening handshakes, accepted or rejected.',
     unit: '{handshake}',
   });
-  const messageCount = meter.createCounter(names.messages, {
+  // Messages are counted here and observed when the metrics are collected: an SDK counter's
+  // add() per message would cost more than the echo it counts.
+  const messageCount = meter.createObservableCounter(names.messages, {
     description: 'WebSocket data messages received and sent.',
     unit: '{message}',
   });
-  const payload = meter.createCounter(names.messagePayload, {
+  const payload = meter.createObservableCounter(names.messagePayload, {
     description: 'Payload bytes of the data messages received and sent, as on the wire.',
     unit: 'By',
   });
+  const messageTotals = new Float64Array(MESSAGE_ATTRIBUTES.length);
+  const byteTotals = new Float64Array(MESSAGE_ATTRIBUTES.length);
+  const observeMessages: BatchObservableCallback = (result) => {
+    for (let i = 0; i < MESSAGE_ATTRIBUTES.length; i++) {
+      if (messageTotals[i] === 0) continue;
+      result.observe(messageCount, messageTotals[i], MESSAGE_ATTRIBUTES[i]);
+      result.observe(payload, byteTotals[i], MESSAGE_ATTRIBUTES[i]);
+    }
+  };
   const backpressure = meter.createCounter(names.backpressure, {
     description: "Sends that waited for a transport's send buffer to drain (a slow reader).",
     unit: '{wait}',
@@ -166,11 +178,12 @@ export function startWsflowMetrics(options: WsflowMetricsOptions = {}): WsflowMe
       DiagnosticChannels.message,
       (message) => {
         const { side, direction, kind, bytes } = message as MessageDiagnostic;
-        const attributes = messageAttributes(side, direction, kind);
-        messageCount.add(1, attributes);
-        payload.add(bytes, attributes);
+        const at = messageIndex(side, direction, kind);
+        messageTotals[at] += 1;
+        byteTotals[at] += bytes;
       },
     ]);
+    meter.addBatchObservableCallback(observeMessages, [messageCount, payload]);
   }
   for (const [name, listener] of listeners) subscribe(name, listener);
   let stopped = false;
@@ -180,6 +193,7 @@ export function startWsflowMetrics(options: WsflowMetricsOptions = {}): WsflowMe
       if (stopped) return;
       stopped = true;
       for (const [name, listener] of listeners) unsubscribe(name, listener);
+      meter.removeBatchObservableCallback(observeMessages, [messageCount, payload]);
     },
   };
 }
