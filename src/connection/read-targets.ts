@@ -99,8 +99,9 @@ export class ReadTargets {
     if (awaited > 0 && large) {
       // The rest of a large frame lands right after its beginning, and no further.
       target = this.#regionTarget(awaited, awaited, awaited);
-    } else if (awaited > 0 && this.#inRegion) {
-      target = this.#regionTarget(awaited, READ_BYTES, Math.max(awaited, READ_BYTES));
+    } else if (awaited > 0 && last < DIRECT_MIN_BYTES && this.#inRegion) {
+      // A small frame's rest, right behind its beginning too (the assembler keeps it a view).
+      target = this.#regionTarget(awaited, READ_BYTES, READ_BYTES);
     } else if (large && (this.#busy || !this.#planning)) {
       // A whole frame as large as the last one, header included: it may come next. No more, so
       // that the read after it starts at the next frame's header, not inside its payload.

@@ -16,6 +16,7 @@ import {
 } from '../../src/connection/read-targets.js';
 import { resolveDeflateOptions, settingsOf } from '../../src/extensions/deflate-options.js';
 import type { NegotiatedDeflate } from '../../src/extensions/deflate-options.js';
+import { MAX_HEADER_BYTES } from '../../src/codec/frame-header.js';
 import { MessageAssembler } from '../../src/message/assembler.js';
 import type { Message } from '../../src/message/message.js';
 import { Protocol } from '../../src/protocol/protocol.js';
@@ -176,6 +177,17 @@ describe('ReadTargets: what the client socket reads into', () => {
       );
       assertPayloads(messages, [first, second], `header cut at ${cut}`);
       assert.ok(inOnePiece(messages[1], chunks), `header cut at ${cut}: joined`);
+    }
+  });
+
+  it('reads a frame over the direct bound as any other bytes, never into a buffer its size', () => {
+    const huge = binary(DIRECT_MAX_BYTES * 3, 31);
+    const input = Buffer.concat([binary(40_000, 32).frame, huge.frame, CLOSE]);
+    for (const caps of [() => Infinity, randomCaps(33, 100_000)] as Caps[]) {
+      const { chunks, closes } = readThrough(input, caps);
+      assert.deepEqual(closes, [1000]);
+      const largest = Math.max(...chunks.map((chunk) => chunk.buffer.byteLength));
+      assert.ok(largest <= 40_000 + MAX_HEADER_BYTES + READ_BYTES, `a buffer of ${largest} bytes`);
     }
   });
 
