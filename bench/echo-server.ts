@@ -7,6 +7,7 @@
 
 import { fstatSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import { createRequire } from 'node:module';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -195,6 +196,13 @@ async function start(kind: ServerKind): Promise<number> {
     }
     case 'wsflow-attach': {
       const server = createHttpServer();
+      const flow = map((m: Message) => m);
+      attachWebSocket(server, (upgrade) => void upgrade.handleMessages(flow));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'wsflow-h2c': {
+      const server = createHttp2Server();
       const flow = map((m: Message) => m);
       attachWebSocket(server, (upgrade) => void upgrade.handleMessages(flow));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,10 +1,11 @@
 // `npm run bench`: every end-to-end benchmark side by side in one run on 127.0.0.1 (echo
 // throughput, ping-pong latency, handshakes per second, memory per idle connection, client
 // throughput, fan-out to a thousand subscribers), wsflow against ws, with a plain TCP server as the
-// ceiling; and fan-out across nodes through Redis (scaleout), against Socket.IO's Redis Streams
-// adapter and the single-node hub. Prints tables of medians and ratios, checks the targets, and
-// writes bench/results/latest.json and latest.svg.
-//   node build/bench/main.js [--only echo,latency,handshakes,rss,client,fanout,scaleout] [--quick]
+// ceiling; fan-out across nodes through Redis (scaleout), against Socket.IO's Redis Streams
+// adapter and the single-node hub; and WebSockets over HTTP/2 against HTTP/1.1 (http2). Prints
+// tables of medians and ratios, checks the targets, and writes bench/results/latest.json and
+// latest.svg.
+//   node build/bench/main.js [--only echo,latency,handshakes,rss,client,fanout,scaleout,http2] [--quick]
 //     [--rounds N] [--rss-connections N] [--fanout-subscribers N] [--cpu-prof]   (profiles land in bench/results/profiles)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ import { redisServerMissing } from '../interop/helpers/peers.js';
 import { SCALE_OUT_HEADER, measureScaleOut, scaleOutRows, scaleOutSteps } from './scale-out.js';
 import type { ScaleOutCell, ScaleOutOptions } from './scale-out.js';
 import { SCALE_OUT_KINDS } from './scale-out-kinds.js';
+import { HTTP2_VARIANTS, measureHttp2 } from './http2.js';
+import type { Http2BenchOptions, Http2Result } from './http2.js';
 import { hasTaskset, killAllChildren, pinLoadProcess, startServer } from './processes.js';
 import type { ServerProcess } from './processes.js';
 import { Progress, renderSvg } from './report.js';
@@ -35,7 +38,16 @@ import type { BarGroup } from './report.js';
 import { FLOW_STYLES, SERVER_KINDS, handshakePathOf } from './server-kinds.js';
 import type { ServerKind } from './server-kinds.js';
 
-const WORKLOADS = ['echo', 'latency', 'handshakes', 'rss', 'client', 'fanout', 'scaleout'] as const;
+const WORKLOADS = [
+  'echo',
+  'latency',
+  'handshakes',
+  'rss',
+  'client',
+  'fanout',
+  'scaleout',
+  'http2',
+] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function option(name: string): string | undefined {
@@ -102,6 +114,11 @@ const settings = {
     measureMs: quick ? 1000 : 2000,
     rounds,
   } satisfies ScaleOutOptions,
+  http2: {
+    sockets: 100,
+    messagesPerSocket: quick ? 200 : 1000,
+    batch: 16,
+  } satisfies Http2BenchOptions,
 };
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -201,6 +218,24 @@ async function runRss(progress: Progress): Promise<RssResult[]> {
   return results;
 }
 
+/** HTTP/2 against HTTP/1.1, each variant once per round; medians per variant. */
+async function runHttp2(progress: Progress): Promise<Http2Result[]> {
+  const samples = new Map<string, Http2Result[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of HTTP2_VARIANTS) {
+      progress.step(`http2 ${variant.name}`);
+      const result = await measureHttp2(variant, settings.http2);
+      samples.set(variant.name, [...(samples.get(variant.name) ?? []), result]);
+    }
+  }
+  return [...samples.values()].map((results) => ({
+    ...results[0],
+    rssPerSocket: median(results.map((r) => r.rssPerSocket)),
+    heapPerSocket: median(results.map((r) => r.heapPerSocket)),
+    messagesPerSecond: median(results.map((r) => r.messagesPerSecond)),
+  }));
+}
+
 async function runClients(progress: Progress) {
   const rows: { server: string; size: number; client: string; rate: number }[] = [];
   for (const kind of settings.client.servers) {
@@ -251,7 +286,8 @@ async function run(): Promise<void> {
     (only.has('rss') ? RSS_VARIANTS.length : 0) +
     (only.has('client') ? settings.client.sizes.length * settings.client.servers.length : 0) +
     (only.has('fanout') ? fanoutSteps(settings.fanout) : 0) +
-    (only.has('scaleout') && redisMissing === undefined ? scaleOutSteps(settings.scaleOut) : 0);
+    (only.has('scaleout') && redisMissing === undefined ? scaleOutSteps(settings.scaleOut) : 0) +
+    (only.has('http2') ? rounds * HTTP2_VARIANTS.length : 0);
   const progress = new Progress(steps);
   const startedAt = Date.now();
   const echo: EchoCell[] | undefined = only.has('echo')
@@ -268,6 +304,7 @@ async function run(): Promise<void> {
     only.has('scaleout') && redisMissing === undefined
       ? await measureScaleOut({ ...settings.scaleOut, onStep: (label) => progress.step(label) })
       : undefined;
+  const http2 = only.has('http2') ? await runHttp2(progress) : undefined;
   progress.end();
 
   const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })
@@ -329,6 +366,28 @@ async function run(): Promise<void> {
         });
       }
     }
+  }
+
+  if (http2) {
+    const { sockets, messagesPerSocket, batch } = settings.http2;
+    console.log(
+      `WebSockets over HTTP/2 (${sockets} sockets on one h2c session) against HTTP/1.1 ` +
+        `(${sockets} connections): server memory per socket after a forced GC, and 32 B ` +
+        `messages echoed per second (${messagesPerSocket} per socket, ${batch} in flight)`,
+    );
+    const ws = http2.find((r) => r.variant.startsWith('ws,'))!;
+    printTable(
+      ['variant', 'RSS/socket', 'heap+ext/socket', 'msg/s', 'RSS vs ws', 'msg/s vs ws'],
+      http2.map((r) => [
+        r.variant,
+        `${(r.rssPerSocket / 1024).toFixed(2)} KiB`,
+        `${(r.heapPerSocket / 1024).toFixed(2)} KiB`,
+        formatRate(r.messagesPerSecond),
+        ratio(r.rssPerSocket, ws.rssPerSocket),
+        ratio(r.messagesPerSecond, ws.messagesPerSecond),
+      ]),
+    );
+    console.log();
   }
 
   if (latency) {
@@ -646,6 +705,7 @@ async function run(): Promise<void> {
     client,
     fanout,
     scaleOut,
+    http2,
     targets,
   };
   writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);

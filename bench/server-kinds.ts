@@ -7,7 +7,8 @@
 // `wsflow-budget` is the map echo under a 64 MiB memory budget (what counting buffers costs);
 // `wsflow-traced` is the map echo with a listener on every diagnostics channel (what a subscriber
 // costs: a payload per message each way), `wsflow-otel` the same with wsflow/otel recording into
-// the OpenTelemetry SDK's meter provider.
+// the OpenTelemetry SDK's meter provider;
+// `wsflow-h2c` is the map echo on a cleartext HTTP/2 server (WebSockets as streams, RFC 8441).
 export const SERVER_KINDS = ['wsflow', 'wsflow-stream', 'wsflow-sink', 'ws', 'uws', 'tcp'] as const;
 export const ALL_SERVER_KINDS = [
   ...SERVER_KINDS,
@@ -22,6 +23,7 @@ export const ALL_SERVER_KINDS = [
   'wsflow-otel',
   'wsflow-deflate',
   'ws-deflate',
+  'wsflow-h2c',
 ] as const;
 export type ServerKind = (typeof ALL_SERVER_KINDS)[number];
 
