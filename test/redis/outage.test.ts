@@ -36,7 +36,8 @@ describe('Redis backend: Redis killed and restarted', needs(redisServerMissing()
           publishRound(i);
           if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
         }
-        await until(() => subscribers.every((s) => s.frames.length >= sent));
+        // Up to a minute: on a loaded machine the clients' reconnection backoff can stretch.
+        await until(() => subscribers.every((s) => s.frames.length >= sent), 30_000);
         const received = subscribers.map((s) => s.frames);
         const first = texts(received[0]);
         assert.equal(first.length, sent);

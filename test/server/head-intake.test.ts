@@ -266,7 +266,9 @@ describe('serve(): hostile request heads', () => {
   });
 
   it('survives many hostile clients at once and still serves upgrades', async () => {
-    await withServer({ maxHeaderBytes: 512, handshakeTimeoutMs: 200 }, async (server) => {
+    // A second for the slow ones: on a loaded machine, 200 ms could pass between the accept and
+    // a client's first write, and a head too large would be answered 408.
+    await withServer({ maxHeaderBytes: 512, handshakeTimeoutMs: 1000 }, async (server) => {
       const { port } = server.address;
       const hostile = await Promise.all(
         Array.from({ length: 20 }, async (_, i) => {
