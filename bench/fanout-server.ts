@@ -11,7 +11,6 @@
 import { createRequire } from 'node:module';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import type * as Uws from 'uwebsockets';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -21,6 +20,7 @@ import { Router } from '../src/routing/router.js';
 import { map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
 import { serve } from '../src/server/server.js';
+import { runChildServer } from './child-server.js';
 import { FANOUT_KINDS } from './fanout-kinds.js';
 import type { FanoutKind } from './fanout-kinds.js';
 
@@ -107,17 +107,4 @@ function start(kind: FanoutKind): Promise<number> {
   }
 }
 
-const kind = process.argv[2] as FanoutKind;
-if (!(FANOUT_KINDS as readonly string[]).includes(kind)) {
-  console.error(`usage: fanout-server ${FANOUT_KINDS.join('|')}`);
-  process.exit(2);
-}
-start(kind).then((port) => {
-  console.log(port);
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line === 'exit') process.exit(0);
-    if (line === 'cpu') process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
-  });
-  lines.on('close', () => process.exit(0));
-});
+runChildServer('fanout-server', FANOUT_KINDS, start);

@@ -10,7 +10,6 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
@@ -22,6 +21,7 @@ import { map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
 import { serve } from '../src/server/server.js';
 import { fromIoredis, redisBackend } from '../src/redis/index.js';
+import { runChildServer } from './child-server.js';
 import { SCALE_OUT_KINDS } from './scale-out-kinds.js';
 import type { ScaleOutKind } from './scale-out-kinds.js';
 
@@ -88,17 +88,4 @@ function start(kind: ScaleOutKind): Promise<number> {
   }
 }
 
-const kind = process.argv[2] as ScaleOutKind;
-if (!(SCALE_OUT_KINDS as readonly string[]).includes(kind)) {
-  console.error(`usage: scale-out-server ${SCALE_OUT_KINDS.join('|')}`);
-  process.exit(2);
-}
-start(kind).then((port) => {
-  console.log(port);
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line === 'exit') process.exit(0);
-    if (line === 'cpu') process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
-  });
-  lines.on('close', () => process.exit(0));
-});
+runChildServer('scale-out-server', SCALE_OUT_KINDS, start);
