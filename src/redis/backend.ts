@@ -8,6 +8,7 @@ import type { HubBackend, HubSink } from '../hub/backend.js';
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
 import { DEFAULT_KEY_PREFIX, checkKeyPrefix, topicKey } from './keys.js';
+import { TopicKeepAlive } from './expiry.js';
 import { NodePresence } from './presence.js';
 import { StreamPublisher } from './publisher.js';
 import { StreamReader } from './reader.js';
@@ -49,6 +50,13 @@ export interface RedisBackendOptions {
    * that stopped without closing its hub); it beats every third of it. Default 30 000 ms.
    */
   presenceTtlMs?: number;
+  /**
+   * How long a topic's keys (its stream and presence hash) stay in Redis once no node writes to
+   * it and none follows it: every write sets the expiry, and every node that follows the topic
+   * renews it every third of it, so Redis does not keep every topic ever used. A client that
+   * resumes after it expired is told its messages are gone, as past trimming. Default 24 h.
+   */
+  topicTtlMs?: number;
 }
 
 /** The defaults of {@link RedisBackendOptions}. */
@@ -61,6 +69,7 @@ export const RedisBackendDefaults = {
   readCount: 1000,
   deliveryChunkBytes: 64 * 1024,
   presenceTtlMs: 30_000,
+  topicTtlMs: 24 * 60 * 60 * 1000,
 } as const;
 
 /** What a Redis backend counted. */
@@ -142,6 +151,7 @@ export function redisBackend(options: RedisBackendOptions): RedisBackend {
     'readCount',
     'deliveryChunkBytes',
     'presenceTtlMs',
+    'topicTtlMs',
   ] as const) {
     if (!Number.isSafeInteger(settings[name]) || settings[name] <= 0) {
       throw new TypeError(`${name} must be a positive integer`);
@@ -160,6 +170,7 @@ class StreamsBackend implements RedisBackend {
   readonly #node = randomBytes(9).toString('base64url');
   #reader: StreamReader | undefined;
   #presence: NodePresence | undefined;
+  readonly #keepAlive: TopicKeepAlive;
   /** Per topic followed here: a token that a newer subscribe or an unsubscribe replaces. */
   readonly #following = new Map<string, object>();
   /** Start-ID look-ups under way. */
@@ -177,6 +188,13 @@ class StreamsBackend implements RedisBackend {
       maxStreamLength: settings.maxStreamLength,
       maxQueuedBytes: settings.maxQueuedBytes,
       maxBatchMessages: settings.maxBatchMessages,
+      topicTtlMs: settings.topicTtlMs,
+    });
+    this.#keepAlive = new TopicKeepAlive({
+      connection,
+      keyPrefix: settings.keyPrefix,
+      topicTtlMs: settings.topicTtlMs,
+      topics: () => this.#following.keys(),
     });
   }
 
@@ -195,6 +213,7 @@ class StreamsBackend implements RedisBackend {
       node: this.#node,
       keyPrefix: this.#settings.keyPrefix,
       ttlMs: this.#settings.presenceTtlMs,
+      topicTtlMs: this.#settings.topicTtlMs,
     });
   }
 
@@ -233,6 +252,7 @@ class StreamsBackend implements RedisBackend {
     if (this.#closed) return;
     this.#closed = true;
     this.#following.clear();
+    this.#keepAlive.close();
     await this.#publisher.close();
     await this.#presence?.close();
     await this.#reader?.close();
@@ -260,6 +280,7 @@ class StreamsBackend implements RedisBackend {
         this.#publisher.failedCommands +
         (this.#reader?.failedReads ?? 0) +
         (this.#presence?.failedCommands ?? 0) +
+        this.#keepAlive.failedCommands +
         this.#failedLookups,
     };
   }
@@ -280,6 +301,7 @@ class StreamsBackend implements RedisBackend {
       const entries = last as readonly (readonly [Uint8Array | string, unknown])[];
       this.#reader?.follow(key, topic, entries.length > 0 ? text(entries[0][0]) : '0-0');
       this.#publisher.release(topic);
+      this.#keepAlive.renew(topic);
       return;
     }
   }

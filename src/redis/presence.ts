@@ -16,6 +16,8 @@ export interface PresenceSettings {
   readonly keyPrefix: string;
   /** How long a node counts after its last heartbeat (it beats every third of it). */
   readonly ttlMs: number;
+  /** How long a topic's presence hash lives after its last write (as its stream does). */
+  readonly topicTtlMs: number;
 }
 
 /** This node's counts in Redis, and the counts of every node. */
@@ -142,9 +144,13 @@ export class NodePresence {
       const count = this.#local.get(topic);
       const key = presenceKey(keyPrefix, topic);
       try {
-        await connection.send(
-          count === undefined ? ['HDEL', key, node] : ['HSET', key, node, String(count)],
-        );
+        if (count === undefined) await connection.send(['HDEL', key, node]);
+        else {
+          await Promise.all([
+            connection.send(['HSET', key, node, String(count)]),
+            connection.send(['PEXPIRE', key, String(this.#settings.topicTtlMs)]),
+          ]);
+        }
       } catch {
         this.failedCommands++;
         failed = true;

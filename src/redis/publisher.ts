@@ -2,7 +2,8 @@
 // one XADD per topic (one stream entry holding them all), every topic's in one round of pipelined
 // commands; the next round waits for the replies. A batch that fails is sent again, with the same
 // batch number, before anything newer of its topic, so a topic's messages from this node keep
-// their order and a batch applied twice (its reply lost) is recognised by readers.
+// their order and a batch applied twice (its reply lost) is recognised by readers. Each XADD is
+// followed by a PEXPIRE of the stream, so a topic nobody writes to or follows any more expires.
 
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
@@ -17,6 +18,8 @@ export interface PublisherSettings {
   readonly publisher: string;
   readonly keyPrefix: string;
   readonly maxStreamLength: number;
+  /** How long a topic's stream lives after its last write (unless a node following it renews it). */
+  readonly topicTtlMs: number;
   /** Bound on the bytes of messages waiting to be written (during an outage, typically). */
   readonly maxQueuedBytes: number;
   /** Bound on the messages of one stream entry; the rest goes in the next round. */
@@ -158,12 +161,17 @@ export class StreamPublisher {
     return { number: this.#nextBatch++, messages, bytes };
   }
 
-  /** Writes a batch; on success it leaves the queue (and the queue the map, once empty). */
+  /**
+   * Writes a batch and renews the stream's expiry (pipelined); on success it leaves the queue
+   * (and the queue the map, once empty). When either fails, both are sent again: an entry written
+   * twice is skipped by readers, and a stream is never left without its expiry.
+   */
   async #write(topic: string, queue: TopicQueue, batch: Batch): Promise<boolean> {
-    const { connection, publisher, keyPrefix, maxStreamLength } = this.#settings;
+    const { connection, publisher, keyPrefix, maxStreamLength, topicTtlMs } = this.#settings;
+    const key = topicKey(keyPrefix, topic);
     const args = [
       'XADD',
-      topicKey(keyPrefix, topic),
+      key,
       'MAXLEN',
       '~',
       String(maxStreamLength),
@@ -171,7 +179,10 @@ export class StreamPublisher {
       ...entryFields(publisher, batch.number, batch.messages),
     ];
     try {
-      await connection.send(args);
+      await Promise.all([
+        connection.send(args),
+        connection.send(['PEXPIRE', key, String(topicTtlMs)]),
+      ]);
     } catch {
       this.failedCommands++;
       if (!this.#closed) return false;
