@@ -1,0 +1,89 @@
+// wsflow/redis, resumable sessions' first piece: what a topic's stream still holds after a
+// message ID, in order and once, or `gone` once the ID's entry was trimmed.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { replayAfter, messageId, messageIsAfter, parseMessageId } from '../../src/redis/replay.js';
+import { entryFields } from '../../src/redis/stream-entry.js';
+import { connectClient } from './support.js';
+import type { ClientConnection } from './support.js';
+
+function texts(...values: string[]) {
+  return values.map((value) => ({ kind: 'text' as const, data: Buffer.from(value) }));
+}
+
+describe('message IDs', () => {
+  it('are an entry ID and an index, ordered like the stream', () => {
+    assert.equal(messageId('17-3', 2), '17-3.2');
+    assert.deepEqual(parseMessageId('17-3.2'), { entry: '17-3', index: 2 });
+    assert.equal(parseMessageId('17-3'), undefined);
+    assert.equal(messageIsAfter('17-3.2', '17-3.1'), true);
+    assert.equal(messageIsAfter('18-0.0', '17-3.9'), true);
+    assert.equal(messageIsAfter('17-3.1', '17-3.1'), false);
+  });
+});
+
+describe('Redis backend: replay after a message ID', needs(redisServerMissing()), () => {
+  let redis: RedisServer;
+  let client: ClientConnection;
+  before(async () => {
+    redis = await RedisServer.start();
+    client = await connectClient('ioredis', redis.url);
+  });
+  after(async () => {
+    await client?.close();
+    await redis?.stop();
+  });
+
+  async function add(key: string, publisher: string, batch: number, ...values: string[]) {
+    const fields = entryFields(publisher, batch, texts(...values));
+    const id = await client.connection.send(['XADD', key, '*', ...fields]);
+    return Buffer.from(id as Uint8Array).toString();
+  }
+
+  it('gives what follows an ID, in order, skipping a batch written twice', async () => {
+    const key = 'replay:{a}';
+    const first = await add(key, 'p', 0, 'a0', 'a1', 'a2');
+    await add(key, 'p', 1, 'b0');
+    await add(key, 'p', 1, 'b0'); // the same batch again: its reply was lost
+    await add(key, 'q', 0, 'c0');
+    const replay = await replayAfter(client.connection, key, messageId(first, 1), 100);
+    assert.equal(replay.kind, 'messages');
+    if (replay.kind !== 'messages') return;
+    assert.deepEqual(
+      replay.messages.map((m) => Buffer.from(m.data).toString()),
+      ['a2', 'b0', 'c0'],
+    );
+    assert.equal(replay.messages[0].id, messageId(first, 2));
+    assert.equal(replay.more, false);
+    const none = await replayAfter(client.connection, key, replay.messages[2].id, 100);
+    assert.deepEqual(none, { kind: 'messages', messages: [], more: false });
+  });
+
+  it('pages: at most the entries asked for, and whether more follow', async () => {
+    const key = 'replay:{b}';
+    const first = await add(key, 'p', 0, 'x');
+    for (let i = 1; i <= 5; i++) await add(key, 'p', i, `m${i}`);
+    const page = await replayAfter(client.connection, key, messageId(first, 0), 2);
+    assert.ok(page.kind === 'messages' && page.more);
+    assert.deepEqual(
+      page.messages.map((m) => Buffer.from(m.data).toString()),
+      ['m1', 'm2'],
+    );
+  });
+
+  it('is gone once the entry of the ID was trimmed', async () => {
+    const key = 'replay:{c}';
+    const first = await add(key, 'p', 0, 'old');
+    await add(key, 'p', 1, 'new');
+    await client.connection.send(['XTRIM', key, 'MAXLEN', '1']);
+    assert.deepEqual(await replayAfter(client.connection, key, messageId(first, 0), 10), {
+      kind: 'gone',
+    });
+    assert.deepEqual(await replayAfter(client.connection, 'replay:{none}', '1-0.0', 10), {
+      kind: 'gone',
+    });
+  });
+});
