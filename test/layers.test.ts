@@ -15,7 +15,7 @@ import ts from 'typescript';
  * first path segment under src/ (a top-level file by its file name).
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['error-codes.ts'],
+  ['error-codes.ts', 'resume-wire.ts'],
   // browser/ stands on the ground floor alone: it runs in pages, so it takes nothing from the
   // Node layers (tsconfig.browser.json builds it without Node's types, too).
   ['time', 'util', 'errors.ts', 'browser'],

@@ -14,6 +14,19 @@ export interface HubSink {
 }
 
 /**
+ * What a backend still holds of a topic after a message ID ({@link HubBackend.replay}): the
+ * messages that followed it, in the topic's order, each with its `entryId` and `index`, one page
+ * at a time (`more`: ask again after the last one); or `gone` when the ID is past retention.
+ */
+export type TopicReplay =
+  | {
+      readonly kind: 'messages';
+      readonly messages: readonly TopicMessage[];
+      readonly more: boolean;
+    }
+  | { readonly kind: 'gone' };
+
+/**
  * What carries a hub's messages: publish and subscribe by topic name with the message's kind and
  * bytes. Nothing in it is in-process: a backend may send them through Redis, a message broker or
  * a socket, and call the sink when they come back, on this node and on every other.
@@ -53,6 +66,13 @@ export interface HubBackend {
    * Optional.
    */
   subscribers?(topic: string, count: number): void;
+  /**
+   * The messages of `topic` after the message `afterId` (`<entryId>.<index>`), for a member that
+   * resumes: everything this node's own delivery of the topic will not bring, so called after
+   * {@link HubBackend.subscribe}. Optional: a backend without it cannot resume a session (the
+   * member is told `gone`).
+   */
+  replay?(topic: string, afterId: string): Promise<TopicReplay>;
   /** The hub is closing: release what the backend holds (connections, timers). */
   close(): void | Promise<void>;
 }

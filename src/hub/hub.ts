@@ -14,8 +14,10 @@ import { ProtocolState } from '../protocol/protocol.js';
 import type { CloseOutcome } from '../protocol/events.js';
 import type { MessageFlowTransformer } from '../transform/transformer.js';
 import { inProcessBackend } from './backend.js';
-import type { HubBackend, HubSink } from './backend.js';
+import type { HubBackend, HubSink, TopicReplay } from './backend.js';
 import { HubMember } from './member.js';
+import { idOf, memberResumeOf, positionOf } from './member-resume.js';
+import type { HeldMessage, MemberResume, MessagePosition } from './member-resume.js';
 import { MemberState } from './member-state.js';
 import type { MemberOwner } from './member-state.js';
 
@@ -33,6 +35,8 @@ import type { ResolvedSubscriberLimits, SubscriberLimits } from './subscriber-li
 import { Topic } from './topic.js';
 import type { PendingMessage } from './topic.js';
 import { TopicFrames, sharedDeflateOf } from './topic-frames.js';
+import { goneFrame, resumeUnits } from './resume-frames.js';
+import type { DueMessage, ResumeUnit } from './resume-frames.js';
 import type { TopicMessage } from './topic-message.js';
 import { toTopicMessage } from './topic-message.js';
 
@@ -353,6 +357,7 @@ export class Hub implements HubSink {
    * @returns false when the member must be closed (policy 'close').
    */
   #catchUp(member: Member, topic: Topic, index: number): boolean {
+    if (member.resume !== undefined) return this.#catchUpResuming(member, topic, index);
     if (member.slots.size > 1) return this.#catchUpAll(member);
     const pending = topic.pending as PendingMessage[];
     const from = topic.cursors[index];
@@ -372,8 +377,118 @@ export class Hub implements HubSink {
     return true;
   }
 
+  /**
+   * {@link Hub.#catchUp} for a resuming member: the topic's shared buffer with markers when it
+   * takes every pending message, else message by message.
+   */
+  #catchUpResuming(member: Member, topic: Topic, index: number): boolean {
+    const pending = topic.pending as PendingMessage[];
+    if (
+      member.slots.size === 1 &&
+      topic.cursors[index] === 0 &&
+      topic.excepted?.has(member.id) !== true &&
+      !(member.resume as MemberResume).holds(topic.name)
+    ) {
+      const whole = topic.resumeWhole(member.deflate);
+      if (member.fits(whole.length)) {
+        topic.cursors[index] = pending.length;
+        member.output.writeFrames(whole, pending.length);
+        return true;
+      }
+    }
+    return this.#catchUpAll(member);
+  }
+
+  /**
+   * {@link Hub.#catchUpAll} for a resuming member: a topic being replayed to it keeps its
+   * messages back, one just replayed drops what it had, and the rest goes out with markers.
+   */
+  #catchUpAllResuming(member: Member, resume: MemberResume): boolean {
+    const due: DueMessage[] = [];
+    for (const [name, index] of member.slots) {
+      const topic = this.#topics.get(name) as Topic;
+      const pending = topic.pending;
+      if (pending === undefined) continue;
+      const held = resume.replaying.get(name);
+      for (let k = topic.cursors[index]; k < pending.length; k++) {
+        const message = pending[k];
+        if (message.except === member.id) continue;
+        if (held !== undefined) held.push(message);
+        else if (resume.isNew(name, message.frames.message)) {
+          due.push({ topic: name, frames: message.frames, seq: message.seq });
+        }
+      }
+      topic.cursors[index] = pending.length;
+    }
+    if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
+    return this.#writeUnits(member, resumeUnits(due, member.deflate));
+  }
+
+  /** Writes a resuming member's units. @returns false when it must be closed. */
+  #writeUnits(member: Member, units: readonly ResumeUnit[]): boolean {
+    for (const unit of units) if (!member.offer(unit.bytes, unit.messages)) return false;
+    return true;
+  }
+
+  /**
+   * Replays to a member that came back what `topic` had after its last message (page by page,
+   * from the backend), then what arrived live meanwhile and it had not had, and lets it go live.
+   * Without a backend replay, or past retention, it is told `gone` and goes live from now.
+   */
+  async #replay(member: Member, topic: string, lastId: string): Promise<void> {
+    const resume = member.resume as MemberResume;
+    const held: HeldMessage[] = [];
+    resume.replaying.set(topic, held);
+    const current = (): boolean => !member.gone && resume.replaying.get(topic) === held;
+    let after: MessagePosition | undefined = positionOf(lastId);
+    const replay = this.#backend.replay?.bind(this.#backend);
+    while (after !== undefined) {
+      if (replay === undefined) {
+        after = undefined;
+        break;
+      }
+      let page: TopicReplay;
+      try {
+        page = await replay(topic, idOf(after));
+      } catch {
+        page = { kind: 'gone' };
+      }
+      if (!current()) return;
+      if (page.kind === 'gone') {
+        after = undefined;
+        break;
+      }
+      const last = page.messages.at(-1);
+      if (last?.entryId === undefined || last.index === undefined) break;
+      after = { entry: last.entryId, index: last.index };
+      const due = page.messages
+        .filter((message) => message.except !== member.id)
+        .map((message) => ({ topic, frames: new TopicFrames(message), seq: 0 }));
+      if (!this.#writeUnits(member, resumeUnits(due, member.deflate))) {
+        this.#closeSlow(member);
+        return;
+      }
+      if (!page.more) break;
+    }
+    resume.replaying.delete(topic);
+    if (after === undefined) {
+      if (!member.offer(goneFrame(topic))) {
+        this.#closeSlow(member);
+        return;
+      }
+    } else resume.floors.set(topic, after);
+    const due: DueMessage[] = [];
+    for (const message of held) {
+      if (resume.isNew(topic, message.frames.message)) {
+        due.push({ topic, frames: message.frames, seq: message.seq });
+      }
+    }
+    if (!this.#writeUnits(member, resumeUnits(due, member.deflate))) this.#closeSlow(member);
+  }
+
   /** Writes what a member has not had of every topic of its, in the order published. */
   #catchUpAll(member: Member): boolean {
+    if (member.resume !== undefined) return this.#catchUpAllResuming(member, member.resume);
     const due: PendingMessage[] = [];
     for (const [name, index] of member.slots) {
       const topic = this.#topics.get(name) as Topic;
@@ -422,6 +537,11 @@ export class Hub implements HubSink {
     // Messages published earlier in this tick are not its; later ones are, in order.
     cursors.push(topic.pending?.length ?? 0);
     if (topic.pending !== undefined) who.output.pendingFrames = who;
+    const lastId = who.resume?.lastIds.get(name);
+    if (lastId !== undefined) {
+      who.resume?.lastIds.delete(name);
+      void this.#replay(who, name, lastId);
+    }
     this.#backend.subscribers?.(name, members.length);
     this.#tell({
       type: 'subscribed',
@@ -444,6 +564,7 @@ export class Hub implements HubSink {
       }
     }
     who.slots.delete(name);
+    who.resume?.forget(name);
     const { members, cursors } = topic;
     const last = members.pop() as Member;
     const lastCursor = cursors.pop() as number;
@@ -491,6 +612,7 @@ export class Hub implements HubSink {
       output: frameOutputOf(connection),
       limits: resolveSubscriberLimits(options?.limits, this.#limits),
       deflate: sharedDeflateOf(negotiatedDeflateOf(connection)),
+      resume: memberResumeOf(connection),
     });
     const member = new HubMember<Out>(state, encode);
     state.member = member;

@@ -5,6 +5,7 @@
 import type { Connection } from '../connection/connection.js';
 import type { FrameOutput } from '../connection/frame-output.js';
 import type { MessageLike } from '../message/message.js';
+import type { MemberResume } from './member-resume.js';
 import type { SubscriberLimits } from './subscriber-limits.js';
 import type { SharedDeflate } from './topic-frames.js';
 
@@ -34,6 +35,8 @@ export class MemberState<Face = unknown> {
   readonly limits: Readonly<Required<SubscriberLimits>>;
   /** How it takes shared compressed frames, if it can. */
   readonly deflate: SharedDeflate | undefined;
+  /** Its resume state, when its connection chose `wsflow.resume.v1`. */
+  readonly resume: MemberResume | undefined;
   /** Its topics → its index in each topic's member list. */
   readonly slots = new Map<string, number>();
   /** Messages it did not get because it read too slowly. */
@@ -52,6 +55,7 @@ export class MemberState<Face = unknown> {
       output: FrameOutput;
       limits: Readonly<Required<SubscriberLimits>>;
       deflate: SharedDeflate | undefined;
+      resume?: MemberResume;
     },
   ) {
     this.owner = owner;
@@ -60,6 +64,7 @@ export class MemberState<Face = unknown> {
     this.output = init.output;
     this.limits = init.limits;
     this.deflate = init.deflate;
+    this.resume = init.resume;
   }
 
   /** PendingFrames: the connection is about to send a message of its own; what came before goes first. */
@@ -73,15 +78,16 @@ export class MemberState<Face = unknown> {
   }
 
   /**
-   * Writes one message's frame, or applies the policy when it would pass the bound.
+   * Writes one message's frame (or `messages` messages' frames, kept or dropped together), or
+   * applies the policy when it would pass the bound.
    *
    * @returns false when the member must be closed (policy `'close'`).
    */
-  offer(frames: Uint8Array): boolean {
+  offer(frames: Uint8Array, messages = 1): boolean {
     const output = this.output;
     const room = this.limits.maxBufferedBytes - frames.length;
     if (output.bufferedBytes <= room) {
-      output.writeFrames(frames);
+      output.writeFrames(frames, messages);
       return true;
     }
     switch (this.limits.onLimit) {
@@ -94,12 +100,12 @@ export class MemberState<Face = unknown> {
           this.droppedMessages += dropped;
         }
         if (output.bufferedBytes <= room) {
-          output.writeFrames(frames);
+          output.writeFrames(frames, messages);
           return true;
         }
         break;
     }
-    this.droppedMessages++;
+    this.droppedMessages += messages;
     return true;
   }
 

@@ -39,6 +39,11 @@ export class TopicFrames {
     this.#message = message;
   }
 
+  /** The message these frames carry. */
+  get message(): TopicMessage {
+    return this.#message;
+  }
+
   /** The frame for a subscriber: compressed when it shares deflate and the message is big enough. */
   for(deflate: SharedDeflate | undefined): Uint8Array {
     if (deflate === undefined || this.#message.data.length < deflate.threshold) return this.plain();

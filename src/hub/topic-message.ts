@@ -12,6 +12,14 @@ export interface TopicMessage {
   readonly data: Uint8Array;
   /** The id of a member that does not get it (the publisher, for `member.publish`). */
   readonly except?: string;
+  /**
+   * Where a backend that keeps what it carries (Redis) stored it: the ID of the entry that holds
+   * it. With {@link TopicMessage.index}, the message's ID `<entryId>.<index>`, ordered within a
+   * topic and the same on every node: what a resuming client names to get what followed it.
+   */
+  readonly entryId?: string;
+  /** The message's place in its entry, from 0 (set with {@link TopicMessage.entryId}). */
+  readonly index?: number;
 }
 
 /**

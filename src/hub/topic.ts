@@ -3,6 +3,7 @@
 // every subscriber that takes them all, instead of one write per message and subscriber).
 
 import type { MemberState } from './member-state.js';
+import { resumeUnits } from './resume-frames.js';
 import type { SharedDeflate, TopicFrames } from './topic-frames.js';
 
 /** A message published to a topic and not yet written to every subscriber. */
@@ -33,6 +34,8 @@ export class Topic {
   excepted: Set<string> | undefined;
   /** Every pending frame, joined, by deflate key (-1: plain). */
   #whole: Map<number, Uint8Array> | undefined;
+  /** The same with the markers resuming members get, by deflate key (-1: plain). */
+  #resumeWhole: Map<number, Uint8Array> | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -52,6 +55,7 @@ export class Topic {
     }
     pending.push(message);
     this.#whole = undefined;
+    this.#resumeWhole = undefined;
     if (message.except !== undefined) (this.excepted ??= new Set()).add(message.except);
     return opened;
   }
@@ -73,10 +77,32 @@ export class Topic {
     return frames;
   }
 
+  /**
+   * {@link Topic.whole} for resuming members: a marker before each run of an entry's messages.
+   * Made once per deflate setting, and shared by every resuming member that takes them all.
+   */
+  resumeWhole(deflate: SharedDeflate | undefined): Uint8Array {
+    const key = deflate === undefined ? -1 : deflate.key;
+    const joined = (this.#resumeWhole ??= new Map());
+    let frames = joined.get(key);
+    if (frames === undefined) {
+      const due = (this.pending as PendingMessage[]).map(({ frames, seq }) => ({
+        topic: this.name,
+        frames,
+        seq,
+      }));
+      const units = resumeUnits(due, deflate);
+      frames = units.length === 1 ? units[0].bytes : Buffer.concat(units.map((unit) => unit.bytes));
+      joined.set(key, frames);
+    }
+    return frames;
+  }
+
   /** The hub wrote the pending messages to every member: the batch is closed. */
   endBatch(): void {
     this.pending = undefined;
     this.excepted = undefined;
     this.#whole = undefined;
+    this.#resumeWhole = undefined;
   }
 }

@@ -4,7 +4,7 @@
 // publishes included, so every node delivers a topic in the stream's one order.
 
 import { randomBytes } from 'node:crypto';
-import type { HubBackend, HubSink } from '../hub/backend.js';
+import type { HubBackend, HubSink, TopicReplay } from '../hub/backend.js';
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
 import { DEFAULT_KEY_PREFIX, checkKeyPrefix, topicKey } from './keys.js';
@@ -12,6 +12,7 @@ import { TopicKeepAlive } from './expiry.js';
 import { NodePresence } from './presence.js';
 import { StreamPublisher } from './publisher.js';
 import { StreamReader } from './reader.js';
+import { replayWhenFollowed } from './replay.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { text } from './stream-entry.js';
 
@@ -175,6 +176,8 @@ class StreamsBackend implements RedisBackend {
   readonly #following = new Map<string, object>();
   /** Start-ID look-ups under way. */
   readonly #lookups = new Set<Promise<void>>();
+  /** Per topic followed here, its start-ID look-up (a replay waits for it). */
+  readonly #starts = new Map<string, Promise<void>>();
   #failedLookups = 0;
   #closed = false;
 
@@ -231,6 +234,20 @@ class StreamsBackend implements RedisBackend {
     this.#publisher.hold(topic);
     const lookup = this.#startFollowing(topic, token).finally(() => this.#lookups.delete(lookup));
     this.#lookups.add(lookup);
+    this.#starts.set(topic, lookup);
+  }
+
+  /**
+   * What the topic's stream holds after a message ID (one page), read once this node follows
+   * the topic, so that the page reaches at least where its live delivery starts.
+   */
+  replay(topic: string, afterId: string): Promise<TopicReplay> {
+    const key = topicKey(this.#settings.keyPrefix, topic);
+    const started = this.#starts.get(topic);
+    const wanted = (): boolean => !this.#closed && this.#starts.get(topic) === started;
+    return replayWhenFollowed(this.#connection, key, afterId, started, wanted, () => {
+      this.#failedLookups++;
+    });
   }
 
   subscribers(topic: string, count: number): void {
@@ -244,6 +261,7 @@ class StreamsBackend implements RedisBackend {
 
   unsubscribe(topic: string): void {
     this.#following.delete(topic);
+    this.#starts.delete(topic);
     this.#publisher.release(topic);
     this.#reader?.unfollow(topicKey(this.#settings.keyPrefix, topic));
   }

@@ -22,7 +22,7 @@ export function entryFields(
   return fields;
 }
 
-/** An entry read back: who wrote it, its batch number, its messages. */
+/** An entry read back: who wrote it, its batch number, its messages (each with its ID). */
 export interface StreamEntry {
   readonly id: string;
   readonly publisher: string;
@@ -40,6 +40,7 @@ export function parseEntry(raw: RedisReply): StreamEntry {
     throw new TypeError('not a stream entry');
   }
   const fields = raw[1] as readonly RedisReply[];
+  const id = text(raw[0]);
   let publisher = '';
   let batch = -1;
   const messages: TopicMessage[] = [];
@@ -50,13 +51,14 @@ export function parseEntry(raw: RedisReply): StreamEntry {
     else if (name === 's') batch = Number(text(value));
     else if (name[0] === 't' || name[0] === 'b') {
       const except = name.length > 1 ? name.slice(1) : undefined;
-      messages.push({ kind: name[0] === 't' ? 'text' : 'binary', data: bytes(value), except });
+      const kind = name[0] === 't' ? 'text' : 'binary';
+      messages.push({ kind, data: bytes(value), except, entryId: id, index: messages.length });
     }
   }
   if (publisher === '' || !Number.isSafeInteger(batch)) {
     throw new TypeError('a stream entry without its publisher and batch');
   }
-  return { id: text(raw[0]), publisher, batch, messages };
+  return { id, publisher, batch, messages };
 }
 
 /** A bulk or status string as text. */

@@ -31,6 +31,7 @@ import { plainAcceptResponse } from './accept-bytes.js';
 import { handshakeFields } from './handshake-fields.js';
 import { logHandlerError, reportHandlerError } from './handler-errors.js';
 import { publishAccepted, publishRejected } from './handshake-events.js';
+import { recordResumeRequest } from './resume-request.js';
 import type { HandshakeRejectReason } from '../connection/channels.js';
 import type { ServerErrorHandler } from './handler-errors.js';
 import { rejectUpgrade } from './http-response.js';
@@ -430,6 +431,7 @@ export class WebSocketUpgrade {
     // The Connection listens to errors from the next tick on (queued first): then the guard goes.
     process.nextTick(unguardTransport, socket);
     onConnection?.(connection);
+    recordResumeRequest(connection, subprotocol, url);
     // runDetached(), not runUntilClosed(): a failing flow closes with 1011 all the same, and a server holding many
     // connections keeps no promise per connection.
     connection.runDetached(flow);

@@ -3,7 +3,7 @@
 
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { Hub, Router, accept, map, serve } from '../../src/index.js';
+import { Hub, Router, accept, map, resumeSubprotocol, serve } from '../../src/index.js';
 import type { WebSocketServer } from '../../src/index.js';
 import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
 import type { RedisBackend, RedisBackendOptions, RedisConnection } from '../../src/redis/index.js';
@@ -77,6 +77,7 @@ export class Node {
             member.subscribe(request.params.topic);
             return map(() => undefined);
           }),
+          { subprotocol: resumeSubprotocol(request) },
         ),
       )
       // Subscribes, then publishes at once: the message must reach the subscriber itself.

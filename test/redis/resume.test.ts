@@ -1,0 +1,178 @@
+// wsflow/redis, resumable sessions: a client that offered `wsflow.resume.v1` and comes back (to
+// another node) with the last message ID of its topic gets what it missed, then live messages,
+// nothing lost and nothing twice, even while messages are published during the replay; past
+// retention it is told `gone`. Two hubs in one process on one Redis, with either client library.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { ResumeTracker } from '../../src/browser/resume-tracker.js';
+import { RESUME_SUBPROTOCOL } from '../../src/index.js';
+import { isPast, positionOf } from '../../src/hub/member-resume.js';
+import { Subscriber, texts } from '../hub/support.js';
+import { CLIENTS, Node, connectClient, until } from './support.js';
+
+/** A client that resumes: a bare socket whose frames go through a tracker. */
+class ResumingClient {
+  readonly tracker = new ResumeTracker();
+  readonly messages: string[] = [];
+  readonly ids: string[] = [];
+  readonly markers: string[] = [];
+  #subscriber: Subscriber | undefined;
+  #read = 0;
+
+  async open(port: number, topic: string): Promise<void> {
+    this.tracker.reset();
+    const url = new URL(this.tracker.resumeUrl(`ws://127.0.0.1/t/${topic}`));
+    this.#subscriber = await Subscriber.open(port, url.pathname + url.search, {
+      headers: { 'Sec-WebSocket-Protocol': RESUME_SUBPROTOCOL },
+    });
+    this.#read = 0;
+  }
+
+  /** Reads until `count` application messages arrived in all (or the socket closed). */
+  async receive(count: number): Promise<string[]> {
+    const subscriber = this.#subscriber as Subscriber;
+    while (this.messages.length < count && !subscriber.socket.destroyed) {
+      const frames = await subscriber.receive(this.#read + 1);
+      for (; this.#read < frames.length; this.#read++) {
+        const frame = frames[this.#read];
+        const text = frame.payload.toString();
+        const taken = this.tracker.take(frame.opcode === 1 ? text : frame.payload);
+        if (taken.kind === 'marker') this.markers.push(text);
+        else {
+          this.messages.push(text);
+          if (taken.id !== undefined) this.ids.push(taken.id);
+        }
+      }
+    }
+    return this.messages;
+  }
+
+  close(): void {
+    this.#subscriber?.close();
+  }
+}
+
+function numbered(from: number, to: number): string[] {
+  return Array.from({ length: to - from }, (_, i) => `m${from + i}`);
+}
+
+function assertIncreasing(ids: readonly string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    const [a, b] = [positionOf(ids[i]), positionOf(ids[i - 1])];
+    assert.ok(a !== undefined && b !== undefined && isPast(a, b), `${ids[i]} after ${ids[i - 1]}`);
+  }
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Redis backend: resumable sessions', needs(redisServerMissing()), () => {
+  let redis: RedisServer;
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  for (const kind of CLIENTS) {
+    it(`a client that comes back to another node gets what it missed, then live, once each (${kind})`, async () => {
+      const topic = `resume-${kind}`;
+      const [a, b] = await Promise.all([Node.start(kind, redis.url), Node.start(kind, redis.url)]);
+      const client = new ResumingClient();
+      try {
+        await client.open(a.port, topic);
+        const plain = await Subscriber.open(b.port, `/t/${topic}`);
+        assert.ok(await until(() => a.hub.subscriberCount(topic) === 1));
+        assert.ok(await until(() => b.hub.subscriberCount(topic) === 1));
+        await Promise.all([a.backend.idle(), b.backend.idle()]);
+        for (const line of numbered(0, 10)) b.hub.publish(topic, line); // one entry
+        for (const line of numbered(10, 20)) {
+          b.hub.publish(topic, line);
+          await turn();
+        }
+        assert.deepEqual(await client.receive(20), numbered(0, 20));
+        assert.equal(client.ids.length, 20, 'every message numbered');
+        client.close();
+        assert.ok(await until(() => a.hub.subscriberCount(topic) === 0));
+
+        // Missed while away: one entry, then one message per tick.
+        for (const line of numbered(20, 30)) a.hub.publish(topic, line);
+        for (const line of numbered(30, 40)) {
+          a.hub.publish(topic, line);
+          await turn();
+        }
+        await a.backend.idle();
+        // Back on the other node, while more is published on the first, one per tick.
+        let next = 40;
+        let publishing = true;
+        const racing = (async () => {
+          while (publishing && next < 200) {
+            a.hub.publish(topic, `m${next++}`);
+            await turn();
+          }
+        })();
+        await client.open(b.port, topic);
+        await client.receive(60);
+        publishing = false;
+        await racing;
+        const last = next;
+        assert.deepEqual(await client.receive(last), numbered(0, last));
+        assert.equal(client.ids.length, last);
+        assertIncreasing(client.ids);
+        assert.ok(
+          client.markers.every((marker) => marker.includes('"resume":"ids"')),
+          'no gone marker',
+        );
+        // The plain subscriber saw every message as it was published, and no marker.
+        assert.deepEqual(texts(await plain.receive(last)), numbered(0, last));
+        assert.equal(plain.frames.length, last);
+        plain.close();
+      } finally {
+        client.close();
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    });
+  }
+
+  it('past retention the client is told gone, then gets live messages', async () => {
+    const topic = 'resume-gone';
+    const node = await Node.start('node-redis', redis.url);
+    const direct = await connectClient('node-redis', redis.url);
+    const client = new ResumingClient();
+    try {
+      await client.open(node.port, topic);
+      assert.ok(await until(() => node.hub.subscriberCount(topic) === 1));
+      await node.backend.idle();
+      node.hub.publish(topic, 'm0');
+      assert.deepEqual(await client.receive(1), ['m0']);
+      client.close();
+      assert.ok(await until(() => node.hub.subscriberCount(topic) === 0));
+      node.hub.publish(topic, 'lost');
+      await node.backend.idle();
+      await turn();
+      node.hub.publish(topic, 'kept');
+      await node.backend.idle();
+      // Trim the stream to its last entry: the entry of the client's m0 is gone.
+      await direct.connection.send(['XTRIM', `wsflow:{${topic}}`, 'MAXLEN', '1']);
+      await client.open(node.port, topic);
+      assert.ok(await until(() => node.hub.subscriberCount(topic) === 1));
+      await node.backend.idle();
+      node.hub.publish(topic, 'live');
+      assert.deepEqual(await client.receive(2), ['m0', 'live']);
+      assert.deepEqual(
+        JSON.parse(client.markers.find((m) => m.includes('"resume":"gone"')) ?? '{}'),
+        {
+          resume: 'gone',
+          topic,
+        },
+      );
+    } finally {
+      client.close();
+      await direct.close();
+      await node.stop();
+    }
+  });
+});
