@@ -348,11 +348,15 @@ const BROWSER = [
 /** `wsflow/redis`: the hub's backend over Redis Streams and the two client adapters. */
 const REDIS = [
   'IoredisClient: interface',
+  'IoredisCluster: interface',
   'NodeRedisClient: interface',
+  'NodeRedisCluster: interface',
   'RedisBackend: interface',
   'RedisBackendDefaults: const',
   'RedisBackendOptions: interface',
   'RedisBackendStats: interface',
+  'RedisClusterNode: interface',
+  'RedisClusterRouting: interface',
   'RedisConnection: interface',
   'RedisReply: type',
   'fromIoredis: function',

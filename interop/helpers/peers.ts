@@ -15,6 +15,8 @@ export const PYTHON = '/usr/bin/python3';
 export const CHROMIUM = '/usr/bin/chromium';
 /** Debian's Redis server (the tests of wsflow/redis start their own, on a free port). */
 export const REDIS_SERVER = '/usr/bin/redis-server';
+/** Debian's Redis command line (it creates the tests' local Redis Cluster). */
+export const REDIS_CLI = '/usr/bin/redis-cli';
 
 const SETUP = 'node scripts/setup.mjs --debian';
 
@@ -49,6 +51,16 @@ export function redisServerMissing(): string | undefined {
   return existsSync(REDIS_SERVER)
     ? undefined
     : `redis-server is missing (${REDIS_SERVER}): run ${SETUP} (as root: apt-get install -y redis-server)`;
+}
+
+/** Why a local Redis Cluster cannot run (redis-server and redis-cli), or undefined when it can. */
+export function redisClusterMissing(): string | undefined {
+  return (
+    redisServerMissing() ??
+    (existsSync(REDIS_CLI)
+      ? undefined
+      : `redis-cli is missing (${REDIS_CLI}): run ${SETUP} (as root: apt-get install -y redis-tools)`)
+  );
 }
 
 /**

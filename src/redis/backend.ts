@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { HubBackend, HubSink, TopicReplay } from '../hub/backend.js';
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
-import { DEFAULT_KEY_PREFIX, checkKeyPrefix, topicKey } from './keys.js';
+import { DEFAULT_KEY_PREFIX, TopicKeys } from './keys.js';
 import { TopicKeepAlive } from './expiry.js';
 import { NodePresence } from './presence.js';
 import { StreamPublisher } from './publisher.js';
 import { StreamReader } from './reader.js';
 import { replayWhenFollowed } from './replay.js';
+import type { ReadSource } from './reader.js';
+import { keySlot } from './slots.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { text } from './stream-entry.js';
 
@@ -25,6 +27,17 @@ export interface RedisBackendOptions {
   connection: RedisConnection;
   /** The prefix of every key (`<prefix>{<topic>}`); no braces. Default `'wsflow:'`. */
   keyPrefix?: string;
+  /**
+   * For a Redis Cluster: spreads the topics over this many hash slots (1 to 1024) instead of one
+   * slot per topic, so a node reads the streams of each slot with one blocking XREAD, on one
+   * connection per slot it follows. As many as the cluster's masters reads with one connection
+   * per master (the slots are chosen one in each even share of the slot space, which
+   * `redis-cli --cluster create` gives each master); more spread the topics better when masters
+   * are added. Every node must use the same number: it is part of the keys
+   * (`<prefix>{<group tag>}:<topic>`). Default: none, each topic its own slot (on a cluster, one
+   * reading connection per topic followed).
+   */
+  slotGroups?: number;
   /**
    * Entries each topic's stream keeps at least (trimmed approximately, `MAXLEN ~`): the
    * retention within which a node that lost Redis catches up. An entry holds the messages one
@@ -143,7 +156,7 @@ export interface RedisBackend extends HubBackend {
  */
 export function redisBackend(options: RedisBackendOptions): RedisBackend {
   const settings = { ...RedisBackendDefaults, ...definedOf(options) };
-  checkKeyPrefix(settings.keyPrefix);
+  const keys = new TopicKeys(settings.keyPrefix, options.slotGroups);
   for (const name of [
     'maxStreamLength',
     'maxQueuedBytes',
@@ -158,15 +171,16 @@ export function redisBackend(options: RedisBackendOptions): RedisBackend {
       throw new TypeError(`${name} must be a positive integer`);
     }
   }
-  return new StreamsBackend(options.connection, settings);
+  return new StreamsBackend(options.connection, keys, settings);
 }
 
-type Settings = Required<Omit<RedisBackendOptions, 'connection'>>;
+type Settings = Required<Omit<RedisBackendOptions, 'connection' | 'slotGroups'>>;
 
 /** The backend: a publisher, a reader, and the start-ID look-ups between them. */
 class StreamsBackend implements RedisBackend {
   readonly #connection: RedisConnection;
   readonly #settings: Settings;
+  readonly #keys: TopicKeys;
   readonly #publisher: StreamPublisher;
   readonly #node = randomBytes(9).toString('base64url');
   #reader: StreamReader | undefined;
@@ -181,13 +195,14 @@ class StreamsBackend implements RedisBackend {
   #failedLookups = 0;
   #closed = false;
 
-  constructor(connection: RedisConnection, settings: Settings) {
+  constructor(connection: RedisConnection, keys: TopicKeys, settings: Settings) {
     this.#connection = connection;
     this.#settings = settings;
+    this.#keys = keys;
     this.#publisher = new StreamPublisher({
       connection,
       publisher: this.#node,
-      keyPrefix: settings.keyPrefix,
+      keys,
       maxStreamLength: settings.maxStreamLength,
       maxQueuedBytes: settings.maxQueuedBytes,
       maxBatchMessages: settings.maxBatchMessages,
@@ -195,7 +210,7 @@ class StreamsBackend implements RedisBackend {
     });
     this.#keepAlive = new TopicKeepAlive({
       connection,
-      keyPrefix: settings.keyPrefix,
+      keys,
       topicTtlMs: settings.topicTtlMs,
       topics: () => this.#following.keys(),
     });
@@ -204,8 +219,7 @@ class StreamsBackend implements RedisBackend {
   open(sink: HubSink): void {
     if (this.#reader !== undefined) throw new TypeError('this backend already serves a hub');
     this.#reader = new StreamReader({
-      open: () => this.#connection.duplicate(),
-      control: this.#connection,
+      source: readSource(this.#connection),
       sink,
       blockMs: this.#settings.blockMs,
       readCount: this.#settings.readCount,
@@ -214,7 +228,7 @@ class StreamsBackend implements RedisBackend {
     this.#presence = new NodePresence({
       connection: this.#connection,
       node: this.#node,
-      keyPrefix: this.#settings.keyPrefix,
+      keys: this.#keys,
       ttlMs: this.#settings.presenceTtlMs,
       topicTtlMs: this.#settings.topicTtlMs,
     });
@@ -242,7 +256,7 @@ class StreamsBackend implements RedisBackend {
    * the topic, so that the page reaches at least where its live delivery starts.
    */
   replay(topic: string, afterId: string): Promise<TopicReplay> {
-    const key = topicKey(this.#settings.keyPrefix, topic);
+    const key = this.#keys.stream(topic);
     const started = this.#starts.get(topic);
     const wanted = (): boolean => !this.#closed && this.#starts.get(topic) === started;
     return replayWhenFollowed(this.#connection, key, afterId, started, wanted, () => {
@@ -263,7 +277,7 @@ class StreamsBackend implements RedisBackend {
     this.#following.delete(topic);
     this.#starts.delete(topic);
     this.#publisher.release(topic);
-    this.#reader?.unfollow(topicKey(this.#settings.keyPrefix, topic));
+    this.#reader?.unfollow(this.#keys.stream(topic));
   }
 
   async close(): Promise<void> {
@@ -305,7 +319,7 @@ class StreamsBackend implements RedisBackend {
 
   /** Looks up the stream's last entry (retrying until Redis answers), then reads on after it. */
   async #startFollowing(topic: string, token: object): Promise<void> {
-    const key = topicKey(this.#settings.keyPrefix, topic);
+    const key = this.#keys.stream(topic);
     for (let failures = 0; this.#following.get(topic) === token;) {
       let last;
       try {
@@ -325,11 +339,38 @@ class StreamsBackend implements RedisBackend {
   }
 }
 
+/**
+ * Where the reader reads: on a single Redis, every stream with one XREAD on a duplicate of the
+ * connection; on a cluster, each slot's streams on a connection of their own to the slot's
+ * master, found again (after a command through the cluster client follows the redirection) when
+ * a read fails: the slot moved, or its master failed over.
+ */
+function readSource(connection: RedisConnection): ReadSource {
+  const cluster = connection.cluster;
+  if (cluster === undefined) {
+    return {
+      groupOf: () => '',
+      open: async () => ({ reading: await connection.duplicate(), control: connection }),
+    };
+  }
+  return {
+    groupOf: (key) => String(keySlot(key)),
+    async open(key) {
+      const master = await cluster.masterFor(key);
+      return { reading: await master.open(), control: master };
+    },
+    async relocate(key) {
+      await connection.send(['EXISTS', key]);
+    },
+  };
+}
+
 /** The options that are set (an explicit undefined keeps the default). */
 function definedOf(options: RedisBackendOptions): Partial<Settings> {
   const defined: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && name !== 'connection') defined[name] = value;
+    if (value !== undefined && name !== 'connection' && name !== 'slotGroups')
+      defined[name] = value;
   }
   return defined as Partial<Settings>;
 }

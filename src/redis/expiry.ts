@@ -4,13 +4,12 @@
 // to it, nor followed it, for the whole of `topicTtlMs`.
 
 import type { RedisConnection } from './connection.js';
-import { topicKey } from './keys.js';
-import { presenceKey } from './presence.js';
+import type { TopicKeys } from './keys.js';
 
 /** How a {@link TopicKeepAlive} renews. */
 export interface KeepAliveSettings {
   readonly connection: RedisConnection;
-  readonly keyPrefix: string;
+  readonly keys: TopicKeys;
   /** How long a topic's keys live after their last renewal. */
   readonly topicTtlMs: number;
   /** The topics this node follows now. */
@@ -35,9 +34,9 @@ export class TopicKeepAlive {
 
   /** Renews the expiry of one topic's stream and presence hash (a key that is missing stays so). */
   renew(topic: string): void {
-    const { connection, keyPrefix, topicTtlMs } = this.#settings;
+    const { connection, keys, topicTtlMs } = this.#settings;
     const ttl = String(topicTtlMs);
-    for (const key of [topicKey(keyPrefix, topic), presenceKey(keyPrefix, topic)]) {
+    for (const key of [keys.stream(topic), keys.presence(topic)]) {
       connection.send(['PEXPIRE', key, ttl]).catch(() => this.failedCommands++);
     }
   }

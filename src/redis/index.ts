@@ -3,8 +3,13 @@
 // imports neither, it calls the client it is given).
 export { redisBackend, RedisBackendDefaults } from './backend.js';
 export type { RedisBackend, RedisBackendOptions, RedisBackendStats } from './backend.js';
-export type { RedisConnection, RedisReply } from './connection.js';
+export type {
+  RedisClusterNode,
+  RedisClusterRouting,
+  RedisConnection,
+  RedisReply,
+} from './connection.js';
 export { fromIoredis } from './ioredis.js';
-export type { IoredisClient } from './ioredis.js';
+export type { IoredisClient, IoredisCluster } from './ioredis.js';
 export { fromNodeRedis } from './node-redis.js';
-export type { NodeRedisClient } from './node-redis.js';
+export type { NodeRedisClient, NodeRedisCluster } from './node-redis.js';

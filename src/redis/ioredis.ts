@@ -1,10 +1,11 @@
-// Redis layer: the adapter for ioredis. It calls the client's own methods and imports nothing
-// from the library, which stays an optional peer dependency of wsflow/redis.
+// Redis layer: the adapter for ioredis, a client or a cluster. It calls the client's own methods
+// and imports nothing from the library, which stays an optional peer dependency of wsflow/redis.
 
 import { asBuffer } from './connection.js';
 import type { RedisConnection, RedisReply } from './connection.js';
+import { keySlot } from './slots.js';
 
-/** What the backend uses of an ioredis client (`new Redis(...)`; a Cluster is not supported yet). */
+/** What the backend uses of an ioredis client (`new Redis(...)`). */
 export interface IoredisClient {
   callBuffer(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
   duplicate(): IoredisClient;
@@ -12,14 +13,28 @@ export interface IoredisClient {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** What the backend uses of an ioredis cluster client (`new Cluster(...)`). */
+export interface IoredisCluster {
+  readonly isCluster: true;
+  callBuffer(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
+  /** Per slot, the addresses (`host:port`) of its nodes, master first, as the client knows them. */
+  readonly slots: readonly (readonly string[] | undefined)[];
+  nodes(role: 'master'): (IoredisClient & { readonly options: { host?: string; port?: number } })[];
+  duplicate(): IoredisCluster;
+  disconnect(reconnect?: boolean): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 /**
- * Adapts an ioredis client for {@link redisBackend}. Give it a client that retries commands
- * while it reconnects (ioredis' default `enableOfflineQueue: true`); the backend retries those
- * that fail anyway.
+ * Adapts an ioredis client, or a cluster client, for {@link redisBackend}. Give it a client that
+ * retries commands while it reconnects (ioredis' default `enableOfflineQueue: true`); the
+ * backend retries those that fail anyway. On a cluster, ioredis sends each command to the master
+ * of its key's slot, and the backend reads each slot it follows on a connection of its own to
+ * that slot's master (see the `slotGroups` option).
  *
- * @param client - An ioredis `Redis` client, connected or connecting; it stays the caller's to
- *   close.
- * @returns The connection the backend publishes on (it reads on a duplicate of it).
+ * @param client - An ioredis `Redis` or `Cluster` client, connected or connecting; it stays the
+ *   caller's to close.
+ * @returns The connection the backend publishes on (it reads on duplicates of it).
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
@@ -30,8 +45,8 @@ export interface IoredisClient {
  * const hub = new Hub({ backend: redisBackend({ connection: fromIoredis(redis) }) });
  * ```
  */
-export function fromIoredis(client: IoredisClient): RedisConnection {
-  return {
+export function fromIoredis(client: IoredisClient | IoredisCluster): RedisConnection {
+  const connection: RedisConnection = {
     send: ([command, ...args]) =>
       client.callBuffer(String(command), ...args.map(asBuffer)) as Promise<RedisReply>,
     async duplicate() {
@@ -44,6 +59,32 @@ export function fromIoredis(client: IoredisClient): RedisConnection {
       client.disconnect(false);
     },
   };
+  if (!isCluster(client)) return connection;
+  return {
+    ...connection,
+    cluster: {
+      async masterFor(key) {
+        const address = client.slots[keySlot(key)]?.[0];
+        const master = client
+          .nodes('master')
+          .find(({ options }) => `${options.host}:${options.port}` === address);
+        if (master === undefined) throw new Error(`no master known for slot ${keySlot(key)}`);
+        return {
+          send: ([command, ...args]) =>
+            master.callBuffer(String(command), ...args.map(asBuffer)) as Promise<RedisReply>,
+          open: async () => {
+            const copy = master.duplicate();
+            copy.on('error', ignore);
+            return fromIoredis(copy);
+          },
+        };
+      },
+    },
+  };
+}
+
+function isCluster(client: IoredisClient | IoredisCluster): client is IoredisCluster {
+  return (client as Partial<IoredisCluster>).isCluster === true;
 }
 
 function ignore(): void {}

@@ -1,10 +1,12 @@
-// Redis layer: the adapter for node-redis (the `redis` package). It calls the client's own
-// methods and imports nothing from the library, which stays an optional peer of wsflow/redis.
+// Redis layer: the adapter for node-redis (the `redis` package), a client or a cluster. It calls
+// the client's own methods and imports nothing from the library, which stays an optional peer of
+// wsflow/redis.
 
-import { asBuffer } from './connection.js';
+import { asBuffer, commandKey } from './connection.js';
 import type { RedisConnection, RedisReply } from './connection.js';
+import { keySlot } from './slots.js';
 
-/** What the backend uses of a node-redis client (`createClient(...)`; not a cluster yet). */
+/** What the backend uses of a node-redis client (`createClient(...)`). */
 export interface NodeRedisClient {
   sendCommand(
     args: readonly (string | Buffer)[],
@@ -16,18 +18,38 @@ export interface NodeRedisClient {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** What the backend uses of a node-redis cluster client (`createCluster(...)`). */
+export interface NodeRedisCluster {
+  sendCommand(
+    firstKey: string | Buffer | undefined,
+    isReadonly: boolean | undefined,
+    args: readonly (string | Buffer)[],
+    options?: { typeMapping?: Record<number, unknown> },
+  ): Promise<unknown>;
+  /** The shards by slot, as the client knows them now (their master's client, once connected). */
+  readonly slots: readonly ({ master: object } | undefined)[];
+  nodeClient(node: never): Promise<NodeRedisClient>;
+  duplicate(): NodeRedisCluster;
+  connect(): Promise<unknown>;
+  destroy(): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 // RESP type codes (node-redis' RESP_TYPES): bulk strings as Buffers, RESP3 maps as flat arrays.
 const BLOB_STRING = 36;
 const MAP = 37;
 const TYPE_MAPPING = { typeMapping: { [BLOB_STRING]: Buffer, [MAP]: Array } };
 
 /**
- * Adapts a node-redis client for {@link redisBackend}. Bulk strings are read as Buffers whatever
- * the client's own type mapping, RESP2 or RESP3.
+ * Adapts a node-redis client, or a cluster client, for {@link redisBackend}. Bulk strings are
+ * read as Buffers whatever the client's own type mapping, RESP2 or RESP3. On a cluster, each
+ * command goes to the master of its key's slot, and the backend reads each slot it follows on a
+ * connection of its own to that slot's master (see the `slotGroups` option).
  *
- * @param client - A node-redis client, connected (`await createClient(...).connect()`), with an
- *   'error' listener as node-redis asks; it stays the caller's to close.
- * @returns The connection the backend publishes on (it reads on a duplicate of it).
+ * @param client - A node-redis client (`await createClient(...).connect()`) or cluster client
+ *   (`await createCluster(...).connect()`), connected, with an 'error' listener as node-redis
+ *   asks; it stays the caller's to close.
+ * @returns The connection the backend publishes on (it reads on duplicates of it).
  * @example
  * ```ts
  * import { createClient } from 'redis';
@@ -40,7 +62,15 @@ const TYPE_MAPPING = { typeMapping: { [BLOB_STRING]: Buffer, [MAP]: Array } };
  * const hub = new Hub({ backend: redisBackend({ connection: fromNodeRedis(redis) }) });
  * ```
  */
-export function fromNodeRedis(client: NodeRedisClient): RedisConnection {
+export function fromNodeRedis(client: NodeRedisClient | NodeRedisCluster): RedisConnection {
+  return isCluster(client) ? fromCluster(client) : fromClient(client);
+}
+
+function isCluster(client: NodeRedisClient | NodeRedisCluster): client is NodeRedisCluster {
+  return 'slots' in client && 'nodeClient' in client;
+}
+
+function fromClient(client: NodeRedisClient): RedisConnection {
   return {
     send: (args) => client.sendCommand(args.map(asBuffer), TYPE_MAPPING) as Promise<RedisReply>,
     async duplicate() {
@@ -48,10 +78,48 @@ export function fromNodeRedis(client: NodeRedisClient): RedisConnection {
       // Errors of a lost connection are the backend's to retry; node-redis throws without a listener.
       copy.on('error', ignore);
       await copy.connect();
-      return fromNodeRedis(copy);
+      return fromClient(copy);
     },
     async close() {
       client.destroy();
+    },
+  };
+}
+
+function fromCluster(cluster: NodeRedisCluster): RedisConnection {
+  return {
+    send: (args) =>
+      cluster.sendCommand(
+        commandKey(args),
+        false,
+        args.map(asBuffer),
+        TYPE_MAPPING,
+      ) as Promise<RedisReply>,
+    async duplicate() {
+      const copy = cluster.duplicate();
+      copy.on('error', ignore);
+      await copy.connect();
+      return fromCluster(copy);
+    },
+    async close() {
+      cluster.destroy();
+    },
+    cluster: {
+      async masterFor(key) {
+        const shard = cluster.slots[keySlot(key)];
+        if (shard === undefined) throw new Error(`no master known for slot ${keySlot(key)}`);
+        const master = await cluster.nodeClient(shard.master as never);
+        return {
+          send: (args) =>
+            master.sendCommand(args.map(asBuffer), TYPE_MAPPING) as Promise<RedisReply>,
+          open: async () => {
+            const copy = master.duplicate();
+            copy.on('error', ignore);
+            await copy.connect();
+            return fromClient(copy);
+          },
+        };
+      },
     },
   };
 }

@@ -5,7 +5,7 @@
 // when its liveness key expires, and the next count removes its fields.
 
 import type { RedisConnection, RedisReply } from './connection.js';
-import { topicKey } from './keys.js';
+import type { TopicKeys } from './keys.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { text } from './stream-entry.js';
 
@@ -13,7 +13,7 @@ import { text } from './stream-entry.js';
 export interface PresenceSettings {
   readonly connection: RedisConnection;
   readonly node: string;
-  readonly keyPrefix: string;
+  readonly keys: TopicKeys;
   /** How long a node counts after its last heartbeat (it beats every third of it). */
   readonly ttlMs: number;
   /** How long a topic's presence hash lives after its last write (as its stream does). */
@@ -52,8 +52,8 @@ export class NodePresence {
 
   /** The subscribers of `topic` on every live node (this one's as it is now). */
   async count(topic: string): Promise<number> {
-    const { connection, keyPrefix, node } = this.#settings;
-    const fields = (await connection.send(['HGETALL', presenceKey(keyPrefix, topic)])) as
+    const { connection, keys, node } = this.#settings;
+    const fields = (await connection.send(['HGETALL', keys.presence(topic)])) as
       readonly RedisReply[] | null;
     let sum = this.#local.get(topic) ?? 0;
     const others: [string, number][] = [];
@@ -62,7 +62,7 @@ export class NodePresence {
       if (id !== node) others.push([id, Number(text(fields[i + 1]))]);
     }
     const alive = await Promise.all(
-      others.map(([id]) => connection.send(['EXISTS', livenessKey(keyPrefix, id)])),
+      others.map(([id]) => connection.send(['EXISTS', keys.node(id)])),
     );
     const gone: string[] = [];
     others.forEach(([id, count], i) => {
@@ -70,7 +70,7 @@ export class NodePresence {
       else gone.push(id);
     });
     if (gone.length > 0) {
-      connection.send(['HDEL', presenceKey(keyPrefix, topic), ...gone]).catch(() => {});
+      connection.send(['HDEL', keys.presence(topic), ...gone]).catch(() => {});
     }
     return sum;
   }
@@ -93,11 +93,11 @@ export class NodePresence {
     clearInterval(this.#heartbeat);
     await this.#round;
     this.#closed = true;
-    const { connection, keyPrefix, node } = this.#settings;
+    const { connection, keys, node } = this.#settings;
     const topics = new Set([...this.#local.keys(), ...this.#changed]);
     await Promise.all([
-      ...[...topics].map((topic) => connection.send(['HDEL', presenceKey(keyPrefix, topic), node])),
-      connection.send(['DEL', livenessKey(keyPrefix, node)]),
+      ...[...topics].map((topic) => connection.send(['HDEL', keys.presence(topic), node])),
+      connection.send(['DEL', keys.node(node)]),
     ]).catch(() => {});
   }
 
@@ -106,11 +106,11 @@ export class NodePresence {
    * beat in time, or a Redis that lost its data), every count of this node is written again.
    */
   async #beat(): Promise<void> {
-    const { connection, keyPrefix, node, ttlMs } = this.#settings;
+    const { connection, keys, node, ttlMs } = this.#settings;
     try {
       const before = await connection.send([
         'SET',
-        livenessKey(keyPrefix, node),
+        keys.node(node),
         '1',
         'PX',
         String(ttlMs),
@@ -136,13 +136,13 @@ export class NodePresence {
 
   /** Writes the changed counts (HSET, or HDEL for none), one round; retries what failed. */
   async #write(): Promise<void> {
-    const { connection, keyPrefix, node } = this.#settings;
+    const { connection, keys, node } = this.#settings;
     const changed = this.#changed;
     this.#changed = new Set();
     let failed = false;
     const writes = [...changed].map(async (topic) => {
       const count = this.#local.get(topic);
-      const key = presenceKey(keyPrefix, topic);
+      const key = keys.presence(topic);
       try {
         if (count === undefined) await connection.send(['HDEL', key, node]);
         else {
@@ -163,14 +163,4 @@ export class NodePresence {
     this.#round = undefined;
     if (this.#changed.size > 0) this.#schedule();
   }
-}
-
-/** The key of a topic's presence hash: beside its stream, in the same Cluster slot. */
-export function presenceKey(prefix: string, topic: string): string {
-  return `${topicKey(prefix, topic)}:nodes`;
-}
-
-/** The liveness key of a node. */
-function livenessKey(prefix: string, node: string): string {
-  return `${prefix}node:${node}`;
 }

@@ -7,7 +7,7 @@
 
 import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection } from './connection.js';
-import { topicKey } from './keys.js';
+import type { TopicKeys } from './keys.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { entryFields } from './stream-entry.js';
 
@@ -16,7 +16,7 @@ export interface PublisherSettings {
   readonly connection: RedisConnection;
   /** This node's id, written in every entry. */
   readonly publisher: string;
-  readonly keyPrefix: string;
+  readonly keys: TopicKeys;
   readonly maxStreamLength: number;
   /** How long a topic's stream lives after its last write (unless a node following it renews it). */
   readonly topicTtlMs: number;
@@ -167,8 +167,8 @@ export class StreamPublisher {
    * twice is skipped by readers, and a stream is never left without its expiry.
    */
   async #write(topic: string, queue: TopicQueue, batch: Batch): Promise<boolean> {
-    const { connection, publisher, keyPrefix, maxStreamLength, topicTtlMs } = this.#settings;
-    const key = topicKey(keyPrefix, topic);
+    const { connection, publisher, keys, maxStreamLength, topicTtlMs } = this.#settings;
+    const key = keys.stream(topic);
     const args = [
       'XADD',
       key,

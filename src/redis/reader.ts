@@ -1,19 +1,18 @@
-// Redis layer: the reading side of the Redis backend. One connection of its own reads every
-// stream this node follows with a blocking XREAD, each from the last ID it delivered, so after a
-// lost connection or a Redis restart it reads on from there. When the set of streams changes, the
-// waiting XREAD is cut short (CLIENT UNBLOCK from the publishing connection) and sent again.
+// Redis layer: the reading side of the Redis backend. The streams this node follows are read in
+// groups, one blocking XREAD per group on a connection of its own: a single Redis reads them all
+// in one group; a Redis Cluster refuses an XREAD over keys of different slots, so there a group
+// is a slot (and slot groups gather many topics into a few slots).
 
 import type { HubSink } from '../hub/backend.js';
-import type { RedisConnection, RedisReply } from './connection.js';
-import { retryDelayMs, sleep } from './retry.js';
-import { parseEntry, text } from './stream-entry.js';
+import { GroupReader } from './group-reader.js';
+import type { ReadSource } from './group-reader.js';
+
+export { isAfter } from './stream-entry.js';
+export type { ReadSource, ReadingLink } from './group-reader.js';
 
 /** How a {@link StreamReader} reads. */
-export interface ReaderSettings {
-  /** Makes the reading connection (a duplicate of the publishing one). */
-  readonly open: () => Promise<RedisConnection>;
-  /** The publishing connection, for CLIENT UNBLOCK. */
-  readonly control: RedisConnection;
+export interface StreamReaderSettings {
+  readonly source: ReadSource;
   readonly sink: HubSink;
   /** How long one XREAD waits for entries. */
   readonly blockMs: number;
@@ -23,219 +22,75 @@ export interface ReaderSettings {
   readonly deliveryChunkBytes: number;
 }
 
-/** A stream this node follows. */
-interface Followed {
-  readonly topic: string;
-  /** The ID of the last entry delivered (or the one to start after). */
-  lastId: string;
-  /** Per publisher, the last batch number delivered from this stream (to skip one written twice). */
-  readonly batches: Map<string, number>;
-}
-
-/** Reads the followed streams and hands their messages to the hub, in each stream's order. */
+/** Reads the followed streams, each group with its own XREAD, and hands their messages to the hub. */
 export class StreamReader {
-  readonly #settings: ReaderSettings;
-  readonly #followed = new Map<string, Followed>();
-  #connection: RedisConnection | undefined;
-  /** The reading connection's CLIENT ID, as of its last XREAD. */
-  #clientId: number | undefined;
-  /** An XREAD is waiting for its reply. */
-  #reading = false;
-  /** The followed set changed since the waiting XREAD was sent. */
-  #stale = false;
-  #wake: (() => void) | undefined;
+  readonly #settings: StreamReaderSettings;
+  readonly #groups = new Map<string, GroupReader>();
+  /** What the group readers closed so far counted. */
+  #closedDuplicates = 0;
+  #closedFailures = 0;
   #closed = false;
-  readonly #done: Promise<void>;
-  /** Entries skipped because they were a batch already delivered. */
-  duplicateEntries = 0;
-  /** XREADs that failed (and were sent again). */
-  failedReads = 0;
 
-  constructor(settings: ReaderSettings) {
+  constructor(settings: StreamReaderSettings) {
     this.#settings = settings;
-    this.#done = this.#run();
   }
 
   /** Follows a stream, delivering what comes after `afterId`. */
   follow(key: string, topic: string, afterId: string): void {
-    this.#followed.set(key, { topic, lastId: afterId, batches: new Map() });
-    this.#changed();
+    if (this.#closed) return;
+    const group = this.#settings.source.groupOf(key);
+    let reader = this.#groups.get(group);
+    if (reader === undefined) {
+      reader = new GroupReader(this.#settings);
+      this.#groups.set(group, reader);
+    }
+    reader.follow(key, topic, afterId);
   }
 
-  /** Stops following a stream. */
+  /** Stops following a stream; a group with no stream left closes its connection. */
   unfollow(key: string): void {
-    if (this.#followed.delete(key)) this.#changed();
+    const group = this.#settings.source.groupOf(key);
+    const reader = this.#groups.get(group);
+    if (reader === undefined) return;
+    reader.unfollow(key);
+    // On a cluster, a slot nobody here follows any more gives its connection back; a single
+    // Redis' one group keeps its connection for the next topic.
+    if (reader.size === 0 && this.#settings.source.relocate !== undefined) {
+      this.#groups.delete(group);
+      void this.#retire(reader);
+    }
   }
 
-  /** Stops reading and closes the reading connection. */
+  /** How many groups are read (each holds a connection). */
+  get groups(): number {
+    return this.#groups.size;
+  }
+
+  /** Entries skipped because they were a batch already delivered. */
+  get duplicateEntries(): number {
+    let count = this.#closedDuplicates;
+    for (const reader of this.#groups.values()) count += reader.duplicateEntries;
+    return count;
+  }
+
+  /** Reads that failed (and were sent again). */
+  get failedReads(): number {
+    let count = this.#closedFailures;
+    for (const reader of this.#groups.values()) count += reader.failedReads;
+    return count;
+  }
+
+  /** Stops reading and closes every reading connection. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#wake?.();
-    await this.#connection?.close();
-    await this.#done;
+    const readers = [...this.#groups.values()];
+    this.#groups.clear();
+    await Promise.all(readers.map((reader) => this.#retire(reader)));
   }
 
-  #changed(): void {
-    this.#stale = true;
-    this.#wake?.();
-    if (this.#reading) this.#unblock();
-  }
-
-  /** Cuts the waiting XREAD short, or tries again shortly if it was not waiting yet. */
-  #unblock(): void {
-    const id = this.#clientId;
-    if (id === undefined || this.#closed) return;
-    this.#settings.control.send(['CLIENT', 'UNBLOCK', String(id)]).then(
-      (unblocked) => {
-        if (unblocked === 0 && this.#stale && this.#reading) {
-          setTimeout(() => this.#unblock(), 2).unref();
-        }
-      },
-      () => {}, // the XREAD returns by itself within blockMs
-    );
-  }
-
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (!this.#closed) {
-      if (this.#connection === undefined) {
-        try {
-          this.#connection = await this.#settings.open();
-        } catch {
-          await sleep(retryDelayMs(++failures));
-          continue;
-        }
-        if (this.#closed) await this.#connection.close();
-        continue;
-      }
-      if (this.#followed.size === 0) {
-        await new Promise<void>((resolve) => (this.#wake = resolve));
-        this.#wake = undefined;
-        continue;
-      }
-      try {
-        await this.#deliver(await this.#read(this.#connection));
-        failures = 0;
-      } catch {
-        if (this.#closed) break;
-        this.failedReads++;
-        await sleep(retryDelayMs(++failures));
-      }
-    }
-  }
-
-  /** One XREAD of every followed stream from its last ID (with the connection's id first). */
-  async #read(connection: RedisConnection): Promise<RedisReply> {
-    const keys = [...this.#followed.keys()];
-    const ids = keys.map((key) => (this.#followed.get(key) as Followed).lastId);
-    const { blockMs, readCount } = this.#settings;
-    this.#stale = false;
-    this.#reading = true;
-    // Sent together: the id's reply comes once the XREAD is waiting (or answered).
-    const clientId = connection.send(['CLIENT', 'ID']).then((id) => {
-      this.#clientId = typeof id === 'number' ? id : undefined;
-      if (this.#stale && this.#reading) this.#unblock();
-    });
-    clientId.catch(() => {});
-    const read = connection.send([
-      'XREAD',
-      'COUNT',
-      String(readCount),
-      'BLOCK',
-      String(blockMs),
-      'STREAMS',
-      ...keys,
-      ...ids,
-    ]);
-    // A connection that died without a word (a peer or a network that vanished, no reset) would
-    // hold the XREAD for ever: past twice its block time and a second, it is taken for dead and
-    // replaced (the next turn reads from the same IDs on a new one).
-    let timer: NodeJS.Timeout | undefined;
-    const silence = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SilentConnectionError()), 2 * blockMs + 1000);
-    });
-    try {
-      return await Promise.race([read, silence]);
-    } catch (error) {
-      if (error instanceof SilentConnectionError) {
-        read.catch(() => {});
-        this.#connection = undefined;
-        void connection.close().catch(() => {});
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      this.#reading = false;
-    }
-  }
-
-  /**
-   * Hands every entry of an XREAD reply to the hub, stream by stream, in order: a chunk of
-   * `deliveryChunkBytes` per turn, so that the hub writes each chunk to its sockets (and the
-   * kernel takes it) before the next, instead of a node that catches up queueing it all at once
-   * past every subscriber's bound.
-   */
-  async #deliver(reply: RedisReply): Promise<void> {
-    if (!Array.isArray(reply)) return; // nil: nothing within blockMs, or cut short
-    const streams = reply as readonly RedisReply[];
-    // RESP2: [[key, entries], ...]; RESP3 maps read as flat arrays: [key, entries, key, ...].
-    const flat = streams.length > 0 && !Array.isArray(streams[0]);
-    const step = flat ? 2 : 1;
-    this.#turnBytes = 0;
-    for (let i = 0; i < streams.length; i += step) {
-      const pair = (flat ? streams.slice(i, i + 2) : streams[i]) as readonly RedisReply[];
-      const key = text(pair[0]);
-      const followed = this.#followed.get(key);
-      if (followed !== undefined) {
-        await this.#deliverStream(key, followed, pair[1] as readonly RedisReply[]);
-      }
-    }
-  }
-
-  #turnBytes = 0;
-
-  async #deliverStream(key: string, followed: Followed, entries: readonly RedisReply[]) {
-    for (const raw of entries) {
-      let entry;
-      try {
-        entry = parseEntry(raw);
-      } catch {
-        // Not ours (another writer on the key): skip it, and read on after it.
-        followed.lastId = text((raw as readonly RedisReply[])[0]);
-        continue;
-      }
-      // A reply to a read sent before the stream was followed anew may start before it.
-      if (!isAfter(entry.id, followed.lastId)) continue;
-      followed.lastId = entry.id;
-      const last = followed.batches.get(entry.publisher);
-      if (last !== undefined && entry.batch <= last) {
-        this.duplicateEntries++;
-        continue;
-      }
-      followed.batches.set(entry.publisher, entry.batch);
-      for (const message of entry.messages) {
-        if (this.#turnBytes >= this.#settings.deliveryChunkBytes) {
-          await new Promise((resolve) => setImmediate(resolve));
-          this.#turnBytes = 0;
-          // Unfollowed (or followed anew) meanwhile: the rest is no longer this read's.
-          if (this.#closed || this.#followed.get(key) !== followed) return;
-        }
-        this.#settings.sink.deliver(followed.topic, message);
-        this.#turnBytes += message.data.byteLength;
-      }
-    }
+  async #retire(reader: GroupReader): Promise<void> {
+    await reader.close().catch(() => {});
+    this.#closedDuplicates += reader.duplicateEntries;
+    this.#closedFailures += reader.failedReads;
   }
 }
-
-/** Whether stream ID `a` (`<ms>-<seq>`) comes after `b`. */
-export function isAfter(a: string, b: string): boolean {
-  const [aMs, aSeq] = a.split('-');
-  const [bMs, bSeq] = b.split('-');
-  if (aMs.length !== bMs.length) return aMs.length > bMs.length;
-  if (aMs !== bMs) return aMs > bMs;
-  if (aSeq.length !== bSeq.length) return aSeq.length > bSeq.length;
-  return aSeq > bSeq;
-}
-
-/** An XREAD went unanswered far past its block time. */
-class SilentConnectionError extends Error {}

@@ -75,3 +75,13 @@ function bytes(reply: RedisReply): Uint8Array {
   if (typeof reply === 'string') return Buffer.from(reply, 'utf8');
   throw new TypeError('expected a bulk string reply');
 }
+
+/** Whether stream ID `a` (`<ms>-<seq>`) comes after `b`. */
+export function isAfter(a: string, b: string): boolean {
+  const [aMs, aSeq] = a.split('-');
+  const [bMs, bSeq] = b.split('-');
+  if (aMs.length !== bMs.length) return aMs.length > bMs.length;
+  if (aMs !== bMs) return aMs > bMs;
+  if (aSeq.length !== bSeq.length) return aSeq.length > bSeq.length;
+  return aSeq > bSeq;
+}

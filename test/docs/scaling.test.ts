@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { Hub, Router, accept, map, serve } from '../../src/index.js';
 import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
-import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
+import { needs, redisClusterMissing, redisServerMissing } from '../../interop/helpers/peers.js';
+import { RedisCluster } from '../helpers/redis-cluster.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { Subscriber, texts } from '../hub/support.js';
 
@@ -85,6 +86,48 @@ describe('docs/scaling.md', needs(redisServerMissing()), () => {
       redis.disconnect();
     } finally {
       await server0.stop();
+    }
+  });
+});
+
+describe('docs/scaling.md on a Redis Cluster', needs(redisClusterMissing()), () => {
+  it('a hub on a node-redis cluster client, its topics in three slot groups', TIMEOUT, async () => {
+    const redisCluster = await RedisCluster.start();
+    process.env.REDIS_CLUSTER_URLS = redisCluster.urls.join(',');
+    try {
+      // #region docs/scaling.md
+      const cluster = await createCluster({
+        rootNodes: (process.env.REDIS_CLUSTER_URLS ?? '').split(',').map((url) => ({ url })),
+      })
+        .on('error', (error) => console.warn('redis:', error.message))
+        .connect();
+      const backend = redisBackend({ connection: fromNodeRedis(cluster), slotGroups: 3 });
+      const hub = new Hub({ backend });
+      // #endregion
+      const server = await serve({
+        port: 0,
+        handler: new Router().route('/t/:topic', (request) =>
+          accept(
+            hub.join((member) => {
+              member.subscribe(request.params.topic);
+              return map(() => undefined);
+            }),
+          ),
+        ),
+      });
+      const subscriber = await Subscriber.open(server.address.port, '/t/news');
+      for (let i = 0; i < 2000 && hub.subscriberCount('news') < 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await backend.idle();
+      hub.publish('news', 'through the cluster');
+      assert.deepEqual(texts(await subscriber.receive(1)), ['through the cluster']);
+      subscriber.close();
+      await server.close();
+      await hub.close();
+      await cluster.close();
+    } finally {
+      await redisCluster.stop();
     }
   });
 });

@@ -16,6 +16,8 @@ import { REDIS_SERVER } from '../../interop/helpers/peers.js';
 export interface RedisServerOptions {
   /** Keeps an append-only file (fsync'd every second) in the temporary folder. Default false. */
   appendOnly?: boolean;
+  /** More arguments for redis-server (given a free port for `{busPort}`, a cluster's bus). */
+  extraArgs?: readonly string[];
 }
 
 /** How long a start may take before it fails with the server's log (not a timed assertion). */
@@ -24,14 +26,17 @@ const START_LIMIT_MS = 20_000;
 /** A redis-server child process on 127.0.0.1, for one test or suite. */
 export class RedisServer {
   readonly port: number;
+  /** A second free port, for a cluster node's bus. */
+  readonly busPort: number;
   readonly dir: string;
   readonly #options: RedisServerOptions;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #log = '';
 
-  private constructor(port: number, dir: string, options: RedisServerOptions) {
+  private constructor(port: number, busPort: number, dir: string, options: RedisServerOptions) {
     this.port = port;
+    this.busPort = busPort;
     this.dir = dir;
     this.#options = options;
   }
@@ -40,7 +45,7 @@ export class RedisServer {
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = mkdtempSync(join(tmpdir(), 'wsflow-redis-'));
     for (let attempt = 1; ; attempt++) {
-      const server = new RedisServer(await freePort(), dir, options);
+      const server = new RedisServer(await freePort(), await freePort(), dir, options);
       try {
         await server.restart();
         return server;
@@ -87,6 +92,9 @@ export class RedisServer {
       '',
       '--daemonize',
       'no',
+      ...(this.#options.extraArgs ?? []).map((arg) =>
+        arg === '{busPort}' ? String(this.busPort) : arg,
+      ),
     ];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
@@ -139,7 +147,7 @@ export class RedisServer {
 }
 
 /** A port free on 127.0.0.1 now (the kernel's choice). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

@@ -1,8 +1,8 @@
 // Test support for wsflow/redis: a connection through either client library, and a node (a hub
 // on the Redis backend, served on a free port, with a route that subscribes to a topic).
 
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
 import { Hub, Router, accept, map, resumeSubprotocol, serve } from '../../src/index.js';
 import type { WebSocketServer } from '../../src/index.js';
 import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
@@ -42,6 +42,37 @@ export async function connectClient(kind: ClientKind, url: string): Promise<Clie
   };
 }
 
+/** Connects to a Redis Cluster (its masters' URLs) with `kind`'s cluster client. */
+export async function connectCluster(kind: ClientKind, urls: string[]): Promise<ClientConnection> {
+  if (kind === 'ioredis') {
+    const nodes = urls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) }));
+    const cluster = new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: null } });
+    cluster.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      cluster.once('ready', resolve);
+      cluster.once('end', () => reject(new Error('the cluster client ended')));
+    });
+    return {
+      connection: fromIoredis(cluster),
+      close: async () => cluster.disconnect(false),
+    };
+  }
+  const cluster = createCluster({
+    rootNodes: urls.map((url) => ({ url })),
+    defaults: { socket: { reconnectStrategy: (retries) => Math.min(20 * 2 ** retries, 500) } },
+  });
+  cluster.on('error', () => {});
+  await cluster.connect();
+  let open = true;
+  return {
+    connection: fromNodeRedis(cluster),
+    close: async () => {
+      if (open) cluster.destroy();
+      open = false;
+    },
+  };
+}
+
 /** A hub on the Redis backend, served: `/t/<topic>` subscribes a connection to `<topic>`. */
 export class Node {
   readonly hub: Hub;
@@ -67,7 +98,15 @@ export class Node {
     options: Partial<RedisBackendOptions> = {},
     limits?: ConstructorParameters<typeof Hub>[0],
   ): Promise<Node> {
-    const client = await connectClient(kind, url);
+    return Node.startOn(await connectClient(kind, url), options, limits);
+  }
+
+  /** A node on a client of the caller's (closed when the node stops). */
+  static async startOn(
+    client: ClientConnection,
+    options: Partial<RedisBackendOptions> = {},
+    limits?: ConstructorParameters<typeof Hub>[0],
+  ): Promise<Node> {
     const backend = redisBackend({ ...options, connection: client.connection });
     const hub = new Hub({ ...limits, backend });
     const router = new Router()
