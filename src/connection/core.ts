@@ -113,6 +113,11 @@ export class ConnectionCore
   #pendingCloseTimer: TimerHandle | undefined;
   /** The peer ended its side while the answer to its Close waited: taken up once it is sent. */
   #endAfterAnswer = false;
+  /**
+   * Set by a consumer whose replies are in the writer once it has taken a message (map's
+   * runner): the Close then waits for nothing else, not a turn of the event loop.
+   */
+  repliesWrittenWhenTaken = false;
   /** What began the close, noted when it happened (the first note wins). */
   #note: NotedCause | undefined;
   #transportEnded = false;
@@ -307,6 +312,16 @@ export class ConnectionCore
    */
   #closeOnceAnswered(): void {
     if (this.#pendingCloseTimer !== undefined) return;
+    if (this.repliesWrittenWhenTaken && this.#inflation === undefined) {
+      // Usually at once (a synchronous map): then no timer and no turn are spent on the Close.
+      this.incoming.whenConsumed(() => sendOnceWritten(this));
+      if (this.#pendingClose === undefined) return;
+      this.#pendingCloseTimer = this.#clock.setTimeout(
+        () => this.sendPendingClose(),
+        this.#closeTimeoutMs,
+      );
+      return;
+    }
     this.#pendingCloseTimer = this.#clock.setTimeout(
       () => this.sendPendingClose(),
       this.#closeTimeoutMs,

@@ -34,6 +34,8 @@ export class MapRunner implements MessageListener {
 
   /** Starts taking the connection's messages. */
   start(): void {
+    // What fn returns (or resolves) is sent before the message counts as taken.
+    this.#core.repliesWrittenWhenTaken = true;
     this.#core.writer.drainWatcher = this;
     this.#core.incoming.setListener(this);
   }

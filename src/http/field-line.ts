@@ -1,7 +1,7 @@
 // HTTP layer: one header field line, `field-name ":" OWS field-value OWS` (RFC 9112 section 5),
 // split and checked the same way for requests and responses.
 
-import { isToken } from '../protocol/header-tokens.js';
+import { isTokenRange } from '../protocol/header-tokens.js';
 
 /**
  * Splits a header field line into its name and value, or refuses it. Strict: the name must be a
@@ -36,8 +36,8 @@ export function splitFieldLine(line: string): [name: string, value: string] | un
 export function pushFieldLine(text: string, start: number, end: number, out: string[]): boolean {
   const colon = text.indexOf(':', start);
   if (colon <= start || colon >= end) return false;
-  const name = text.slice(start, colon);
-  if (!isToken(name)) return false;
+  // Checked in the head itself: a flat string reads faster than a slice of it.
+  if (!isTokenRange(text, start, colon)) return false;
   let valueStart = colon + 1;
   let valueEnd = end;
   while (valueStart < valueEnd && isSpaceOrTab(text.charCodeAt(valueStart))) valueStart++;
@@ -46,7 +46,7 @@ export function pushFieldLine(text: string, start: number, end: number, out: str
     const code = text.charCodeAt(i);
     if (code < 0x20 ? code !== 0x09 : code === 0x7f) return false;
   }
-  out.push(name, text.slice(valueStart, valueEnd));
+  out.push(text.slice(start, colon), text.slice(valueStart, valueEnd));
   return true;
 }
 

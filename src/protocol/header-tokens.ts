@@ -58,6 +58,24 @@ export function isToken(value: string): boolean {
   return true;
 }
 
+/**
+ * {@link isToken} of `text` from `start` to `end`, read in place (no slice is made to check it).
+ *
+ * @param text - A whole head, say.
+ * @param start - Where the part starts.
+ * @param end - Where it ends (exclusive).
+ * @returns True when the part is not empty and every character of it is a tchar.
+ * @example
+ * isTokenRange('Host: a', 0, 4); // true
+ */
+export function isTokenRange(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    if (!isTokenChar(text.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
 /** A grammar error at `index` of a header value, without echoing the (untrusted) value. */
 function syntaxError(header: string, value: string, index: number, expected: string) {
   const found =

@@ -9,7 +9,6 @@ import {
   type HeaderRecord,
   checkHeaderField,
   formatExtensionHeader,
-  getHeaderValues,
   isToken,
   parseExtensionHeader,
   parseTokenList,
@@ -101,7 +100,7 @@ export function handshakeRejection(
  * });
  */
 export function validateClientRequest(request: UpgradeRequest): ClientRequestValidation {
-  const { headers } = request;
+  const headers = byLowerCaseName(request.headers);
   try {
     const rejection =
       checkRequestLine(request) ??
@@ -110,8 +109,8 @@ export function validateClientRequest(request: UpgradeRequest): ClientRequestVal
       checkVersion(headers) ??
       checkKey(headers);
     if (rejection !== undefined) return { ok: false, rejection };
-    const { protocols, extensions } = parseOffers(headers);
-    const key = getHeaderValues(headers, 'sec-websocket-key')[0];
+    const { protocols, extensions } = offersOf(headers);
+    const key = valuesOf(headers, 'sec-websocket-key')[0];
     return { ok: true, key, protocols, extensions };
   } catch (error) {
     return { ok: false, rejection: rejectionOf(error) };
@@ -131,8 +130,13 @@ export function parseOffers(headers: HeaderRecord): {
   protocols: string[];
   extensions: ExtensionOffer[];
 } {
+  return offersOf(byLowerCaseName(headers));
+}
+
+/** {@link parseOffers} of headers already keyed by lower-case name. */
+function offersOf(headers: HeaderRecord): { protocols: string[]; extensions: ExtensionOffer[] } {
   const protocols = parseTokenList(
-    getHeaderValues(headers, 'sec-websocket-protocol'),
+    valuesOf(headers, 'sec-websocket-protocol'),
     'Sec-WebSocket-Protocol',
   );
   // RFC 6455 section 4.1, item 10: the subprotocols "MUST all be unique strings".
@@ -140,8 +144,46 @@ export function parseOffers(headers: HeaderRecord): {
     const message = 'a subprotocol is offered twice in Sec-WebSocket-Protocol';
     throw new HandshakeError(HandshakeErrorCode.DuplicateSubprotocol, message);
   }
-  const extensions = parseExtensionHeader(getHeaderValues(headers, 'sec-websocket-extensions'));
+  const extensions = parseExtensionHeader(valuesOf(headers, 'sec-websocket-extensions'));
   return { protocols, extensions };
+}
+
+/**
+ * The headers keyed by lower-case name, values of names that differ only by case together in
+ * record order: the record itself when every name is lower case already (node:http's `headers`,
+ * the server's handshake fields), so each field is then one property read.
+ */
+function byLowerCaseName(headers: HeaderRecord): HeaderRecord {
+  const names = Object.keys(headers);
+  let i = 0;
+  while (i < names.length && !hasUpperCase(names[i])) i++;
+  if (i === names.length) return headers;
+  const merged: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const name of names) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const values = (merged[name.toLowerCase()] ??= []);
+    if (typeof value === 'string') values.push(value);
+    else values.push(...value);
+  }
+  return merged;
+}
+
+function hasUpperCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) return true;
+  }
+  return false;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+/** The values of a field of a record keyed by lower-case name (`name` is lower case). */
+function valuesOf(headers: HeaderRecord, name: string): readonly string[] {
+  const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
+  if (value === undefined) return NO_VALUES;
+  return typeof value === 'string' ? [value] : value;
 }
 
 /**
@@ -195,7 +237,7 @@ function isDigits(text: string): boolean {
 
 /** Section 4.2.1, item 2: a |Host| header field (RFC 7230: exactly one). */
 function checkHost(headers: HeaderRecord): HandshakeRejection | undefined {
-  const host = getHeaderValues(headers, 'host');
+  const host = valuesOf(headers, 'host');
   if (host.length === 1 && host[0] !== '') return undefined;
   const what = host.length > 1 ? 'repeated' : 'missing';
   return handshakeRejection(400, HandshakeErrorCode.Host, `the Host header is ${what}`);
@@ -207,7 +249,7 @@ function checkHost(headers: HeaderRecord): HandshakeRejection | undefined {
  * the token "Upgrade", treated as an ASCII case-insensitive value".
  */
 function checkUpgrade(headers: HeaderRecord): HandshakeRejection | undefined {
-  const upgradeValues = getHeaderValues(headers, 'upgrade');
+  const upgradeValues = valuesOf(headers, 'upgrade');
   // The usual values ("websocket", "Upgrade") need no list parsing.
   if (!isSingle(upgradeValues, 'websocket')) {
     const upgrade = parseUpgradeList(upgradeValues);
@@ -219,7 +261,7 @@ function checkUpgrade(headers: HeaderRecord): HandshakeRejection | undefined {
       );
     }
   }
-  const connectionValues = getHeaderValues(headers, 'connection');
+  const connectionValues = valuesOf(headers, 'connection');
   if (!isSingle(connectionValues, 'upgrade')) {
     const connection = parseTokenList(connectionValues, 'Connection');
     if (!connection.some((option) => option.toLowerCase() === 'upgrade')) {
@@ -247,7 +289,7 @@ function isSingle(values: readonly string[], token: string): boolean {
  * requires a 426 to carry Upgrade as well.
  */
 function checkVersion(headers: HeaderRecord): HandshakeRejection | undefined {
-  const version = getHeaderValues(headers, 'sec-websocket-version');
+  const version = valuesOf(headers, 'sec-websocket-version');
   if (version.length === 1 && version[0] === '13') return undefined;
   const message = 'Sec-WebSocket-Version must be 13';
   const required = { 'Sec-WebSocket-Version': '13', Upgrade: 'websocket' };
@@ -257,7 +299,7 @@ function checkVersion(headers: HeaderRecord): HandshakeRejection | undefined {
 /** Section 4.2.1, item 5: "A |Sec-WebSocket-Key| header field with a base64-encoded value
  * that, when decoded, is 16 bytes in length." */
 function checkKey(headers: HeaderRecord): HandshakeRejection | undefined {
-  const key = getHeaderValues(headers, 'sec-websocket-key');
+  const key = valuesOf(headers, 'sec-websocket-key');
   if (key.length === 1 && isValidKey(key[0])) return undefined;
   const what =
     key.length === 0 ? 'missing' : key.length > 1 ? 'repeated' : 'not base64 of 16 bytes';

@@ -1,5 +1,6 @@
 // Tests for the fast path of `map` flows: a synchronous handler creates no promise per message,
-// and the replies to one input batch leave in one write.
+// the replies to one input batch leave in one write, and the peer's Close read with them is
+// answered in that same write, with no turn of the event loop in between.
 
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
@@ -47,5 +48,22 @@ describe('Connection: map fast path', () => {
     assert.equal(created, 0);
     assert.equal(ours.writeCalls - writesBefore, 1, 'the 100 replies leave in one write');
     for (let i = 0; i < 100; i++) assert.equal(await peer.nextText(), `m${i}`);
+  });
+
+  it("a synchronous map answers the peer's Close in the read that brought it", async () => {
+    const [ours, theirs] = duplexPair();
+    const connection = new Connection(ours, { side: 'server' });
+    connection.runDetached(map((message: Message) => message));
+    const peer = new RawPeer(theirs, 'client');
+    await settle();
+    const client = new Protocol({ side: 'client', handler: {} as ProtocolHandler });
+    client.sendText('m0');
+    client.sendClose(4000, 'bye');
+    const writesBefore = ours.writeCalls;
+    ours.emit('data', Buffer.concat(client.takeOutgoing()));
+    assert.equal(ours.writeCalls - writesBefore, 1, 'the reply and the Close leave in one write');
+    assert.equal(ours.writableEnded, true, 'the transport is ended once the Close is answered');
+    assert.equal(await peer.nextText(), 'm0');
+    assert.equal((await connection.closed).code, 4000);
   });
 });

@@ -74,6 +74,25 @@ describe('validateClientRequest', () => {
     ]);
   });
 
+  it('reads names of any case, the values of names that differ only by case together', () => {
+    const headers = {
+      Host: 'example.com',
+      UPGRADE: 'websocket',
+      connection: 'Upgrade',
+      'Sec-WebSocket-Key': RFC_KEY,
+      'sec-websocket-version': '13',
+      'Sec-WebSocket-Protocol': 'chat',
+      'sec-websocket-protocol': ['superchat', 'v2'],
+    };
+    const result = accepted({ method: 'GET', httpVersion: '1.1', headers });
+    assert.deepEqual(result.protocols, ['chat', 'superchat', 'v2']);
+    rejected(
+      { method: 'GET', httpVersion: '1.1', headers: { ...headers, host: 'other.example' } },
+      400,
+      HandshakeErrorCode.Host,
+    );
+  });
+
   it('accepts Connection and Upgrade tokens of any case among other tokens', () => {
     accepted(request({ connection: 'keep-alive, Upgrade' }));
     accepted(request({ connection: 'keep-alive, UPGRADE' }));
