@@ -10,7 +10,8 @@
 //   ?wsflow-resume=<base64url of {"news":"1733500000000-0.4"}>
 //     on the URL of the next connection: replay what followed these
 //
-// Plain TypeScript without Node's or the DOM's types, so that the hub and the pages share it.
+// Plain TypeScript without Node's or the DOM's types, so that the hub and the pages share it;
+// with the client's side, ResumeTracker, which any client (a page's, Node's) feeds its messages.
 
 /** The subprotocol a client offers to resume (a plain client that does not gets plain frames). */
 export const RESUME_SUBPROTOCOL = 'wsflow.resume.v1';
@@ -112,4 +113,82 @@ export function decodeResumeParam(param: string): Record<string, string> | undef
     lastIds[topic] = id;
   }
   return lastIds;
+}
+
+/** What a received message was to the tracker. */
+export type TrackedMessage =
+  | { readonly kind: 'marker'; readonly marker: ResumeMarker }
+  /** An application's message, with its topic and ID when a marker numbered it. */
+  | { readonly kind: 'message'; readonly topic?: string; readonly id?: string };
+
+/**
+ * Tracks the last message ID of each topic from the markers of a `wsflow.resume.v1` connection.
+ * Feed it every message received, in order; hand the application only the `message` ones.
+ *
+ * @example
+ * ```ts
+ * const tracker = new ResumeTracker();
+ * socket.onmessage = ({ data }) => {
+ *   if (tracker.take(data).kind === 'message') show(data);
+ * };
+ * // on the next connection:
+ * new WebSocket(tracker.resumeUrl(url), RESUME_SUBPROTOCOL);
+ * ```
+ */
+export class ResumeTracker {
+  readonly #lastIds = new Map<string, string>();
+  /** The run the next messages belong to. */
+  #topic = '';
+  #entry = '';
+  #next = 0;
+  #left = 0;
+
+  /**
+   * Takes one received message (a string for text; anything else is binary).
+   *
+   * @returns `marker` for a marker (not the application's), else `message` with its ID if any.
+   */
+  take(data: unknown): TrackedMessage {
+    if (typeof data === 'string') {
+      const marker = markerOf(data);
+      if (marker !== undefined) {
+        if (marker.resume === 'ids') {
+          this.#topic = marker.topic;
+          this.#entry = marker.entry;
+          this.#next = marker.from;
+          this.#left = marker.count;
+        }
+        return { kind: 'marker', marker };
+      }
+    }
+    if (this.#left === 0) return { kind: 'message' };
+    const id = `${this.#entry}.${this.#next}`;
+    this.#next++;
+    this.#left--;
+    this.#lastIds.set(this.#topic, id);
+    return { kind: 'message', topic: this.#topic, id };
+  }
+
+  /** A connection ended: a run it had begun is over. */
+  reset(): void {
+    this.#left = 0;
+  }
+
+  /** The last message ID of each topic, as received. */
+  get lastIds(): Readonly<Record<string, string>> {
+    return Object.fromEntries(this.#lastIds);
+  }
+
+  /**
+   * `url` with the {@link RESUME_PARAM} parameter naming the last message of each topic (any
+   * earlier value replaced), or `url` as it is before any message was numbered.
+   */
+  resumeUrl(url: string): string {
+    const parsed = new URL(url);
+    parsed.searchParams.delete(RESUME_PARAM);
+    if (this.#lastIds.size > 0) {
+      parsed.searchParams.set(RESUME_PARAM, encodeResumeParam(this.lastIds));
+    }
+    return parsed.href;
+  }
 }

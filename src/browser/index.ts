@@ -23,3 +23,5 @@ export type {
   WebSocketLike,
 } from './web-socket.js';
 export { BrowserErrorCode } from '../error-codes.js';
+export { RESUME_PARAM, RESUME_SUBPROTOCOL, ResumeTracker } from '../resume-wire.js';
+export type { GoneMarker, IdsMarker, ResumeMarker, TrackedMessage } from '../resume-wire.js';

@@ -4,6 +4,7 @@
 // after the greeting, before the 'open' event.
 
 import { BrowserErrorCode } from '../error-codes.js';
+import { RESUME_SUBPROTOCOL, ResumeTracker } from '../resume-wire.js';
 import { backoffDelayMs, reconnectPolicy } from './backoff.js';
 import type { ReconnectPolicy } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -89,6 +90,10 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
   #stableTimer: unknown;
   #stopWake: (() => void) | undefined;
   #closing = false;
+  /** With `resume`: the last message of each topic, from the markers. */
+  readonly #tracker: ResumeTracker | undefined;
+  /** The open connection chose `wsflow.resume.v1`: its markers are read, not handed on. */
+  #resuming = false;
 
   /**
    * Starts the first attempt in a microtask, so that listeners added right after see every event.
@@ -111,6 +116,7 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
     this.#policy = options.reconnect === false ? false : reconnectPolicy(options.reconnect);
     this.#queue = new SendQueue(options.queue);
     this.#timers = options.timers ?? systemTimers;
+    this.#tracker = options.resume === true ? new ResumeTracker() : undefined;
     queueMicrotask(() => this.#connect());
   }
 
@@ -122,6 +128,14 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
   /** The URL of the latest attempt (empty before the first, with a URL function). */
   get url(): string {
     return this.#url;
+  }
+
+  /**
+   * With `resume`: the ID of the last message received of each topic, what the next connection
+   * names to resume from (empty without `resume`).
+   */
+  get lastIds(): Readonly<Record<string, string>> {
+    return this.#tracker?.lastIds ?? {};
   }
 
   /** The subprotocol the server chose on the open connection, else `''`. */
@@ -258,8 +272,12 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
 
   #openSocket(attempt: number, url: string): void {
     let socket: WebSocketLike;
+    const tracker = this.#tracker;
     try {
-      socket = new this.#WebSocket(url, this.#options.protocols);
+      socket =
+        tracker === undefined
+          ? new this.#WebSocket(url, this.#options.protocols)
+          : new this.#WebSocket(tracker.resumeUrl(url), withResume(this.#options.protocols));
     } catch (error) {
       // A bad subprotocol or a refused URL: no later attempt would do better.
       this.emit('error', { error });
@@ -300,6 +318,8 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
 
   #opened(socket: WebSocketLike): void {
     this.#timers.clearTimeout(this.#connectTimer);
+    this.#tracker?.reset();
+    this.#resuming = this.#tracker !== undefined && socket.protocol === RESUME_SUBPROTOCOL;
     if (this.#policy !== false) {
       this.#stableTimer = this.#timers.setTimeout(() => {
         this.#retries = 0;
@@ -317,6 +337,13 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
   }
 
   #received(data: unknown): void {
+    if (this.#resuming) {
+      const taken = (this.#tracker as ResumeTracker).take(data);
+      if (taken.kind === 'marker') {
+        if (taken.marker.resume === 'gone') this.emit('gone', { topic: taken.marker.topic });
+        return;
+      }
+    }
     this.emit('message', { data: data as MessageData });
     if (typeof data !== 'string' || !this.listens('json')) return;
     let value: In;
@@ -383,4 +410,10 @@ export class ReconnectingSocket<In = unknown, Out = unknown> extends Emitter<
     this.#state = state;
     this.emit('statechange', { state, previous });
   }
+}
+
+/** The subprotocols to offer with `resume`: the application's, then `wsflow.resume.v1`. */
+function withResume(protocols: string | string[] | undefined): string[] {
+  const offered = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
+  return offered.includes(RESUME_SUBPROTOCOL) ? offered : [...offered, RESUME_SUBPROTOCOL];
 }

@@ -50,6 +50,13 @@ export interface ReconnectingSocketEvents<In = unknown> {
   /** The state changed. */
   statechange: { readonly state: SocketState; readonly previous: SocketState };
   /**
+   * With `resume`: the server no longer holds what followed the last message received of
+   * `topic` (past its retention, or a server without replay). What was published there while
+   * the socket was away is lost; messages from now on arrive. The application decides: fetch
+   * the topic's state again, tell the user.
+   */
+  gone: { readonly topic: string };
+  /**
    * Something the socket survives went wrong: a text message that is not JSON (while someone
    * listens for `json`), a URL function that threw or rejected (that attempt counts as failed),
    * a WebSocket constructor that threw (the socket closes for good).
@@ -98,6 +105,14 @@ export interface ReconnectingSocketOptions {
    * a point to resume from. Called at each open.
    */
   greeting?: () => SendData | readonly SendData[] | undefined;
+  /**
+   * Resume the hub's topics across reconnections (default `false`): offer the subprotocol
+   * `wsflow.resume.v1`, read the markers a wsflow hub then sends (never handed to listeners),
+   * and on every reconnection name the last message of each topic on the URL, so that the
+   * server (any node, over Redis) sends what was missed before live messages, none twice. Past
+   * its retention, a `gone` event. See docs/scaling.md, "Resumable sessions".
+   */
+  resume?: boolean;
   /** The WebSocket constructor (default: the global `WebSocket`; in Node 20, `ws`'s). */
   WebSocket?: WebSocketConstructor;
   /** The timers (default: the global `setTimeout`/`clearTimeout`). */

@@ -4,6 +4,7 @@
 // what each follows, how many follow each topic, and presence events.
 
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ConnectionBoundFlow } from '../flow/bound-flow.js';
 import { closeForCause, frameOutputOf, negotiatedDeflateOf } from '../connection/connection.js';
 import type { Connection } from '../connection/connection.js';
@@ -75,6 +76,9 @@ export interface HubStats {
   /** Members closed for reading too slowly. */
   readonly closedSlow: number;
 }
+
+/** How often a replay looks whether its member has read enough for the next page. */
+const REPLAY_DRAIN_POLL_MS = 5;
 
 /** Calls a hub's private end-of-tick write (a `process.nextTick` callback, no closure per tick). */
 let writeHub: (hub: Hub) => void;
@@ -421,7 +425,7 @@ export class Hub implements HubSink {
       topic.cursors[index] = pending.length;
     }
     if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
-    return this.#writeUnits(member, resumeUnits(due, member.deflate));
+    return this.#writeUnits(member, resumeUnits(due, member.deflate, maxUnitBytesOf(member)));
   }
 
   /** Writes a resuming member's units. @returns false when it must be closed. */
@@ -464,9 +468,17 @@ export class Hub implements HubSink {
       const due = page.messages
         .filter((message) => message.except !== member.id)
         .map((message) => ({ topic, frames: new TopicFrames(message), seq: 0 }));
-      if (!this.#writeUnits(member, resumeUnits(due, member.deflate))) {
-        this.#closeSlow(member);
-        return;
+      for (const unit of resumeUnits(due, member.deflate, maxUnitBytesOf(member))) {
+        // A backlog longer than the member's bound waits for it to read, rather than meet its
+        // slow-consumer policy: the next run goes once it fits (or nothing else is queued).
+        while (current() && !member.fits(unit.bytes.length) && member.output.bufferedBytes > 0) {
+          await delay(REPLAY_DRAIN_POLL_MS);
+        }
+        if (!current()) return;
+        if (!member.offer(unit.bytes, unit.messages)) {
+          this.#closeSlow(member);
+          return;
+        }
       }
       if (!page.more) break;
     }
@@ -483,7 +495,8 @@ export class Hub implements HubSink {
         due.push({ topic, frames: message.frames, seq: message.seq });
       }
     }
-    if (!this.#writeUnits(member, resumeUnits(due, member.deflate))) this.#closeSlow(member);
+    const units = resumeUnits(due, member.deflate, maxUnitBytesOf(member));
+    if (!this.#writeUnits(member, units)) this.#closeSlow(member);
   }
 
   /** Writes what a member has not had of every topic of its, in the order published. */
@@ -654,6 +667,11 @@ export class Hub implements HubSink {
   #tell(event: PresenceEvent): void {
     if (this.#listeners.length > 0) tellPresence(this.#listeners, event);
   }
+}
+
+/** A resuming member's runs are cut at half its bound: its policy drops a part, not a run. */
+function maxUnitBytesOf(member: Member): number {
+  return member.limits.maxBufferedBytes / 2;
 }
 
 function identity(value: MessageLike): MessageLike {

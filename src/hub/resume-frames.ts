@@ -24,7 +24,9 @@ export interface ResumeUnit {
 /**
  * The units for messages in the order they are due: each run of consecutive messages of one
  * topic and entry after its marker, in one buffer (so a run and its marker are dropped together
- * or not at all); a message without an ID alone, without a marker.
+ * or not at all); a message without an ID alone, without a marker. A run longer than
+ * `maxUnitBytes` is cut into several, each after a marker of its own, so that a member's bound
+ * drops (or waits for) a part of it, not all.
  *
  * @example
  * resumeUnits([{ topic: 'news', frames, seq: 0 }], undefined);
@@ -33,6 +35,7 @@ export interface ResumeUnit {
 export function resumeUnits(
   due: readonly DueMessage[],
   deflate: SharedDeflate | undefined,
+  maxUnitBytes = Infinity,
 ): ResumeUnit[] {
   const units: ResumeUnit[] = [];
   for (let i = 0; i < due.length;) {
@@ -43,10 +46,17 @@ export function resumeUnits(
       i++;
       continue;
     }
+    const parts = [frames.for(deflate)];
+    let bytes = parts[0].length;
     let end = i + 1;
-    while (end < due.length && continues(due[end], topic, entryId, index + (end - i))) end++;
-    const parts = [markerFrame(idsMarkerText(topic, entryId, index, end - i))];
-    for (let k = i; k < end; k++) parts.push(due[k].frames.for(deflate));
+    while (end < due.length && continues(due[end], topic, entryId, index + (end - i))) {
+      const next = due[end].frames.for(deflate);
+      if (bytes + next.length > maxUnitBytes) break;
+      parts.push(next);
+      bytes += next.length;
+      end++;
+    }
+    parts.unshift(markerFrame(idsMarkerText(topic, entryId, index, end - i)));
     units.push({ bytes: Buffer.concat(parts), messages: end - i });
     i = end;
   }

@@ -323,4 +323,45 @@ describe('ReconnectingSocket', () => {
       delete globals.document;
     }
   });
+
+  it('with resume: offers wsflow.resume.v1, hides the markers, names the last IDs on the next URL, tells gone', async () => {
+    const { socket, clock, events, last } = setup({ resume: true, protocols: 'chat.v1' });
+    const gone: string[] = [];
+    socket.on('gone', ({ topic }) => gone.push(topic));
+    await clock.advance(0);
+    assert.equal(last().url, URL);
+    assert.deepEqual(last().protocols, ['chat.v1', 'wsflow.resume.v1']);
+    last().accept('wsflow.resume.v1');
+    last().receive('{"resume":"ids","topic":"news","entry":"7-0","from":0,"count":2}');
+    last().receive('a');
+    last().receive('b');
+    last().receive('{"resume":"ids","topic":"sport","entry":"9-1","from":4,"count":1}');
+    last().receive('c');
+    assert.deepEqual(socket.lastIds, { news: '7-0.1', sport: '9-1.4' });
+    last().end(1006);
+    await clock.advance(1000);
+    const url = new globalThis.URL(last().url);
+    const param = url.searchParams.get('wsflow-resume') ?? '';
+    assert.deepEqual(JSON.parse(Buffer.from(param, 'base64url').toString()), {
+      news: '7-0.1',
+      sport: '9-1.4',
+    });
+    last().accept('wsflow.resume.v1');
+    last().receive('{"resume":"gone","topic":"news"}');
+    last().receive('d');
+    assert.deepEqual(gone, ['news']);
+    assert.deepEqual(
+      events.filter((event) => event.startsWith('message')),
+      ['message a', 'message b', 'message c', 'message d'],
+    );
+  });
+
+  it("with resume, on a server that did not choose it: every message is the application's", async () => {
+    const { socket, clock, events, last } = setup({ resume: true });
+    await clock.advance(0);
+    last().accept('');
+    last().receive('{"resume":"gone","topic":"news"}');
+    assert.deepEqual(events.at(-1), 'message {"resume":"gone","topic":"news"}');
+    assert.deepEqual(socket.lastIds, {});
+  });
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createClient, createCluster } from 'redis';
-import { Hub, Router, accept, map, serve } from '../../src/index.js';
+import WebSocket from 'ws';
+import { Hub, Router, accept, map, resumeSubprotocol, serve } from '../../src/index.js';
 import { fromIoredis, fromNodeRedis, redisBackend } from '../../src/redis/index.js';
 import { needs, redisClusterMissing, redisServerMissing } from '../../interop/helpers/peers.js';
 import { RedisCluster } from '../helpers/redis-cluster.js';
@@ -85,6 +86,101 @@ describe('docs/scaling.md', needs(redisServerMissing()), () => {
       assert.deepEqual(entry[1].slice(-2), ['t', 'written to Redis']);
       redis.disconnect();
     } finally {
+      await server0.stop();
+    }
+  });
+
+  it('resumable sessions: the route, and a client in a few lines', TIMEOUT, async () => {
+    const server0 = await RedisServer.start();
+    const redis = await createClient({ url: server0.url }).connect();
+    const backend = redisBackend({ connection: fromNodeRedis(redis) });
+    const hub = new Hub({ backend });
+    // #region docs/scaling.md
+    const router = new Router().route('/news', (request) =>
+      accept(
+        hub.join((member) => {
+          member.subscribe('news');
+          return map(() => undefined);
+        }),
+        { subprotocol: resumeSubprotocol(request) },
+      ),
+    );
+    // #endregion
+    const server = await serve({ port: 0, handler: router });
+    const ORIGIN = `ws://127.0.0.1:${server.address.port}`;
+    const handled: string[] = [];
+    const handle = (data: WebSocket.RawData, isBinary: boolean) => {
+      if (!isBinary) handled.push(data.toString());
+    };
+    const until = async (count: number) => {
+      for (let i = 0; i < 5000 && handled.length < count; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      assert.equal(handled.length, count);
+    };
+    try {
+      // #region docs/scaling.md
+      type Marker = {
+        resume: 'ids' | 'gone';
+        topic: string;
+        entry: string;
+        from: number;
+        count: number;
+      };
+      const lastIds: Record<string, string> = {};
+      let run = { topic: '', entry: '', next: 0, left: 0 };
+
+      function open(url: URL): WebSocket {
+        if (Object.keys(lastIds).length > 0) {
+          const json = JSON.stringify(lastIds);
+          url.searchParams.set('wsflow-resume', Buffer.from(json).toString('base64url'));
+        }
+        const socket = new WebSocket(url, 'wsflow.resume.v1');
+        socket.on('message', (data, isBinary) => {
+          const text = isBinary ? '' : data.toString();
+          if (text.startsWith('{"resume":')) {
+            const marker = JSON.parse(text) as Marker;
+            if (marker.resume === 'ids') {
+              run = {
+                topic: marker.topic,
+                entry: marker.entry,
+                next: marker.from,
+                left: marker.count,
+              };
+            } else console.warn(`${marker.topic}: what was published meanwhile is gone`);
+            return;
+          }
+          if (run.left > 0) {
+            lastIds[run.topic] = `${run.entry}.${run.next++}`;
+            run.left--;
+          }
+          handle(data, isBinary);
+        });
+        return socket;
+      }
+      // #endregion
+      const first = open(new URL(`${ORIGIN}/news`));
+      for (let i = 0; i < 2000 && hub.subscriberCount('news') < 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await backend.idle();
+      for (const line of ['a', 'b', 'c']) hub.publish('news', line);
+      await until(3);
+      first.terminate();
+      for (let i = 0; i < 2000 && hub.subscriberCount('news') > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      for (const line of ['d', 'e']) hub.publish('news', line);
+      await backend.idle();
+      const second = open(new URL(`${ORIGIN}/news`));
+      await until(5);
+      assert.deepEqual(handled, ['a', 'b', 'c', 'd', 'e']);
+      assert.match(lastIds.news ?? '', /^\d+-\d+\.1$/);
+      second.terminate();
+    } finally {
+      await server.close();
+      await hub.close();
+      await redis.close();
       await server0.stop();
     }
   });

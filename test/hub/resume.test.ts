@@ -5,8 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ResumeTracker } from '../../src/browser/resume-tracker.js';
+
 import { decodeResumeParam, encodeResumeParam, markerOf } from '../../src/resume-wire.js';
+import { ResumeTracker } from '../../src/index.js';
 import {
   Hub,
   RESUME_SUBPROTOCOL,

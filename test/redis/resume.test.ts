@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
 import { RedisServer } from '../helpers/redis-server.js';
-import { ResumeTracker } from '../../src/browser/resume-tracker.js';
-import { RESUME_SUBPROTOCOL } from '../../src/index.js';
+
+import WebSocket from 'ws';
+import { ReconnectingSocket } from '../../src/browser/index.js';
+import { RESUME_SUBPROTOCOL, ResumeTracker } from '../../src/index.js';
 import { isPast, positionOf } from '../../src/hub/member-resume.js';
 import { Subscriber, texts } from '../hub/support.js';
 import { CLIENTS, Node, connectClient, until } from './support.js';
@@ -136,6 +138,89 @@ describe('Redis backend: resumable sessions', needs(redisServerMissing()), () =>
       }
     });
   }
+
+  it('ReconnectingSocket with resume: its node stops mid-stream, it resumes on the other, nothing lost or twice', async () => {
+    const topic = 'resume-socket';
+    const [a, b] = await Promise.all([
+      Node.start('ioredis', redis.url),
+      Node.start('ioredis', redis.url),
+    ]);
+    const urls = [`ws://127.0.0.1:${a.port}/t/${topic}`];
+    const received: string[] = [];
+    const gone: string[] = [];
+    const nextNode = () => urls.shift() ?? `ws://127.0.0.1:${b.port}/t/${topic}`;
+    const globals = globalThis as { WebSocket?: unknown };
+    const hadWebSocket = 'WebSocket' in globals;
+    globals.WebSocket ??= WebSocket; // Node 20 has none; a page and Node 22 have their own
+    // #region docs/scaling.md
+    const socket = new ReconnectingSocket(nextNode, { resume: true });
+    socket.on('message', ({ data }) => received.push(String(data))); // never a marker
+    socket.on('gone', ({ topic }) => gone.push(topic)); // past retention: the app decides
+    // #endregion
+    if (!hadWebSocket) delete globals.WebSocket;
+    let stopped = false;
+    try {
+      assert.ok(await until(() => a.hub.subscriberCount(topic) === 1));
+      await Promise.all([a.backend.idle(), b.backend.idle()]);
+      const total = 300;
+      for (let i = 0; i < total; i++) {
+        b.hub.publish(topic, `m${i}`);
+        if (i === 100) {
+          assert.ok(await until(() => received.length > 0));
+          await a.stop(); // its client reconnects to b, naming the last message it had
+          stopped = true;
+        }
+        await turn();
+      }
+      assert.ok(await until(() => received.length >= total, 15_000));
+      assert.deepEqual(received, numbered(0, total));
+      assert.deepEqual(gone, []);
+      assert.equal(b.hub.subscriberCount(topic), 1);
+      assert.match(socket.lastIds[topic] ?? '', /^\d+-\d+\.\d+$/);
+    } finally {
+      socket.close();
+      await Promise.all([stopped ? undefined : a.stop(), b.stop()]);
+    }
+  });
+
+  it("a backlog many times the member's bound reaches it whole, as it reads", async () => {
+    const topic = 'resume-backlog';
+    const limits = { limits: { maxBufferedBytes: 16 * 1024 } };
+    const node = await Node.start('node-redis', redis.url, {}, limits);
+    const client = new ResumingClient();
+    try {
+      await client.open(node.port, topic);
+      assert.ok(await until(() => node.hub.subscriberCount(topic) === 1));
+      await node.backend.idle();
+      node.hub.publish(topic, 'm0');
+      assert.deepEqual(await client.receive(1), ['m0']);
+      client.close();
+      assert.ok(await until(() => node.hub.subscriberCount(topic) === 0));
+      const pad = '.'.repeat(200);
+      const total = 3000; // 600 KB: 40 times the bound
+      for (let i = 1; i < total; i++) {
+        node.hub.publish(topic, `m${i}${pad}`);
+        if (i % 100 === 0) await turn();
+      }
+      await node.backend.idle();
+      await client.open(node.port, topic);
+      const reading = client.receive(total);
+      const dropped = () => node.hub.stats().droppedMessages;
+      assert.ok(await until(() => client.messages.length >= total || dropped() > 0, 15_000));
+      assert.equal(dropped(), 0, 'nothing dropped by the bound');
+      const received = await reading;
+      assert.equal(received.length, total);
+      assert.deepEqual(
+        received.map((line) => line.replace(pad, '')),
+        numbered(0, total),
+      );
+      assertIncreasing(client.ids);
+      assert.equal(node.hub.stats().droppedMessages, 0);
+    } finally {
+      client.close();
+      await node.stop();
+    }
+  });
 
   it('past retention the client is told gone, then gets live messages', async () => {
     const topic = 'resume-gone';
