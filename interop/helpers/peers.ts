@@ -136,6 +136,12 @@ export class JsonLinesProcess {
     await this.#exited;
   }
 
+  /** Kills it with `signal` (SIGKILL: no cleanup of its own) and waits for it to exit. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);
+    await this.#exited;
+  }
+
   #nextLine(): Promise<string> {
     const line = this.#lines.shift();
     if (line !== undefined) return Promise.resolve(line);

@@ -1,7 +1,8 @@
 // wsflow/browser in real Chromium (Debian's, driven by playwright-core): the bundle as a page
 // loads it, with <script type="module">, against wsflow servers on 127.0.0.1. Text, binary and
 // JSON; a server restart met with backoff and the queued sends arriving in order; close() for
-// good; a server that refuses the handshake (403).
+// good; a server that refuses the handshake (403); with `resume`, a hub's topic resumed on another
+// node over Redis when the first one stops mid-stream.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,11 +11,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, needs } from '../../interop/helpers/peers.js';
+import { chromiumMissing, needs, redisServerMissing } from '../../interop/helpers/peers.js';
 import { TextMessage, serve } from '../../src/index.js';
 import type { Message, WebSocketServer, WebSocketUpgrade } from '../../src/index.js';
 import { BUNDLE, launchPage } from './chromium-page.js';
 import type { BrowserPage } from './chromium-page.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { Node, until } from '../redis/support.js';
 
 /**
  * The page: it imports the client as a module and keeps, per socket, a log of its events in
@@ -35,9 +38,11 @@ globalThis.open = (url, options) => {
   socket.on('close', (e) => log.push('close ' + e.code + ' ' + (e.willReconnect ? 'then retry' : 'for good')));
   socket.on('reconnecting', (e) => log.push('reconnecting #' + e.attempt + ' in ' + e.delayMs));
   socket.on('statechange', (e) => log.push(e.previous + '->' + e.state));
+  socket.on('gone', (e) => log.push('gone ' + e.topic));
   globalThis.socket = socket;
   globalThis.log = log;
 };
+globalThis.openEach = (urls, options) => globalThis.open(() => urls.length > 1 ? urls.shift() : urls[0], options);
 globalThis.g = () => globalThis;
 globalThis.ready = true;
 </script>
@@ -45,6 +50,8 @@ globalThis.ready = true;
 
 interface PageGlobals {
   open(url: string, options?: object): void;
+  /** Opens on the first URL, and reconnects to the next ones (the last for good). */
+  openEach(urls: string[], options?: object): void;
   socket: {
     send(data: unknown): boolean;
     sendJson(value: unknown): boolean;
@@ -264,4 +271,55 @@ describe('wsflow/browser in Chromium', needs(chromiumMissing()), () => {
       await server.close();
     }
   });
+
+  it(
+    'resume: a hub topic over Redis, its node stopped mid-stream, resumed on another: all, once, in order',
+    needs(redisServerMissing()),
+    async () => {
+      const redis = await RedisServer.start();
+      const [a, b] = await Promise.all([
+        Node.start('ioredis', redis.url),
+        Node.start('ioredis', redis.url),
+      ]);
+      let aStopped = false;
+      try {
+        await freshPage();
+        const urls = [a, b].map((node) => `ws://127.0.0.1:${node.port}/t/feed`);
+        await page.evaluate(
+          (list) =>
+            g().openEach(list, { resume: true, reconnect: { initialDelayMs: 20, jitter: 0 } }),
+          urls,
+        );
+        await logged('open wsflow.resume.v1');
+        assert.ok(await until(() => a.hub.subscriberCount('feed') === 1));
+        await Promise.all([a.backend.idle(), b.backend.idle()]);
+        const total = 400;
+        for (let i = 0; i < total; i++) {
+          b.hub.publish('feed', `m${i}`);
+          if (i === 100) {
+            await logged('message m50');
+            await a.stop(); // 1001 to the page, which reconnects to b naming its last message
+            aStopped = true;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await logged(`message m${total - 1}`);
+        const log = await page.evaluate(() => g().log.slice());
+        const messages = log.filter((line) => line.startsWith('message '));
+        assert.deepEqual(
+          messages,
+          Array.from({ length: total }, (_, i) => `message m${i}`),
+        );
+        assert.equal(log.filter((line) => line === 'open wsflow.resume.v1').length, 2);
+        assert.deepEqual(
+          log.filter((line) => line.startsWith('gone')),
+          [],
+        );
+        await page.evaluate(() => g().socket.close());
+      } finally {
+        await Promise.all([aStopped ? undefined : a.stop(), b.stop()]);
+        await redis.stop();
+      }
+    },
+  );
 });

@@ -1,7 +1,8 @@
 // A wsflow node in a process of its own, for the cross-process tests: a hub on the Redis backend,
 // served on a free port (`/t/<topic>` subscribes). It prints `{ "port": n }`, then answers one
-// JSON line per request on stdin: `{ "publish": { "topic", "prefix", "count" } }` publishes
-// `<prefix>:0` ... and answers once Redis has them all; `{ "subscribers": topic }` tells how many
+// JSON line per request on stdin: `{ "publish": { "topic", "prefix", "count", "pauseMs"? } }`
+// publishes `<prefix>:0` ... (8 per tick, `pauseMs` between ticks) and answers once Redis has
+// them all; `{ "subscribers": topic }` tells how many
 // this node has. It stops when stdin ends.
 //   node build/test/redis/node-process.js <redis url> <node-redis|ioredis>
 
@@ -10,7 +11,12 @@ import { Node } from './support.js';
 import type { ClientKind } from './support.js';
 
 interface Request {
-  readonly publish?: { readonly topic: string; readonly prefix: string; readonly count: number };
+  readonly publish?: {
+    readonly topic: string;
+    readonly prefix: string;
+    readonly count: number;
+    readonly pauseMs?: number;
+  };
   readonly subscribers?: string;
 }
 
@@ -20,11 +26,15 @@ process.stdout.write(`${JSON.stringify({ port: node.port })}\n`);
 
 async function answer(request: Request): Promise<object> {
   if (request.publish !== undefined) {
-    const { topic, prefix, count } = request.publish;
+    const { topic, prefix, count, pauseMs } = request.publish;
     for (let i = 0; i < count; i++) {
       node.hub.publish(topic, `${prefix}:${i}`);
       // A few messages per tick, as a busy server publishes, not all in one.
-      if (i % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      if (i % 8 === 7) {
+        await new Promise((resolve) =>
+          pauseMs === undefined ? setImmediate(resolve) : setTimeout(resolve, pauseMs),
+        );
+      }
     }
     await node.backend.idle();
     return { published: count };

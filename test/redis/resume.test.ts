@@ -10,52 +10,10 @@ import { RedisServer } from '../helpers/redis-server.js';
 
 import WebSocket from 'ws';
 import { ReconnectingSocket } from '../../src/browser/index.js';
-import { RESUME_SUBPROTOCOL, ResumeTracker } from '../../src/index.js';
 import { isPast, positionOf } from '../../src/hub/member-resume.js';
 import { Subscriber, texts } from '../hub/support.js';
+import { ResumingClient } from './resuming-client.js';
 import { CLIENTS, Node, connectClient, until } from './support.js';
-
-/** A client that resumes: a bare socket whose frames go through a tracker. */
-class ResumingClient {
-  readonly tracker = new ResumeTracker();
-  readonly messages: string[] = [];
-  readonly ids: string[] = [];
-  readonly markers: string[] = [];
-  #subscriber: Subscriber | undefined;
-  #read = 0;
-
-  async open(port: number, topic: string): Promise<void> {
-    this.tracker.reset();
-    const url = new URL(this.tracker.resumeUrl(`ws://127.0.0.1/t/${topic}`));
-    this.#subscriber = await Subscriber.open(port, url.pathname + url.search, {
-      headers: { 'Sec-WebSocket-Protocol': RESUME_SUBPROTOCOL },
-    });
-    this.#read = 0;
-  }
-
-  /** Reads until `count` application messages arrived in all (or the socket closed). */
-  async receive(count: number): Promise<string[]> {
-    const subscriber = this.#subscriber as Subscriber;
-    while (this.messages.length < count && !subscriber.socket.destroyed) {
-      const frames = await subscriber.receive(this.#read + 1);
-      for (; this.#read < frames.length; this.#read++) {
-        const frame = frames[this.#read];
-        const text = frame.payload.toString();
-        const taken = this.tracker.take(frame.opcode === 1 ? text : frame.payload);
-        if (taken.kind === 'marker') this.markers.push(text);
-        else {
-          this.messages.push(text);
-          if (taken.id !== undefined) this.ids.push(taken.id);
-        }
-      }
-    }
-    return this.messages;
-  }
-
-  close(): void {
-    this.#subscriber?.close();
-  }
-}
 
 function numbered(from: number, to: number): string[] {
   return Array.from({ length: to - from }, (_, i) => `m${from + i}`);
