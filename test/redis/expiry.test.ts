@@ -53,6 +53,8 @@ describe('Redis backend: unused topics expire', needs(redisServerMissing()), () 
           assert.ok(ttl > 0 && ttl <= topicTtlMs, `${key} expires: PTTL ${ttl}`);
         }
         const id = await lastEntryId(stream);
+        const resume = async () => (await node.backend.replay?.(topic, `${id}.0`))?.kind;
+        assert.equal(await resume(), 'messages', 'a resume after the last message: nothing missed');
         subscriber.close();
         assert.ok(await until(() => node.hub.subscriberCount(topic) === 0));
 
@@ -62,12 +64,14 @@ describe('Redis backend: unused topics expire', needs(redisServerMissing()), () 
           if (exists !== 0) await new Promise((resolve) => setTimeout(resolve, 10));
         }
         assert.equal(exists, 0, 'the stream and the presence hash expired');
-        assert.equal(await holds(stream, id), false, 'a resume after the last entry: gone');
+        assert.equal(await holds(stream, id), false);
+        assert.equal(await resume(), 'gone', 'a resume after the expiry: gone, as past trimming');
 
         // Written again, the topic starts a new stream (with an expiry), still without that entry.
         node.hub.publish(topic, 'two');
         await node.backend.idle();
         assert.equal(await holds(stream, id), false);
+        assert.equal(await resume(), 'gone', 'a new stream does not hold the old entry');
         assert.ok(((await send('PTTL', stream)) as number) > 0);
       } finally {
         await node.stop();
