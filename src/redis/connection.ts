@@ -30,7 +30,10 @@ export type RedisReply = null | number | string | Uint8Array | readonly RedisRep
 export interface RedisConnection {
   /** Sends one command (its name first); resolves with the reply, rejects on an error. */
   send(args: readonly (string | Uint8Array)[]): Promise<RedisReply>;
-  /** A new connection to the same server, with the same options, ready for commands. */
+  /**
+   * A new connection to the same server, with the same options, ready for commands; it may
+   * reconnect sooner than the client does (the backend reads on it).
+   */
   duplicate(): Promise<RedisConnection>;
   /** Closes this connection at once: commands not answered yet are rejected. */
   close(): Promise<void>;

@@ -3,19 +3,20 @@
 
 import { asBuffer } from './connection.js';
 import type { RedisConnection, RedisReply } from './connection.js';
+import { retryDelayMs } from './retry.js';
 import { keySlot } from './slots.js';
 
 /** What the backend uses of an ioredis client (`new Redis(...)`). */
 export interface IoredisClient {
   callBuffer(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
-  duplicate(): IoredisClient;
+  duplicate(override?: { retryStrategy?: (times: number) => number | null }): IoredisClient;
   disconnect(reconnect?: boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** What the backend uses of an ioredis cluster client (`new Cluster(...)`). */
 export interface IoredisCluster {
-  readonly isCluster: true;
+  readonly isCluster: boolean;
   callBuffer(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
   /** Per slot, the addresses (`host:port`) of its nodes, master first, as the client knows them. */
   readonly slots: readonly (readonly string[] | undefined)[];
@@ -50,7 +51,12 @@ export function fromIoredis(client: IoredisClient | IoredisCluster): RedisConnec
     send: ([command, ...args]) =>
       client.callBuffer(String(command), ...args.map(asBuffer)) as Promise<RedisReply>,
     async duplicate() {
-      const copy = client.duplicate();
+      // The backend's own connection reconnects on the backend's schedule, whatever the
+      // client's backoff (ioredis' default waits up to 5 s between tries): its reads go on
+      // within a second of Redis' return.
+      const copy = isCluster(client)
+        ? client.duplicate()
+        : client.duplicate({ retryStrategy: retryDelayMs });
       // Errors of a lost connection are the backend's to retry, not an unhandled 'error' event.
       copy.on('error', ignore);
       return fromIoredis(copy);

@@ -4,6 +4,7 @@
 
 import { asBuffer, commandKey } from './connection.js';
 import type { RedisConnection, RedisReply } from './connection.js';
+import { retryDelayMs } from './retry.js';
 import { keySlot } from './slots.js';
 
 /** What the backend uses of a node-redis client (`createClient(...)`). */
@@ -12,7 +13,11 @@ export interface NodeRedisClient {
     args: readonly (string | Buffer)[],
     options?: { typeMapping?: Record<number, unknown> },
   ): Promise<unknown>;
-  duplicate(): NodeRedisClient;
+  /** The client's options (the backend's reading copy keeps its socket's, but reconnects sooner). */
+  readonly options?: { readonly socket?: object };
+  duplicate(overrides?: {
+    socket?: { reconnectStrategy?: (retries: number) => number };
+  }): NodeRedisClient;
   connect(): Promise<unknown>;
   destroy(): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -74,7 +79,14 @@ function fromClient(client: NodeRedisClient): RedisConnection {
   return {
     send: (args) => client.sendCommand(args.map(asBuffer), TYPE_MAPPING) as Promise<RedisReply>,
     async duplicate() {
-      const copy = client.duplicate();
+      // The backend's own connection reconnects on the backend's schedule, whatever the
+      // client's backoff: its reads go on within a second of Redis' return.
+      const copy = client.duplicate({
+        socket: {
+          ...client.options?.socket,
+          reconnectStrategy: (retries) => retryDelayMs(retries + 1),
+        },
+      });
       // Errors of a lost connection are the backend's to retry; node-redis throws without a listener.
       copy.on('error', ignore);
       await copy.connect();

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { Subscriber, texts } from '../hub/support.js';
-import { CLIENTS, Node, until } from './support.js';
+import { CLIENTS, Node, connectClient, until } from './support.js';
 
 describe('Redis backend: Redis killed and restarted', needs(redisServerMissing()), () => {
   for (const kind of CLIENTS) {
@@ -53,6 +53,51 @@ describe('Redis backend: Redis killed and restarted', needs(redisServerMissing()
         for (const subscriber of subscribers) subscriber.close();
       } finally {
         await Promise.all(nodes.map((node) => node.stop()));
+        await redis.stop();
+      }
+    });
+  }
+
+  for (const kind of CLIENTS) {
+    it(`reads again as soon as Redis is back, whatever the client's backoff (${kind})`, async () => {
+      const redis = await RedisServer.start({ appendOnly: true });
+      // The reading node's client never reconnects (as one with a long backoff would not soon),
+      // and its read would be taken for silent only after twice a minute: the backend's reading
+      // connection must not wait for either.
+      const reading = await Node.startOn(await connectClient(kind, redis.url, false), {
+        blockMs: 60_000,
+      });
+      const probe = await connectClient('ioredis', redis.url);
+      const blockedReads = async (): Promise<number> => {
+        const list = (await probe.connection.send(['CLIENT', 'LIST'])) as Buffer;
+        return String(list)
+          .split('\n')
+          .filter((line) => / cmd=xread /.test(line) && / flags=b /.test(line)).length;
+      };
+      const readAgain = async (): Promise<boolean> => {
+        for (let i = 0; i < 400; i++) {
+          if ((await blockedReads().catch(() => 0)) === 1) return true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return false;
+      };
+      let writing: Node | undefined;
+      try {
+        const subscriber = await Subscriber.open(reading.port, '/t/news');
+        assert.ok(await until(() => reading.hub.subscriberCount('news') === 1));
+        await reading.backend.idle();
+        assert.ok(await readAgain(), 'the node reads');
+        await redis.kill();
+        await redis.restart();
+        assert.ok(await readAgain(), 'the node reads again, before anything is published');
+        writing = await Node.start(kind, redis.url);
+        writing.hub.publish('news', 'after the restart');
+        assert.deepEqual(texts(await subscriber.receive(1)), ['after the restart']);
+        subscriber.close();
+      } finally {
+        await writing?.stop();
+        await reading.stop();
+        await probe.close();
         await redis.stop();
       }
     });

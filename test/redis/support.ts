@@ -18,10 +18,21 @@ export interface ClientConnection {
   close(): Promise<void>;
 }
 
-/** Connects to `url` with `kind`, retrying commands while it reconnects (both libraries' default). */
-export async function connectClient(kind: ClientKind, url: string): Promise<ClientConnection> {
+/**
+ * Connects to `url` with `kind`, retrying commands while it reconnects (both libraries' default;
+ * node-redis soon: 20 ms doubling up to 500 ms). With `reconnects` false, a client that never
+ * reconnects after losing its connection.
+ */
+export async function connectClient(
+  kind: ClientKind,
+  url: string,
+  reconnects = true,
+): Promise<ClientConnection> {
   if (kind === 'ioredis') {
-    const client = new Redis(url, { maxRetriesPerRequest: null });
+    const client = new Redis(url, {
+      maxRetriesPerRequest: null,
+      ...(reconnects ? {} : { retryStrategy: () => null }),
+    });
     client.on('error', () => {});
     return {
       connection: fromIoredis(client),
@@ -30,7 +41,7 @@ export async function connectClient(kind: ClientKind, url: string): Promise<Clie
   }
   const client = createClient({
     url,
-    socket: { reconnectStrategy: (retries) => Math.min(20 * 2 ** retries, 500) },
+    socket: { reconnectStrategy: (retries) => reconnects && Math.min(20 * 2 ** retries, 500) },
   });
   client.on('error', () => {});
   await client.connect();
