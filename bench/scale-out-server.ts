@@ -4,6 +4,7 @@
 // comes from WSFLOW_BENCH_REDIS_URL.
 //   wsflow-hub      one node alone: the hub on its in-process backend (/pub, /sub)
 //   wsflow-redis    a node of many: the hub on redisBackend, over ioredis (/pub, /sub)
+//   wsflow-redis-resume  the same node; its subscribers resume (wsflow.resume.v1: markers)
 //   socketio-redis  Socket.IO with @socket.io/redis-streams-adapter, over ioredis: a socket with
 //                   `?role=sub` joins the room; a `p` event from any socket is emitted to the room
 //   node build/bench/scale-out-server.js <kind>
@@ -17,6 +18,7 @@ import { Hub } from '../src/hub/hub.js';
 import type { HubBackend } from '../src/hub/backend.js';
 import { accept } from '../src/routing/answers.js';
 import { Router } from '../src/routing/router.js';
+import { resumeSubprotocol } from '../src/hub/member-resume.js';
 import { map } from '../src/flow/flow.js';
 import type { Message } from '../src/message/message.js';
 import { serve } from '../src/server/server.js';
@@ -44,12 +46,13 @@ async function startWsflow(backend: HubBackend | undefined): Promise<number> {
         }),
       ),
     )
-    .route('/sub', () =>
+    .route('/sub', (request) =>
       accept(
         hub.join((member) => {
           member.subscribe(TOPIC);
           return map(() => undefined);
         }),
+        { subprotocol: resumeSubprotocol(request) },
       ),
     );
   const server = await serve({ port: 0, host: '127.0.0.1', handler: router });
@@ -82,6 +85,7 @@ function start(kind: ScaleOutKind): Promise<number> {
     case 'wsflow-hub':
       return startWsflow(undefined);
     case 'wsflow-redis':
+    case 'wsflow-redis-resume':
       return startWsflow(redisBackend({ connection: fromIoredis(new Redis(redisUrl())) }));
     case 'socketio-redis':
       return startSocketIo();

@@ -1,12 +1,14 @@
 // Scale-out benchmark: fan-out across nodes. One publisher on the first node; subscribers of one
 // topic spread over several nodes, each a process of its own, sharing the topic through Redis.
 // wsflow's hub on redisBackend against Socket.IO with its Redis Streams adapter, and against the
-// single-node hub holding every subscriber alone. Every node and Redis run on one core (core 1,
+// single-node hub holding every subscriber alone; and wsflow's hub on redisBackend with resuming
+// subscribers (wsflow.resume.v1: a marker before each run of a stream entry's messages). Every node and Redis run on one core (core 1,
 // when taskset exists), the load generator (this process) on the other: the same hardware for
 // each kind. The publisher keeps two batches in flight; each message carries its send time, and
 // one subscriber per node reads it back for the end-to-end latency.
 //   node build/bench/scale-out.js [--nodes 3] [--subscribers 200] [--sizes 32,1024]
-//     [--servers wsflow-redis,socketio-redis,wsflow-hub] [--batch 16] [--rounds 3] [--seconds 2]
+//     [--servers wsflow-redis,wsflow-redis-resume,socketio-redis,wsflow-hub] [--batch 16]
+//     [--rounds 3] [--seconds 2]
 // `--subscribers` is per node; the single-node hub gets them all (nodes × subscribers).
 // `npm run bench -- --only scaleout` (bench/main.ts) runs the same machinery.
 
@@ -17,6 +19,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Opcode } from '../src/codec/opcode.js';
 import { serializeFrame } from '../src/protocol/serializer.js';
+import { RESUME_SUBPROTOCOL } from '../src/resume-wire.js';
 import { RedisServer } from '../test/helpers/redis-server.js';
 import { formatRate, formatSize, median, printTable } from './harness.js';
 import { hasTaskset, pinLoadProcess, procCpuMicros, startServer } from './processes.js';
@@ -108,13 +111,19 @@ export async function measureScaleOut(options: ScaleOutOptions): Promise<ScaleOu
 }
 
 /** A WebSocket opened by hand: the socket and the bytes that came after the 101's head. */
-async function openWebSocket(port: number, path: string): Promise<[Socket, Buffer]> {
+async function openWebSocket(
+  port: number,
+  path: string,
+  protocol?: string,
+): Promise<[Socket, Buffer]> {
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   socket.on('error', () => undefined);
   const key = randomBytes(16).toString('base64');
+  const offer = protocol === undefined ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`;
   socket.write(
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
-      `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
+      `${offer}\r\n`,
   );
   let head = Buffer.alloc(0);
   for (;;) {
@@ -179,6 +188,9 @@ async function expectFrame(socket: Socket, leftover: Buffer, prefix: string): Pr
 
 /** Opens a subscriber or the publisher on a node of `kind`, its handshakes done. */
 async function openClient(kind: ScaleOutKind, port: number, role: 'sub' | 'pub'): Promise<Socket> {
+  if (kind === 'wsflow-redis-resume' && role === 'sub') {
+    return (await openWebSocket(port, '/sub', RESUME_SUBPROTOCOL))[0];
+  }
   if (kind !== 'socketio-redis') return (await openWebSocket(port, `/${role}`))[0];
   const path = `/socket.io/?EIO=4&transport=websocket&role=${role}`;
   const [socket, leftover] = await openWebSocket(port, path);
@@ -234,8 +246,13 @@ async function measureOne(
   let sent = 0;
   let measuring = false;
   const latencies: number[] = [];
+  // Bytes per delivered message: a frame's, plus a share of the markers for resuming subscribers
+  // (they get the same frames on a node as its probe, which counts messages and bytes).
+  let bytesPerMessage = shape.bytes;
+  let probeBytes = 0;
+  let probeMessages = 0;
   const publish = (): void => {
-    while (sent - receivedBytes / shape.bytes / total < 2 * options.batch) {
+    while (sent - receivedBytes / bytesPerMessage / total < 2 * options.batch) {
       const frames: Buffer[] = [];
       for (let i = 0; i < options.batch; i++) {
         const payload = payloadOf(size);
@@ -256,8 +273,12 @@ async function measureOne(
     let rest: Buffer = Buffer.alloc(0);
     probe.on('data', (chunk: Buffer) => {
       receivedBytes += chunk.length;
-      const [payloads, left] = takeFrames(rest.length === 0 ? chunk : Buffer.concat([rest, chunk]));
+      const [frames, left] = takeFrames(rest.length === 0 ? chunk : Buffer.concat([rest, chunk]));
       rest = left;
+      const payloads = frames.filter((payload) => !isMarker(payload));
+      probeBytes += chunk.length;
+      probeMessages += payloads.length;
+      if (payloads.length !== frames.length) bytesPerMessage = probeBytes / probeMessages;
       if (measuring) {
         const now = performance.now() * 1000;
         for (const payload of payloads) {
@@ -277,7 +298,7 @@ async function measureOne(
   await sleep(options.measureMs);
   const elapsedMs = performance.now() - startedAt;
   measuring = false;
-  const messages = (receivedBytes - bytesAtStart) / shape.bytes;
+  const messages = (receivedBytes - bytesAtStart) / bytesPerMessage;
   const cpu = (await clusterCpu(nodes, redis)) - cpuAtStart;
   for (const socket of [...subscribers, publisher]) socket.destroy();
   await sleep(500); // the nodes let go of the sockets before the next kind's turn
@@ -290,6 +311,13 @@ async function measureOne(
     p99Ms: at(0.99) ?? NaN,
     serverCpu: cpu / Math.max(1, messages),
   };
+}
+
+const MARKER = Buffer.from('{"resume":');
+
+/** Whether a payload is a resume marker (not a message of the benchmark's). */
+function isMarker(payload: Buffer): boolean {
+  return payload.length >= MARKER.length && MARKER.equals(payload.subarray(0, MARKER.length));
 }
 
 /** CPU time of every node and of Redis so far, µs. */
