@@ -149,7 +149,8 @@ export class ResumeTracker {
    * @returns `marker` for a marker (not the application's), else `message` with its ID if any.
    */
   take(data: unknown): TrackedMessage {
-    if (typeof data === 'string') {
+    // Within a run every message is the application's, even one that looks like a marker.
+    if (this.#left === 0 && typeof data === 'string') {
       const marker = markerOf(data);
       if (marker !== undefined) {
         if (marker.resume === 'ids') {

@@ -138,7 +138,7 @@ describe('docs/scaling.md', needs(redisServerMissing()), () => {
         const socket = new WebSocket(url, 'wsflow.resume.v1');
         socket.on('message', (data, isBinary) => {
           const text = isBinary ? '' : data.toString();
-          if (text.startsWith('{"resume":')) {
+          if (run.left === 0 && text.startsWith('{"resume":')) {
             const marker = JSON.parse(text) as Marker;
             if (marker.resume === 'ids') {
               run = {

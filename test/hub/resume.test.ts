@@ -87,11 +87,15 @@ describe('resume wire format', () => {
     assert.deepEqual(tracker.take('one'), { kind: 'message', topic: 'a', id: '5-1.2' });
     assert.deepEqual(tracker.take(new Uint8Array(1)), { kind: 'message', topic: 'a', id: '5-1.3' });
     assert.deepEqual(tracker.take('after the run'), { kind: 'message' });
+    const lookalike = '{"resume":"gone","topic":"a"}';
+    tracker.take('{"resume":"ids","topic":"a","entry":"6-0","from":0,"count":1}');
+    assert.deepEqual(tracker.take(lookalike), { kind: 'message', topic: 'a', id: '6-0.0' });
+    assert.equal(tracker.take(lookalike).kind, 'marker');
     const url = new URL(tracker.resumeUrl('ws://h/t?x=1&wsflow-resume=old'));
     assert.equal(url.searchParams.get('x'), '1');
     assert.deepEqual(
       { ...decodeResumeParam(url.searchParams.get('wsflow-resume') ?? '') },
-      { a: '5-1.3' },
+      { a: '6-0.0' },
     );
   });
 });
