@@ -5,10 +5,12 @@
 // subscribers (wsflow.resume.v1: a marker before each run of a stream entry's messages). Every node and Redis run on one core (core 1,
 // when taskset exists), the load generator (this process) on the other: the same hardware for
 // each kind. The publisher keeps two batches in flight; each message carries its send time, and
-// one subscriber per node reads it back for the end-to-end latency.
+// one subscriber per node reads it back for the end-to-end latency. With `--rate`, the publisher
+// sends that many messages per second instead (a timer every 5 ms sends what is due), for the
+// latency at a moderate load rather than at saturation.
 //   node build/bench/scale-out.js [--nodes 3] [--subscribers 200] [--sizes 32,1024]
 //     [--servers wsflow-redis,wsflow-redis-resume,socketio-redis,wsflow-hub] [--batch 16]
-//     [--rounds 3] [--seconds 2]
+//     [--rounds 3] [--seconds 2] [--rate 1000]
 // `--subscribers` is per node; the single-node hub gets them all (nodes × subscribers).
 // `npm run bench -- --only scaleout` (bench/main.ts) runs the same machinery.
 
@@ -35,6 +37,8 @@ export interface ScaleOutOptions {
   kinds: readonly ScaleOutKind[];
   /** Messages the publisher sends in one write; two batches are in flight at most. */
   batch: number;
+  /** Messages per second at a fixed rate instead (the batch and its window unused). */
+  rate?: number;
   warmupMs: number;
   measureMs: number;
   rounds: number;
@@ -251,8 +255,12 @@ async function measureOne(
   let bytesPerMessage = shape.bytes;
   let probeBytes = 0;
   let probeMessages = 0;
+  const { rate } = options;
   const publish = (): void => {
-    while (sent - receivedBytes / bytesPerMessage / total < 2 * options.batch) {
+    while (
+      rate === undefined &&
+      sent - receivedBytes / bytesPerMessage / total < 2 * options.batch
+    ) {
       const frames: Buffer[] = [];
       for (let i = 0; i < options.batch; i++) {
         const payload = payloadOf(size);
@@ -289,6 +297,22 @@ async function measureOne(
       publish();
     });
   }
+  const started = performance.now();
+  // At a fixed rate: every 5 ms, what is due since the start (each message its own frame).
+  const ticker =
+    rate === undefined
+      ? undefined
+      : setInterval(() => {
+          const due = Math.floor(((performance.now() - started) * rate) / 1000) - sent;
+          if (due <= 0) return;
+          const frames: Buffer[] = [];
+          for (let i = 0; i < due; i++) {
+            const payload = payloadOf(size);
+            frames.push(clientText(kind === 'socketio-redis' ? `42["p","${payload}"]` : payload));
+          }
+          publisher.write(Buffer.concat(frames));
+          sent += due;
+        }, 5);
   publish();
   await sleep(options.warmupMs);
   const cpuAtStart = await clusterCpu(nodes, redis);
@@ -298,6 +322,7 @@ async function measureOne(
   await sleep(options.measureMs);
   const elapsedMs = performance.now() - startedAt;
   measuring = false;
+  clearInterval(ticker);
   const messages = (receivedBytes - bytesAtStart) / bytesPerMessage;
   const cpu = (await clusterCpu(nodes, redis)) - cpuAtStart;
   for (const socket of [...subscribers, publisher]) socket.destroy();
@@ -380,13 +405,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     warmupMs: 1000,
     measureMs: Number(option('seconds') ?? 2) * 1000,
     rounds: Number(option('rounds') ?? 3),
+    rate: option('rate') === undefined ? undefined : Number(option('rate')),
     onStep: (label) => process.stderr.write(`${label}\n`),
   };
   const cells = await measureScaleOut(options);
   console.log(
     `Scale-out fan-out: ${options.nodes} nodes × ${options.subscribersPerNode} subscribers ` +
       `(the single hub: all ${options.nodes * options.subscribersPerNode}), 1 publisher, ` +
-      `batches of ${options.batch}; median of ${options.rounds} round(s)`,
+      (options.rate === undefined
+        ? `batches of ${options.batch}`
+        : `${options.rate} msg/s at a fixed rate`) +
+      `; median of ${options.rounds} round(s)`,
   );
   printTable(SCALE_OUT_HEADER, scaleOutRows(cells));
   process.exit(0);
