@@ -166,6 +166,13 @@ export type { SocketOptions, SendOptions, ReceiveOptions } from './client/socket
 export { ClientCloseEvent, ClientPingEvent } from './client/client-events.js';
 export { openWebSocketWithListener } from './client/listeners.js';
 export type { WebSocketListener } from './client/listeners.js';
+export { WebSocket } from './client/web-socket.js';
+export type {
+  WebSocketBinaryType,
+  WebSocketEventMap,
+  WebSocketOptions,
+} from './client/web-socket.js';
+export { WebSocketCloseEvent, WebSocketErrorEvent } from './client/web-socket-events.js';
 export { actorFlow, ActorFlowDefaults } from './actor/socket-actor.js';
 export type { ActorFlowOptions, SocketActor, SocketActorContext } from './actor/socket-actor.js';
 export { spawn, MailboxDefaults } from './actor/spawn.js';

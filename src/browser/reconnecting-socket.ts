@@ -55,8 +55,8 @@ function retryUnlessRefused(close: CloseInfo): boolean {
 /**
  * A WebSocket client for browsers that reconnects with jittered exponential backoff, queues what
  * is sent while it is away (bounded), and tells its state. It speaks plain RFC 6455 messages, so
- * any WebSocket server works with it. It runs in browsers, workers and Node 22+ (or any Node with
- * a WebSocket constructor given as an option).
+ * any WebSocket server works with it. It runs in browsers, workers and Node 22+, and on Node 20
+ * with a WebSocket constructor given as an option (`WebSocket` from `wsflow`, or `ws`'s).
  *
  * @typeParam In - what `json` listeners are told incoming JSON messages are (not checked).
  * @typeParam Out - what {@link ReconnectingSocket.sendJson} takes.

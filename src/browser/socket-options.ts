@@ -113,7 +113,10 @@ export interface ReconnectingSocketOptions {
    * its retention, a `gone` event. See docs/scaling.md, "Resumable sessions".
    */
   resume?: boolean;
-  /** The WebSocket constructor (default: the global `WebSocket`; in Node 20, `ws`'s). */
+  /**
+   * The WebSocket constructor (default: the global `WebSocket`). Node 20 has none: pass
+   * `WebSocket` from `wsflow` (wsflow's own client), or `ws`'s.
+   */
   WebSocket?: WebSocketConstructor;
   /** The timers (default: the global `setTimeout`/`clearTimeout`). */
   timers?: Timers;

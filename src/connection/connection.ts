@@ -58,6 +58,16 @@ export let closeForCause: (
 ) => void;
 
 /**
+ * Starts the close handshake with a Close that has no body (no code, the peer reads 1005), as the
+ * WHATWG WebSocket's `close()` without arguments does; not public: `Connection.close` sends 1000.
+ *
+ * @param connection - The connection.
+ * @example
+ * closeWithoutCode(connection);
+ */
+export let closeWithoutCode: (connection: Connection) => void;
+
+/**
  * The prepared-frame writer of a connection (frames serialized once for many connections), for
  * the hub; not public, since raw frames bypass the protocol's checks of their content.
  *
@@ -127,6 +137,7 @@ export class Connection {
   static {
     failConnection = (connection, error) => connection.#fail(error);
     closeForCause = (connection, code, reason, note) => connection.#core.close(code, reason, note);
+    closeWithoutCode = (connection) => connection.#core.close(undefined, '');
     frameOutputOf = (connection) => connection.#core.writer;
     negotiatedDeflateOf = (connection) => connection.#core.deflate;
     connectionContext = {

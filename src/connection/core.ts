@@ -417,9 +417,10 @@ export class ConnectionCore
 
   /**
    * Sends a Close (when none was sent yet) and starts the close timeout. After the peer's Close,
-   * the Close sent is the answer to it, with its code (5.5.1), not `code`.
+   * the Close sent is the answer to it, with its code (5.5.1), not `code`. Without a code, the
+   * Close has no body.
    */
-  close(code: number, reason: string, note: CauseNote = LOCAL_CLOSE): void {
+  close(code: number | undefined, reason: string, note: CauseNote = LOCAL_CLOSE): void {
     const protocol = this.protocol;
     this.noteCause(note);
     if (protocol.state === ProtocolState.Open) {

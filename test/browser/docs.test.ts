@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { chromiumMissing, needs } from '../../interop/helpers/peers.js';
 import { ReconnectingSocket } from '../../src/browser/index.js';
-import { TextMessage, serve } from '../../src/index.js';
+import { TextMessage, WebSocket, serve } from '../../src/index.js';
 import type { Message, WebSocketServer, WebSocketUpgrade } from '../../src/index.js';
 import { BUNDLE, launchPage } from './chromium-page.js';
 import type { BrowserPage } from './chromium-page.js';
@@ -165,7 +164,7 @@ describe('docs/browser.md', () => {
     });
   });
 
-  it('in Node, over ws', async () => {
+  it("in Node 20, over wsflow's own WebSocket", async () => {
     // #region docs/browser.md
     const socket = new ReconnectingSocket(`${ORIGIN}/chat`, { WebSocket });
     // #endregion

@@ -24,6 +24,7 @@ import {
   openWebSocketWithListener,
   singleWebSocketRequest,
   ticker,
+  WebSocket,
   webSocketClientFlow,
   webSocketClientLayer,
 } from '../../src/index.js';
@@ -322,6 +323,23 @@ for (const name of ['wsflow', 'ws'] as PeerName[]) {
       await connection.close();
       await logged(2);
       assert.deepEqual(log, [['hello'], ['closed', 1000]]);
+    });
+
+    it("WebSocket: the standard's interface", TIMEOUT, async () => {
+      log.length = 0;
+      // #region docs/client.md
+      const socket = new WebSocket(`${ORIGIN}/echo`, 'chat');
+      socket.binaryType = 'arraybuffer'; // or 'blob', the default
+      socket.onopen = () => socket.send('hello');
+      socket.onmessage = (event) => {
+        console.log(event.data);
+        socket.close(1000, 'done');
+      };
+      socket.onclose = (event) => console.log('closed', event.code, event.wasClean);
+      // #endregion
+      await logged(2);
+      assert.deepEqual(log, [['hello'], ['closed', 1000, true]]);
+      assert.equal(socket.protocol, 'chat');
     });
   });
 }
