@@ -16,13 +16,19 @@ export interface HubSink {
 /**
  * What a backend still holds of a topic after a message ID ({@link HubBackend.replay}): the
  * messages that followed it, in the topic's order, each with its `entryId` and `index`, one page
- * at a time (`more`: ask again after the last one); or `gone` when the ID is past retention.
+ * at a time (`more`: `next` reads the next page, or without it, ask again after the last
+ * message); or `gone` when the ID is past retention.
  */
 export type TopicReplay =
   | {
       readonly kind: 'messages';
       readonly messages: readonly TopicMessage[];
       readonly more: boolean;
+      /**
+       * The next page, when `more`: for a backend that carries state from page to page (what it
+       * had, to skip a message stored twice), or that goes on past a page with no message.
+       */
+      readonly next?: () => Promise<TopicReplay>;
     }
   | { readonly kind: 'gone' };
 

@@ -444,16 +444,16 @@ export class Hub implements HubSink {
     const held: HeldMessage[] = [];
     resume.replaying.set(topic, held);
     const current = (): boolean => !member.gone && resume.replaying.get(topic) === held;
-    let after: MessagePosition | undefined = positionOf(lastId);
     const replay = this.#backend.replay?.bind(this.#backend);
-    while (after !== undefined) {
-      if (replay === undefined) {
-        after = undefined;
-        break;
-      }
+    const pageAfter = (position: MessagePosition): Promise<TopicReplay> =>
+      replay === undefined ? Promise.resolve({ kind: 'gone' }) : replay(topic, idOf(position));
+    let after = replay === undefined ? undefined : positionOf(lastId);
+    const start = after;
+    let nextPage = start === undefined ? undefined : () => pageAfter(start);
+    while (nextPage !== undefined) {
       let page: TopicReplay;
       try {
-        page = await replay(topic, idOf(after));
+        page = await nextPage();
       } catch {
         page = { kind: 'gone' };
       }
@@ -463,8 +463,9 @@ export class Hub implements HubSink {
         break;
       }
       const last = page.messages.at(-1);
-      if (last?.entryId === undefined || last.index === undefined) break;
-      after = { entry: last.entryId, index: last.index };
+      if (last?.entryId !== undefined && last.index !== undefined) {
+        after = { entry: last.entryId, index: last.index };
+      } else if (page.next === undefined) break; // no ID to ask after
       const due = page.messages
         .filter((message) => message.except !== member.id)
         .map((message) => ({ topic, frames: new TopicFrames(message), seq: 0 }));
@@ -481,6 +482,9 @@ export class Hub implements HubSink {
         }
       }
       if (!page.more) break;
+      // The backend's own next page, or the page after the last message.
+      const from = after;
+      nextPage = page.next ?? (from === undefined ? undefined : () => pageAfter(from));
     }
     resume.replaying.delete(topic);
     if (after === undefined) {

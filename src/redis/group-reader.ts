@@ -7,7 +7,7 @@
 import type { HubSink } from '../hub/backend.js';
 import type { RedisConnection, RedisReply } from './connection.js';
 import { retryDelayMs, sleep } from './retry.js';
-import { isAfter, parseEntry, text } from './stream-entry.js';
+import { BatchLog, isAfter, parseEntry, text } from './stream-entry.js';
 
 /** A reading connection, and one to the same server for CLIENT UNBLOCK. */
 export interface ReadingLink {
@@ -46,8 +46,8 @@ interface Followed {
   readonly topic: string;
   /** The ID of the last entry delivered (or the one to start after). */
   lastId: string;
-  /** Per publisher, the last batch number delivered from this stream (to skip one written twice). */
-  readonly batches: Map<string, number>;
+  /** The batches delivered from this stream (to skip one written twice). */
+  readonly batches: BatchLog;
 }
 
 /** Reads a group's streams and hands their messages to the hub, in each stream's order. */
@@ -76,7 +76,7 @@ export class GroupReader {
 
   /** Follows a stream, delivering what comes after `afterId`. */
   follow(key: string, topic: string, afterId: string): void {
-    this.#followed.set(key, { topic, lastId: afterId, batches: new Map() });
+    this.#followed.set(key, { topic, lastId: afterId, batches: new BatchLog() });
     this.#changed();
   }
 
@@ -244,12 +244,10 @@ export class GroupReader {
       // A reply to a read sent before the stream was followed anew may start before it.
       if (!isAfter(entry.id, followed.lastId)) continue;
       followed.lastId = entry.id;
-      const last = followed.batches.get(entry.publisher);
-      if (last !== undefined && entry.batch <= last) {
+      if (!followed.batches.admit(entry)) {
         this.duplicateEntries++;
         continue;
       }
-      followed.batches.set(entry.publisher, entry.batch);
       for (const message of entry.messages) {
         if (this.#turnBytes >= this.#settings.deliveryChunkBytes) {
           await new Promise((resolve) => setImmediate(resolve));

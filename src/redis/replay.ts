@@ -8,7 +8,7 @@ import type { TopicMessage } from '../hub/topic-message.js';
 import type { RedisConnection, RedisReply } from './connection.js';
 import { isAfter } from './reader.js';
 import { retryDelayMs, sleep } from './retry.js';
-import { parseEntry, text } from './stream-entry.js';
+import { BatchLog, parseEntry, text } from './stream-entry.js';
 import type { StreamEntry } from './stream-entry.js';
 
 /** Entries one page of a replay reads at most. */
@@ -25,8 +25,13 @@ export type Replay =
       readonly kind: 'messages';
       /** In the stream's order, each once. */
       readonly messages: readonly IdentifiedMessage[];
-      /** More entries follow: ask again after the last message's ID. */
+      /** More entries follow: {@link next} reads them. */
       readonly more: boolean;
+      /**
+       * The next page, when more follow: it reads on after the last entry of this one, and
+       * skips a batch written twice whose first copy was on an earlier page.
+       */
+      readonly next?: () => Promise<Replay>;
     }
   | { readonly kind: 'gone' };
 
@@ -41,8 +46,20 @@ export function parseMessageId(id: string): { entry: string; index: number } | u
   return match === null ? undefined : { entry: match[1], index: Number(match[2]) };
 }
 
+/** Where a page of a replay starts, and what the replay has had so far. */
+interface ReplayCursor {
+  /** The entry the page starts at: it must still be in the stream. */
+  readonly entry: string;
+  /** Messages of that entry up to this index were had (Infinity: all of them). */
+  readonly index: number;
+  /** The batches had since the replay started, the entry's own included. */
+  readonly batches: BatchLog;
+}
+
 /**
- * The messages of a stream after `afterId`, at most `maxEntries` entries' worth.
+ * The messages of a stream after `afterId`, at most `maxEntries` entries' worth, and `next` for
+ * the following page while more follow. An entry written twice is skipped across pages too, by
+ * the live reader's rule, as a reader that followed the stream from `afterId`'s entry would.
  *
  * @throws TypeError for an ID that is not a message ID.
  */
@@ -54,37 +71,54 @@ export async function replayAfter(
 ): Promise<Replay> {
   const after = parseMessageId(afterId);
   if (after === undefined) throw new TypeError(`not a message ID: ${afterId}`);
+  return readPage(connection, key, { ...after, batches: new BatchLog() }, maxEntries);
+}
+
+/** One page of a replay, from its cursor (which it leaves as it was: a page can be read again). */
+async function readPage(
+  connection: RedisConnection,
+  key: string,
+  cursor: ReplayCursor,
+  maxEntries: number,
+): Promise<Replay> {
   const reply = (await connection.send([
     'XRANGE',
     key,
-    after.entry,
+    cursor.entry,
     '+',
     'COUNT',
     String(maxEntries + 1),
   ])) as readonly RedisReply[];
-  // The entry of the last message the client had must still be there, first.
-  if (reply.length === 0 || idOfRaw(reply[0]) !== after.entry) return { kind: 'gone' };
-  const entries = reply.map(entryOrSkipped);
+  // The page's first entry must still be there (the client's last, or the last one read).
+  if (reply.length === 0 || idOfRaw(reply[0]) !== cursor.entry) return { kind: 'gone' };
+  const batches = new BatchLog(cursor.batches);
   const messages: IdentifiedMessage[] = [];
-  const batches = new Map<string, number>();
-  // The first entry is the client's own (asked for inclusively): a full page may have more.
-  const more = entries.length === maxEntries + 1;
-  for (const entry of entries) {
+  for (const [i, raw] of reply.entries()) {
+    const entry = entryOrSkipped(raw);
     if (entry === undefined) continue; // not ours: another writer on the key
-    const seen = batches.get(entry.publisher);
-    batches.set(entry.publisher, Math.max(seen ?? -1, entry.batch));
-    if (seen !== undefined && entry.batch <= seen) continue; // a batch written twice
+    // The first entry's batch was had before this page when it is not the replay's first.
+    if (!batches.admit(entry) && i > 0) continue; // a batch written twice
     entry.messages.forEach((message, index) => {
-      const id = messageId(entry.id, index);
-      if (entry.id !== after.entry || index > after.index) messages.push({ ...message, id });
+      if (i > 0 || index > cursor.index) {
+        messages.push({ ...message, id: messageId(entry.id, index) });
+      }
     });
   }
-  return { kind: 'messages', messages, more };
+  // The first entry is where the page starts (asked for inclusively): a full page may have more.
+  if (reply.length < maxEntries + 1) return { kind: 'messages', messages, more: false };
+  const next = { entry: idOfRaw(reply.at(-1) as RedisReply) as string, index: Infinity, batches };
+  return {
+    kind: 'messages',
+    messages,
+    more: true,
+    next: () => readPage(connection, key, next, maxEntries),
+  };
 }
 
 /**
  * {@link replayAfter} for the backend: once the topic is followed (its start known, so that the
- * page reaches at least where live delivery starts), and again after a failure while `wanted`.
+ * pages reach at least where live delivery starts), each page again after a failure while
+ * `wanted`.
  *
  * @throws What the last attempt threw, once the replay is no longer wanted.
  */
@@ -97,15 +131,23 @@ export async function replayWhenFollowed(
   failed: () => void,
 ): Promise<Replay> {
   await followed;
-  for (let failures = 0; ;) {
-    try {
-      return await replayAfter(connection, key, afterId, REPLAY_PAGE_ENTRIES);
-    } catch (error) {
-      if (error instanceof TypeError || !wanted()) throw error;
-      failed();
-      await sleep(retryDelayMs(++failures));
+  const retried = async (page: () => Promise<Replay>): Promise<Replay> => {
+    for (let failures = 0; ;) {
+      let replay: Replay;
+      try {
+        replay = await page();
+      } catch (error) {
+        if (error instanceof TypeError || !wanted()) throw error;
+        failed();
+        await sleep(retryDelayMs(++failures));
+        continue;
+      }
+      if (replay.kind === 'gone' || replay.next === undefined) return replay;
+      const next = replay.next;
+      return { ...replay, next: () => retried(next) };
     }
-  }
+  };
+  return retried(() => replayAfter(connection, key, afterId, REPLAY_PAGE_ENTRIES));
 }
 
 function idOfRaw(raw: RedisReply): string | undefined {

@@ -85,3 +85,26 @@ export function isAfter(a: string, b: string): boolean {
   if (aSeq.length !== bSeq.length) return aSeq.length > bSeq.length;
   return aSeq > bSeq;
 }
+
+/**
+ * Per publisher, the last batch number had from a stream, to skip an entry written twice (a
+ * write retried after its reply was lost): a publisher's batch numbers only grow, so an entry
+ * whose batch is not past the last one of its publisher is one whose messages were had. The one
+ * rule of the live reader and of a replay (carried from page to page).
+ */
+export class BatchLog {
+  readonly #last: Map<string, number>;
+
+  /** A log that starts empty, or as a copy of `from`. */
+  constructor(from?: BatchLog) {
+    this.#last = new Map(from === undefined ? undefined : from.#last);
+  }
+
+  /** Whether the entry is a batch not had yet; if so, it is had from now on. */
+  admit(entry: Pick<StreamEntry, 'publisher' | 'batch'>): boolean {
+    const last = this.#last.get(entry.publisher);
+    if (last !== undefined && entry.batch <= last) return false;
+    this.#last.set(entry.publisher, entry.batch);
+    return true;
+  }
+}

@@ -124,6 +124,52 @@ describe('Hub: resumable sessions without Redis', () => {
     await hub.close();
   });
 
+  it("follows a replay's pages by their `next`, past a page with no message", async () => {
+    const backend = numberingBackend();
+    const text = (data: string, entryId: string) =>
+      ({ kind: 'text', data: Buffer.from(data), entryId, index: 0 }) as const;
+    const asked: string[] = [];
+    backend.replay = async (_topic, afterId) => {
+      asked.push(afterId);
+      if (afterId !== '900-0.0') return { kind: 'messages', messages: [], more: false };
+      return {
+        kind: 'messages',
+        messages: [text('m1', '900-1')],
+        more: true,
+        next: async () => ({
+          kind: 'messages',
+          messages: [], // only entries the member had, or not messages
+          more: true,
+          next: async () => ({ kind: 'messages', messages: [text('m2', '900-3')], more: false }),
+        }),
+      };
+    };
+    const hub = new Hub({ backend });
+    await withRoutes(topicRouter(hub), async (_server, port) => {
+      const param = encodeResumeParam({ news: '900-0.0' });
+      const member = await Subscriber.open(port, `/t/news?wsflow-resume=${param}`, {
+        headers: RESUME,
+      });
+      await subscribed(hub, 'news', 1);
+      hub.publish('news', 'live');
+      const replayed = [
+        '{"resume":"ids","topic":"news","entry":"900-1","from":0,"count":1}',
+        'm1',
+        '{"resume":"ids","topic":"news","entry":"900-3","from":0,"count":1}',
+        'm2',
+      ];
+      assert.deepEqual(texts(await member.receive(4)), replayed);
+      assert.deepEqual(texts(await member.receive(6)), [
+        ...replayed,
+        '{"resume":"ids","topic":"news","entry":"1000-0","from":0,"count":1}',
+        'live',
+      ]);
+      assert.deepEqual(asked, ['900-0.0'], 'asked once, then followed next');
+      member.close();
+    });
+    await hub.close();
+  });
+
   it('with the in-process backend, a member that asks to resume is told gone, then goes live', async () => {
     const hub = new Hub();
     await withRoutes(topicRouter(hub), async (_server, port) => {

@@ -74,6 +74,42 @@ describe('Redis backend: replay after a message ID', needs(redisServerMissing())
     );
   });
 
+  /** Every page after an ID, read as the hub reads them: `next`, or again after the last message. */
+  async function allPages(key: string, afterId: string, pageEntries: number) {
+    const pages: string[][] = [];
+    let page = await replayAfter(client.connection, key, afterId, pageEntries);
+    for (let i = 0; i < 100 && page.kind === 'messages'; i++) {
+      pages.push(page.messages.map((m) => Buffer.from(m.data).toString()));
+      const last = page.messages.at(-1);
+      if (!page.more || (page.next === undefined && last === undefined)) break;
+      page = await (page.next?.() ??
+        replayAfter(client.connection, key, (last as { id: string }).id, pageEntries));
+    }
+    return pages;
+  }
+
+  it('skips a batch written twice whose copies are on two pages', async () => {
+    const key = 'replay:{d}';
+    const first = await add(key, 'p', 0, 'x');
+    await add(key, 'p', 1, 'b0');
+    await add(key, 'q', 0, 'c0'); // another node's entry ends the first page
+    await add(key, 'p', 1, 'b0'); // the same batch again, on the second page
+    await add(key, 'q', 1, 'c1');
+    // (A full page may have more: the last finds nothing.)
+    assert.deepEqual(await allPages(key, messageId(first, 0), 2), [['b0', 'c0'], ['c1'], []]);
+  });
+
+  it('goes on past a page with no message of its own', async () => {
+    const key = 'replay:{e}';
+    const first = await add(key, 'p', 0, 'x');
+    await add(key, 'p', 1, 'b0');
+    await client.connection.send(['XADD', key, '*', 'other', 'writer']); // not ours
+    await add(key, 'p', 1, 'b0'); // written twice
+    await add(key, 'p', 2, 'b1');
+    // Pages of one entry: the second (the other writer's) and the third (the copy) have none.
+    assert.deepEqual(await allPages(key, messageId(first, 0), 1), [['b0'], [], [], ['b1'], []]);
+  });
+
   it('is gone once the entry of the ID was trimmed', async () => {
     const key = 'replay:{c}';
     const first = await add(key, 'p', 0, 'old');
