@@ -380,15 +380,19 @@ type OutgoingMessage =
   | { payload: string | Uint8Array; blob?: undefined; size: number }
   | { payload?: undefined; blob: Blob; size: number };
 
-/** The standard's send() overloads: a Blob, an ArrayBuffer or a view of one, else text. */
+/**
+ * The standard's send() overloads: a Blob, an ArrayBuffer or a view of one, else text. Bytes are
+ * copied: the standard sends them as they were at the call, and a compressed or queued message
+ * is read later.
+ */
 function outgoingMessage(data: unknown): OutgoingMessage {
   if (data instanceof Blob) return { blob: data, size: data.size };
   if (ArrayBuffer.isView(data)) {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     return { payload: bytes, size: bytes.byteLength };
   }
   if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) {
-    return { payload: new Uint8Array(data), size: data.byteLength };
+    return { payload: new Uint8Array(data).slice(), size: data.byteLength };
   }
   const text = String(data);
   return { payload: text, size: Buffer.byteLength(text, 'utf8') };

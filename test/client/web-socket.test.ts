@@ -330,6 +330,33 @@ describe('WebSocket: events in the standard order', () => {
     assert.equal(sent.length, 1); // the Close only: nothing sent after it
   });
 
+  it('sends bytes as they were at send(), compressed or not', async () => {
+    for (const perMessageDeflate of [true, false]) {
+      const url = await wsServer(
+        (server) =>
+          server.on('message', (data, isBinary) => server.send(data, { binary: isBinary })),
+        { perMessageDeflate },
+      );
+      const socket = new WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+      const received: number[] = [];
+      socket.onopen = () => {
+        const bytes = new Uint8Array(256 * 1024).fill(1);
+        socket.send(bytes);
+        bytes.fill(2);
+        socket.send(bytes.buffer);
+        bytes.fill(3);
+      };
+      socket.onmessage = ({ data }) => {
+        const bytes = new Uint8Array(data as ArrayBuffer);
+        received.push(bytes[0], bytes.at(-1) as number);
+        if (received.length === 4) socket.close();
+      };
+      await once(socket, 'close');
+      assert.deepEqual(received, [1, 1, 2, 2], `perMessageDeflate: ${perMessageDeflate}`);
+    }
+  });
+
   it('a Blob goes out in order among the other sends', async () => {
     const url = await wsServer((server) =>
       server.on('message', (data, isBinary) => server.send(data, { binary: isBinary })),
