@@ -1,7 +1,7 @@
 // Test support: Debian's redis-server, started by the test on a free port of 127.0.0.1, its files
 // in a temporary folder of its own (none elsewhere), killed or restarted on that port and folder
 // for the outage tests, stopped and removed after. Redis' append-only file is optional: with it,
-// a restart after SIGKILL finds what was written before.
+// a restart after SIGKILL finds every write Redis acknowledged.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -14,7 +14,11 @@ import { REDIS_SERVER } from '../../interop/helpers/peers.js';
 
 /** Options of {@link RedisServer.start}. */
 export interface RedisServerOptions {
-  /** Keeps an append-only file (fsync'd every second) in the temporary folder. Default false. */
+  /**
+   * Keeps an append-only file in the temporary folder, written and fsync'd before each reply
+   * (`appendfsync always`). Redis' default, `everysec`, answers a write that waits behind a
+   * slow fsync before it reaches the file (for up to 2 s), and a SIGKILL loses it. Default false.
+   */
   appendOnly?: boolean;
   /** More arguments for redis-server (given a free port for `{busPort}`, a cluster's bus). */
   extraArgs?: readonly string[];
@@ -88,6 +92,8 @@ export class RedisServer {
       '',
       '--appendonly',
       this.#options.appendOnly === true ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
       '--logfile',
       '',
       '--daemonize',

@@ -1,7 +1,8 @@
 // wsflow/redis through a Redis outage: the server is killed (SIGKILL) while nodes publish and
-// restarted on its append-only file; every node writes what was published meanwhile and reads on
-// from its last entry, so every subscriber gets every message once, in one order. Without
-// persistence a restart loses the streams, but what is published after it still arrives.
+// restarted on its append-only file (written before every reply: `appendfsync always`); every
+// node writes what was published meanwhile and reads on from its last entry, so every subscriber
+// gets every message once, in one order. Without persistence a restart loses the streams, but
+// what is published after it still arrives.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -54,6 +55,9 @@ describe('Redis backend: Redis killed and restarted', needs(redisServerMissing()
             Array.from({ length: perNode }, (_, i) => `${n}:${i}`),
           );
         }
+        // A node's last write is acknowledged once both its XADD and PEXPIRE are answered: the
+        // readers may deliver the entry before the PEXPIRE's reply arrives.
+        await Promise.all(nodes.map((node) => node.backend.idle()));
         for (const node of nodes) assert.equal(node.backend.stats().queuedMessages, 0);
         for (const subscriber of subscribers) subscriber.close();
       } finally {
