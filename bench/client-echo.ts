@@ -1,6 +1,6 @@
-// Client benchmark: echo throughput of wsflow's client against ws's client, both talking to the
-// same echo server (in a worker thread, so it has its own event loop) on loopback, in the same
-// run, for 32 B and 64 KiB binary messages. `npm run bench` reuses these clients against a
+// Client benchmark: echo throughput of wsflow's clients (the listener, the WHATWG WebSocket on it,
+// the socket) against ws's client, all talking to the same echo server (in a worker thread, so it
+// has its own event loop) on loopback, in the same run, for 32 B and 64 KiB binary messages. `npm run bench` reuses these clients against a
 // wsflow server in a child process. Each client keeps WINDOW messages in flight; rounds
 // alternate between clients; prints msgs/s, MB/s and the ratio to ws (higher favours wsflow).
 // The server is ws's by default; ws's server handles about as many small messages per second as
@@ -16,7 +16,13 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
-import { map, openWebSocket, openWebSocketWithListener, serve } from '../src/index.js';
+import {
+  WebSocket as WhatwgWebSocket,
+  map,
+  openWebSocket,
+  openWebSocketWithListener,
+  serve,
+} from '../src/index.js';
 import type { Connection, Message } from '../src/index.js';
 import { formatRate, formatSize, median, printTable } from './harness.js';
 
@@ -94,6 +100,38 @@ export async function wsflowListenerClient(url: string): Promise<Client> {
   };
 }
 
+/**
+ * wsflow's WHATWG-shaped WebSocket (on the listener client): a MessageEvent per message, an
+ * ArrayBuffer of it, and a copy of each payload sent, as the standard asks.
+ */
+export async function wsflowWhatwgClient(url: string): Promise<Client> {
+  const socket = new WhatwgWebSocket(url, undefined, { perMessageDeflate: false });
+  socket.binaryType = 'arraybuffer';
+  await once(socket, 'open');
+  let onMessage: () => void = () => undefined;
+  socket.onmessage = () => onMessage();
+  return {
+    name: 'wsflow WebSocket',
+    round: (payload, total) =>
+      new Promise((resolve) => {
+        let sent = 0;
+        let received = 0;
+        onMessage = () => {
+          if (++received === total) resolve();
+          else if (sent < total) {
+            sent++;
+            socket.send(payload);
+          }
+        };
+        for (; sent < Math.min(WINDOW, total); sent++) socket.send(payload);
+      }),
+    close: async () => {
+      socket.close();
+      await once(socket, 'close');
+    },
+  };
+}
+
 /** wsflow's high-level socket (openWebSocket): a receiveBinary() per message, as sttp users write. */
 export async function wsflowSocketClient(url: string): Promise<Client> {
   const socket = await openWebSocket(url);
@@ -167,6 +205,7 @@ async function main(): Promise<void> {
   const clients = [
     await wsClient(url),
     await wsflowListenerClient(url),
+    await wsflowWhatwgClient(url),
     await wsflowSocketClient(url),
   ];
   const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string })

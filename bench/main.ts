@@ -21,7 +21,12 @@ import { measureHandshakes } from './handshakes.js';
 import { RSS_VARIANTS, connectionsWithinLimit, fileLimit, measureRss } from './rss.js';
 import type { RssResult } from './rss.js';
 import { messagesPerRound, measure as measureClients } from './client-echo.js';
-import { wsClient, wsflowListenerClient, wsflowSocketClient } from './client-echo.js';
+import {
+  wsClient,
+  wsflowListenerClient,
+  wsflowSocketClient,
+  wsflowWhatwgClient,
+} from './client-echo.js';
 import { FANOUT_HEADER, fanoutRows, fanoutSteps, measureFanout } from './fanout.js';
 import type { FanoutCell, FanoutOptions } from './fanout.js';
 import { FANOUT_KINDS } from './fanout-kinds.js';
@@ -244,6 +249,7 @@ async function runClients(progress: Progress) {
       const clients = [
         await wsClient(url),
         await wsflowListenerClient(url),
+        await wsflowWhatwgClient(url),
         await wsflowSocketClient(url),
       ];
       try {
