@@ -37,6 +37,42 @@ export interface GoneMarker {
 /** Either marker. */
 export type ResumeMarker = IdsMarker | GoneMarker;
 
+/** A message's place in its topic: its entry's ID (`<ms>-<seq>`) and its index in the entry. */
+export interface MessagePosition {
+  readonly entry: string;
+  readonly index: number;
+}
+
+/**
+ * A message ID's place, or undefined for a string that is not one.
+ *
+ * @example
+ * positionOf('1733500000000-0.3'); // { entry: '1733500000000-0', index: 3 }
+ */
+export function positionOf(id: string): MessagePosition | undefined {
+  const match = /^(\d{1,20}-\d{1,20})\.(\d{1,9})$/.exec(id);
+  return match === null ? undefined : { entry: match[1], index: Number(match[2]) };
+}
+
+/** The ID of a message's place: `<entry>.<index>`. */
+export function idOf(position: MessagePosition): string {
+  return `${position.entry}.${position.index}`;
+}
+
+/** Whether `a` comes after `b` in their topic. */
+export function isPast(a: MessagePosition, b: MessagePosition): boolean {
+  if (a.entry !== b.entry) return entryIsAfter(a.entry, b.entry);
+  return a.index > b.index;
+}
+
+/** Whether entry ID `a` (`<ms>-<seq>`, decimal) comes after `b`. */
+export function entryIsAfter(a: string, b: string): boolean {
+  const [aMs, aSeq] = a.split('-');
+  const [bMs, bSeq] = b.split('-');
+  if (aMs !== bMs) return aMs.length !== bMs.length ? aMs.length > bMs.length : aMs > bMs;
+  return aSeq.length !== bSeq.length ? aSeq.length > bSeq.length : aSeq > bSeq;
+}
+
 /** Every marker starts with these bytes (JSON.stringify keeps the key order). */
 const MARKER_PREFIX = '{"resume":';
 
@@ -163,7 +199,7 @@ export class ResumeTracker {
       }
     }
     if (this.#left === 0) return { kind: 'message' };
-    const id = `${this.#entry}.${this.#next}`;
+    const id = idOf({ entry: this.#entry, index: this.#next });
     this.#next++;
     this.#left--;
     this.#lastIds.set(this.#topic, id);

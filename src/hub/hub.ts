@@ -17,8 +17,10 @@ import type { MessageFlowTransformer } from '../transform/transformer.js';
 import { inProcessBackend } from './backend.js';
 import type { HubBackend, HubSink, TopicReplay } from './backend.js';
 import { HubMember } from './member.js';
-import { idOf, memberResumeOf, positionOf } from './member-resume.js';
-import type { HeldMessage, MemberResume, MessagePosition } from './member-resume.js';
+import { memberResumeOf } from './member-resume.js';
+import type { HeldMessage, MemberResume } from './member-resume.js';
+import { idOf, positionOf } from '../resume-wire.js';
+import type { MessagePosition } from '../resume-wire.js';
 import { MemberState } from './member-state.js';
 import type { MemberOwner } from './member-state.js';
 

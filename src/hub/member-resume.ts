@@ -4,7 +4,8 @@
 // topic the last message replayed, up to which live messages are ones it already had.
 
 import type { Connection } from '../connection/connection.js';
-import { RESUME_SUBPROTOCOL } from '../resume-wire.js';
+import { RESUME_SUBPROTOCOL, isPast } from '../resume-wire.js';
+import type { MessagePosition } from '../resume-wire.js';
 import { resumeRequestOf } from '../server/resume-request.js';
 import type { TopicFrames } from './topic-frames.js';
 import type { TopicMessage } from './topic-message.js';
@@ -13,12 +14,6 @@ import type { TopicMessage } from './topic-message.js';
 export interface HeldMessage {
   readonly frames: TopicFrames;
   readonly seq: number;
-}
-
-/** A message's place in its topic: its entry's ID (`<ms>-<seq>`) and its index in the entry. */
-export interface MessagePosition {
-  readonly entry: string;
-  readonly index: number;
 }
 
 /**
@@ -67,36 +62,6 @@ export class MemberResume {
 export function memberResumeOf(connection: Connection): MemberResume | undefined {
   const lastIds = resumeRequestOf(connection);
   return lastIds === undefined ? undefined : new MemberResume(lastIds);
-}
-
-/**
- * A message ID's place, or undefined for a string that is not one.
- *
- * @example
- * positionOf('1733500000000-0.3'); // { entry: '1733500000000-0', index: 3 }
- */
-export function positionOf(id: string): MessagePosition | undefined {
-  const match = /^(\d{1,20}-\d{1,20})\.(\d{1,9})$/.exec(id);
-  return match === null ? undefined : { entry: match[1], index: Number(match[2]) };
-}
-
-/** The ID of a message's place: `<entry>.<index>`. */
-export function idOf(position: MessagePosition): string {
-  return `${position.entry}.${position.index}`;
-}
-
-/** Whether `a` comes after `b` in their topic. */
-export function isPast(a: MessagePosition, b: MessagePosition): boolean {
-  if (a.entry !== b.entry) return entryIsAfter(a.entry, b.entry);
-  return a.index > b.index;
-}
-
-/** Whether entry ID `a` (`<ms>-<seq>`, decimal) comes after `b`. */
-function entryIsAfter(a: string, b: string): boolean {
-  const [aMs, aSeq] = a.split('-');
-  const [bMs, bSeq] = b.split('-');
-  if (aMs !== bMs) return aMs.length !== bMs.length ? aMs.length > bMs.length : aMs > bMs;
-  return aSeq.length !== bSeq.length ? aSeq.length > bSeq.length : aSeq > bSeq;
 }
 
 /**

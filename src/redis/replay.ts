@@ -5,8 +5,8 @@
 // what followed it may be gone too, and the answer is `gone`.
 
 import type { TopicMessage } from '../hub/topic-message.js';
+import { idOf, positionOf } from '../resume-wire.js';
 import type { RedisConnection, RedisReply } from './connection.js';
-import { isAfter } from './reader.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { BatchLog, parseEntry, text } from './stream-entry.js';
 import type { StreamEntry } from './stream-entry.js';
@@ -35,17 +35,6 @@ export type Replay =
     }
   | { readonly kind: 'gone' };
 
-/** The ID of the message at `index` in the entry `entryId`. */
-export function messageId(entryId: string, index: number): string {
-  return `${entryId}.${index}`;
-}
-
-/** A message ID's entry and index, or undefined for a string that is not one. */
-export function parseMessageId(id: string): { entry: string; index: number } | undefined {
-  const match = /^(\d+-\d+)\.(\d+)$/.exec(id);
-  return match === null ? undefined : { entry: match[1], index: Number(match[2]) };
-}
-
 /** Where a page of a replay starts, and what the replay has had so far. */
 interface ReplayCursor {
   /** The entry the page starts at: it must still be in the stream. */
@@ -69,7 +58,7 @@ export async function replayAfter(
   afterId: string,
   maxEntries: number,
 ): Promise<Replay> {
-  const after = parseMessageId(afterId);
+  const after = positionOf(afterId);
   if (after === undefined) throw new TypeError(`not a message ID: ${afterId}`);
   return readPage(connection, key, { ...after, batches: new BatchLog() }, maxEntries);
 }
@@ -100,7 +89,7 @@ async function readPage(
     if (!batches.admit(entry) && i > 0) continue; // a batch written twice
     entry.messages.forEach((message, index) => {
       if (i > 0 || index > cursor.index) {
-        messages.push({ ...message, id: messageId(entry.id, index) });
+        messages.push({ ...message, id: idOf({ entry: entry.id, index }) });
       }
     });
   }
@@ -160,12 +149,4 @@ function entryOrSkipped(raw: RedisReply): StreamEntry | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Whether message ID `a` comes after `b` (both valid). */
-export function messageIsAfter(a: string, b: string): boolean {
-  const x = parseMessageId(a) as { entry: string; index: number };
-  const y = parseMessageId(b) as { entry: string; index: number };
-  if (x.entry !== y.entry) return isAfter(x.entry, y.entry);
-  return x.index > y.index;
 }

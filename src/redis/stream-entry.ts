@@ -76,15 +76,8 @@ function bytes(reply: RedisReply): Uint8Array {
   throw new TypeError('expected a bulk string reply');
 }
 
-/** Whether stream ID `a` (`<ms>-<seq>`) comes after `b`. */
-export function isAfter(a: string, b: string): boolean {
-  const [aMs, aSeq] = a.split('-');
-  const [bMs, bSeq] = b.split('-');
-  if (aMs.length !== bMs.length) return aMs.length > bMs.length;
-  if (aMs !== bMs) return aMs > bMs;
-  if (aSeq.length !== bSeq.length) return aSeq.length > bSeq.length;
-  return aSeq > bSeq;
-}
+/** Whether stream ID `a` (`<ms>-<seq>`) comes after `b`: the resume wire's entry order. */
+export { entryIsAfter as isAfter } from '../resume-wire.js';
 
 /**
  * Per publisher, the last batch number had from a stream, to skip an entry written twice (a

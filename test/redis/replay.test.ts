@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { needs, redisServerMissing } from '../../interop/helpers/peers.js';
 import { RedisServer } from '../helpers/redis-server.js';
-import { replayAfter, messageId, messageIsAfter, parseMessageId } from '../../src/redis/replay.js';
+import { replayAfter } from '../../src/redis/replay.js';
+import { idOf, isPast, positionOf as parseMessageId } from '../../src/resume-wire.js';
+
+const messageId = (entry: string, index: number): string => idOf({ entry, index });
+const messageIsAfter = (a: string, b: string): boolean =>
+  isPast(
+    parseMessageId(a) as { entry: string; index: number },
+    parseMessageId(b) as { entry: string; index: number },
+  );
 import { entryFields } from '../../src/redis/stream-entry.js';
 import { connectClient } from './support.js';
 import type { ClientConnection } from './support.js';

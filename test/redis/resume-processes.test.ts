@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { JsonLinesProcess, needs, redisServerMissing } from '../../interop/helpers/peers.js';
 import { ReconnectingSocket } from '../../src/browser/index.js';
 import { WebSocket } from '../../src/index.js';
-import { isPast, positionOf } from '../../src/hub/member-resume.js';
+import { isPast, positionOf } from '../../src/resume-wire.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { ResumingClient } from './resuming-client.js';
 import { until } from './support.js';

@@ -10,7 +10,7 @@ import { RedisServer } from '../helpers/redis-server.js';
 
 import WebSocket from 'ws';
 import { ReconnectingSocket } from '../../src/browser/index.js';
-import { isPast, positionOf } from '../../src/hub/member-resume.js';
+import { isPast, positionOf } from '../../src/resume-wire.js';
 import { Subscriber, texts } from '../hub/support.js';
 import { ResumingClient } from './resuming-client.js';
 import { CLIENTS, Node, connectClient, until } from './support.js';
