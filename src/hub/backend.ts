@@ -19,16 +19,16 @@ export interface HubSink {
  * at a time (`more`: `next` reads the next page, or without it, ask again after the last
  * message); or `gone` when the ID is past retention.
  */
-export type TopicReplay =
+export type TopicReplay<M extends TopicMessage = TopicMessage> =
   | {
       readonly kind: 'messages';
-      readonly messages: readonly TopicMessage[];
+      readonly messages: readonly M[];
       readonly more: boolean;
       /**
        * The next page, when `more`: for a backend that carries state from page to page (what it
        * had, to skip a message stored twice), or that goes on past a page with no message.
        */
-      readonly next?: () => Promise<TopicReplay>;
+      readonly next?: () => Promise<TopicReplay<M>>;
     }
   | { readonly kind: 'gone' };
 

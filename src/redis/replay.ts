@@ -4,6 +4,7 @@
 // A client can resume after an ID only while its entry is still in the stream: once trimmed,
 // what followed it may be gone too, and the answer is `gone`.
 
+import type { TopicReplay } from '../hub/backend.js';
 import type { TopicMessage } from '../hub/topic-message.js';
 import { idOf, positionOf } from '../resume-wire.js';
 import type { RedisConnection, RedisReply } from './connection.js';
@@ -19,21 +20,8 @@ export interface IdentifiedMessage extends TopicMessage {
   readonly id: string;
 }
 
-/** What a stream holds after an ID. */
-export type Replay =
-  | {
-      readonly kind: 'messages';
-      /** In the stream's order, each once. */
-      readonly messages: readonly IdentifiedMessage[];
-      /** More entries follow: {@link next} reads them. */
-      readonly more: boolean;
-      /**
-       * The next page, when more follow: it reads on after the last entry of this one, and
-       * skips a batch written twice whose first copy was on an earlier page.
-       */
-      readonly next?: () => Promise<Replay>;
-    }
-  | { readonly kind: 'gone' };
+/** What a stream holds after an ID: a backend's replay, each message with its ID. */
+export type Replay = TopicReplay<IdentifiedMessage>;
 
 /** Where a page of a replay starts, and what the replay has had so far. */
 interface ReplayCursor {
